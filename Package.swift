@@ -1,0 +1,121 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings shared by every Swift target: Swift 6 language mode (strict concurrency) plus
+/// the upcoming features our model codebases (Hummingbird, swift-log) turn on.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "omnisend-export",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "omnisend-export", targets: ["omnisend-export"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries: one system-library target each, nothing else includes a C header.
+        .systemLibrary(
+            name: "CExportZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CExportArchive", pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]),
+
+        // The record path: no networking.
+        .target(name: "ExportCore", swiftSettings: strict),
+        .target(name: "ExportFormats", dependencies: ["ExportCore"], swiftSettings: strict),
+        .target(
+            name: "ExportSources", dependencies: ["ExportCore", "CExportZlib", "CExportArchive"],
+            swiftSettings: strict),
+        .target(
+            name: "ExportStages",
+            dependencies: ["ExportCore", "ExportFormats", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
+        .target(
+            name: "ExportChunks",
+            dependencies: ["ExportCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .target(
+            name: "ExportPrepare",
+            dependencies: [
+                "ExportCore", "ExportFormats", "ExportSources", "ExportStages", "ExportChunks",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+
+        // Network and durable state.
+        .target(
+            name: "OmnisendSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "ExportUpload",
+            dependencies: [
+                "ExportCore", "ExportChunks",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+
+        // The command line: commands in a library (testable in-process), a thin executable on top.
+        .target(
+            name: "ExportCLI",
+            dependencies: [
+                "ExportCore", "ExportPrepare", "ExportStages", "ExportChunks", "ExportUpload",
+                "OmnisendSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "omnisend-export", dependencies: ["ExportCLI"], swiftSettings: strict),
+
+        // Shared test helpers.
+        .target(
+            name: "ExportTestSupport", dependencies: ["ExportCore"], path: "Tests/ExportTestSupport",
+            swiftSettings: strict),
+
+        .testTarget(name: "ExportCoreTests", dependencies: ["ExportCore", "ExportTestSupport"]),
+        .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "ExportTestSupport"]),
+        .testTarget(name: "ExportSourcesTests", dependencies: ["ExportSources", "ExportTestSupport"]),
+        .testTarget(name: "ExportStagesTests", dependencies: ["ExportStages", "ExportTestSupport"]),
+        .testTarget(name: "ExportChunksTests", dependencies: ["ExportChunks", "ExportTestSupport"]),
+        .testTarget(
+            name: "ExportPrepareTests",
+            dependencies: ["ExportPrepare", "ExportSources", "ExportTestSupport"]),
+        .testTarget(
+            name: "OmnisendSimulatorTests",
+            dependencies: [
+                "OmnisendSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
+        .testTarget(
+            name: "ExportUploadTests",
+            dependencies: [
+                "ExportUpload", "OmnisendSimulator", "ExportTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
+        .testTarget(
+            name: "ExportEndToEndTests",
+            dependencies: ["ExportCLI", "OmnisendSimulator", "ExportTestSupport"],
+            exclude: ["Golden"]),
+    ]
+)

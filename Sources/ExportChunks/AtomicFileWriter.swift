@@ -1,0 +1,120 @@
+import Crypto
+import ExportCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes one file so that it appears whole or not at all: bytes go to a temporary name in the
+/// same folder, and `commit()` flushes, fsyncs and renames it into place.
+///
+/// Hashes (SHA-256) and counts what it writes on the way, so the manifest costs no second read.
+/// Files are created with mode 0600: run folders hold personal data.
+public final class AtomicFileWriter {
+    /// The final path.
+    public let path: String
+    private let temporaryPath: String
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    private var hasher = SHA256()
+    /// Bytes written so far.
+    public private(set) var byteCount = 0
+    /// Newline bytes written so far (the line count of an NDJSON file).
+    public private(set) var lineCount = 0
+    private static let bufferCapacity = 1 << 18
+
+    /// Creates the temporary file next to `path`.
+    /// - Throws: `ExportError(.cannotCreate)` naming the path and the system's reason.
+    public init(path: String) throws {
+        self.path = path
+        self.temporaryPath = path + ".tmp"
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Self.error("cannot create", path: path) }
+        buffer.reserveCapacity(Self.bufferCapacity)
+    }
+
+    deinit {
+        if descriptor >= 0 {
+            close(descriptor)
+            unlink(temporaryPath)
+        }
+    }
+
+    /// Appends bytes.
+    public func write(_ bytes: some Collection<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.bufferCapacity { try flush() }
+    }
+
+    /// Appends bytes from a buffer.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.bufferCapacity { try flush() }
+    }
+
+    /// Appends a string's UTF-8 bytes.
+    public func write(_ string: String) throws {
+        try write(string.utf8)
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { raw in
+            hasher.update(bufferPointer: raw)
+            for byte in raw where byte == 0x0A { lineCount += 1 }
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw Self.error("cannot write", path: path)
+                }
+                offset += n
+            }
+        }
+        byteCount += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, fsyncs, closes and renames the file into place.
+    /// - Returns: the file's size in bytes, its line count and its lowercase hex SHA-256.
+    public func commit() throws -> (bytes: Int, lines: Int, sha256: String) {
+        try flush()
+        guard fsync(descriptor) == 0 else { throw Self.error("cannot sync", path: path) }
+        close(descriptor)
+        descriptor = -1
+        guard rename(temporaryPath, path) == 0 else {
+            let failure = Self.error("cannot rename into place", path: path)
+            unlink(temporaryPath)
+            throw failure
+        }
+        return (byteCount, lineCount, Self.hex(hasher.finalize()))
+    }
+
+    /// Writes `bytes` to `path` atomically.
+    @discardableResult
+    public static func write(_ bytes: [UInt8], to path: String) throws -> (bytes: Int, lines: Int, sha256: String) {
+        let writer = try AtomicFileWriter(path: path)
+        try writer.write(bytes)
+        return try writer.commit()
+    }
+
+    /// Lowercase hex of a digest.
+    public static func hex(_ digest: SHA256.Digest) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in digest {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func error(_ what: String, path: String) -> ExportError {
+        let reason = String(cString: strerror(errno))
+        return ExportError(.cannotCreate, "\(what): \(reason)", path: path)
+    }
+}

@@ -1,0 +1,51 @@
+/// An error that stops a stage: an unusable file, a broken configuration, a failed write.
+///
+/// Bad rows are `Rejection`s, not errors. Messages name files, lines and field *names*, never
+/// field values, emails or the API key.
+public struct ExportError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// A bounded classification that decides the exit code.
+    public enum Code: String, Sendable, Codable, CaseIterable {
+        /// A flag or argument is wrong (exit 64).
+        case usage
+        /// An input is unusable: corrupt gzip or archive, unterminated quote (exit 65).
+        case corruptInput = "corrupt_input"
+        /// An input does not exist or no input matched (exit 66).
+        case noInput = "no_input"
+        /// A limit was passed: decompression bomb, field too large for the run (exit 65).
+        case limitExceeded = "limit_exceeded"
+        /// Writing the run folder failed (disk full, permissions) (exit 73).
+        case cannotCreate = "cannot_create"
+        /// Reading a file failed (exit 74).
+        case io
+        /// The pipeline or mapping is invalid (exit 78).
+        case config
+        /// The run folder does not match its manifest (exit 65).
+        case tampered
+        /// Something the tool got wrong (exit 70).
+        case `internal`
+    }
+
+    /// The classification.
+    public var code: Code
+    /// What happened and, where useful, what to do.
+    public var message: String
+    /// Where in the input, when the error is about input.
+    public var origin: RecordOrigin?
+    /// The path of the file concerned, when not an input origin (a chunk, the pipeline).
+    public var path: String?
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String, origin: RecordOrigin? = nil, path: String? = nil) {
+        self.code = code
+        self.message = message
+        self.origin = origin
+        self.path = path
+    }
+
+    /// `file[:member]:line: message`, `path: message`, or the message alone.
+    public var description: String {
+        if let origin { return "\(origin): \(message)" }
+        if let path { return "\(path): \(message)" }
+        return message
+    }
+}

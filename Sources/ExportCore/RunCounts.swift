@@ -1,0 +1,29 @@
+/// How many rows went where. The accounting identity is
+/// `rows == kept + rejected + duplicates + filtered`, per input and in total.
+public struct RunCounts: Sendable, Codable, Equatable {
+    /// Rows read (records and malformed rows; a CSV header is not a row).
+    public var rows = 0
+    /// Rows turned into contacts.
+    public var kept = 0
+    /// Rows rejected with a reason.
+    public var rejected = 0
+    /// Rows dropped as duplicates of a kept row.
+    public var duplicates = 0
+    /// Rows dropped by a `where` rule of the mapping.
+    public var filtered = 0
+
+    /// Zero counts.
+    public init() {}
+
+    /// Whether every row is accounted for.
+    public var isBalanced: Bool { rows == kept + rejected + duplicates + filtered }
+
+    /// Adds `other` to these counts.
+    public mutating func add(_ other: RunCounts) {
+        rows += other.rows
+        kept += other.kept
+        rejected += other.rejected
+        duplicates += other.duplicates
+        filtered += other.filtered
+    }
+}

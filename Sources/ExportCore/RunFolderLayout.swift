@@ -1,0 +1,27 @@
+/// The names of the files in a run folder; the one place they are spelled.
+public enum RunFolderLayout {
+    /// Written last by `prepare`; its presence marks the folder complete.
+    public static let manifest = "manifest.json"
+    /// The folder of chunk files.
+    public static let chunksDirectory = "chunks"
+    /// One object per rejected row.
+    public static let rejects = "rejects.ndjson"
+    /// One object per duplicate row, naming the kept row.
+    public static let duplicates = "duplicates.ndjson"
+    /// One object per kept contact: its email, chunk, item index, input and line.
+    public static let contacts = "contacts.ndjson"
+    /// The upload checkpoint (SQLite).
+    public static let checkpoint = "checkpoint.sqlite"
+    /// Items Omnisend refused, with its answer.
+    public static let failed = "failed.ndjson"
+    /// The end-of-upload report.
+    public static let report = "report.json"
+    /// A copy of the pipeline file as it was when the run was prepared.
+    public static let pipelineCopy = "pipeline.yaml"
+
+    /// The relative path of chunk number `n` (1-based): `chunks/chunk-000001.json`.
+    public static func chunkFile(_ n: Int) -> String {
+        let digits = String(n)
+        return "\(chunksDirectory)/chunk-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits).json"
+    }
+}

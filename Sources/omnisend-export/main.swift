@@ -1,0 +1,3 @@
+import ExportCLI
+
+await RootCommand.main()
