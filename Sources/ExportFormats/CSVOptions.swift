@@ -17,16 +17,21 @@ public struct CSVOptions: Sendable, Equatable {
     public var encoding: Encoding
     /// The largest field, in bytes, before the row is rejected (`field_too_large`) instead of growing memory.
     public var maxFieldBytes: Int
+    /// The largest record, in bytes (each field also counts 8 bytes of bookkeeping), before the row
+    /// is rejected (`record_too_large`); it bounds memory for a file of many small fields and no
+    /// line break. Never less than `maxFieldBytes`.
+    public var maxRecordBytes: Int
 
-    /// Creates options; the defaults are RFC 4180 with a header row, UTF-8, 1 MiB fields.
+    /// Creates options; the defaults are RFC 4180 with a header row, UTF-8, 1 MiB fields, 16 MiB records.
     public init(
         delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\""), columns: [String]? = nil,
-        encoding: Encoding = .utf8, maxFieldBytes: Int = 1 << 20
+        encoding: Encoding = .utf8, maxFieldBytes: Int = 1 << 20, maxRecordBytes: Int = 16 << 20
     ) {
         self.delimiter = delimiter
         self.quote = quote
         self.columns = columns
         self.encoding = encoding
         self.maxFieldBytes = maxFieldBytes
+        self.maxRecordBytes = maxRecordBytes
     }
 }

@@ -1,0 +1,304 @@
+import ExportCore
+
+/// A strict RFC 8259 parser of one JSON text into a `FieldValue`.
+///
+/// Strict means: no trailing commas, no leading zeros, no comments, no single quotes, no control
+/// characters inside strings, only valid UTF-8 and no lone surrogate escapes. Numbers keep their
+/// source text (so `1e400` or an 30-digit ID are neither rounded nor refused). Nesting is limited to
+/// `maxDepth` levels and the parser never recurses, so deep input cannot overflow the stack.
+/// Duplicate object keys are all kept, in order (`JSONObject` lookups take the last).
+public enum JSONValueParser {
+    /// The deepest nesting of arrays and objects accepted.
+    public static let maxDepth = 512
+
+    /// Parses `bytes`, which must hold exactly one JSON value (whitespace around it allowed).
+    /// - Throws: `JSONSyntaxError` with the offset of the first byte that breaks the grammar.
+    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> FieldValue {
+        let typed = UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        return try parse(typed)
+    }
+
+    /// Parses `bytes` (the form the readers use).
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> FieldValue {
+        var parser = Parser(bytes: bytes)
+        return try parser.parseDocument()
+    }
+}
+
+/// The cursor and the explicit container stacks of one parse.
+private struct Parser {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var i = 0
+    /// For each open container: whether it is an object.
+    private var containers: [Bool] = []
+    /// Values of all open containers, flat; `valueStarts` marks where each container's begin.
+    private var values: [FieldValue] = []
+    private var valueStarts: [Int] = []
+    /// Keys of all open objects, flat, parallel to their values.
+    private var keys: [String] = []
+    private var keyStarts: [Int] = []
+    /// Reused for strings with escapes or non-ASCII bytes.
+    private var scratch: [UInt8] = []
+
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    private static let quote = UInt8(ascii: "\"")
+    private static let backslash = UInt8(ascii: "\\")
+
+    mutating func parseDocument() throws(JSONSyntaxError) -> FieldValue {
+        skipWhitespace()
+        while true {
+            var value: FieldValue
+            guard i < bytes.count else { throw fail("unexpected end of input, expected a value") }
+            switch bytes[i] {
+            case UInt8(ascii: "{"):
+                i += 1
+                skipWhitespace()
+                if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+                    i += 1
+                    value = .object(JSONObject())
+                } else {
+                    try open(object: true)
+                    keys.append(try parseKey())
+                    continue
+                }
+            case UInt8(ascii: "["):
+                i += 1
+                skipWhitespace()
+                if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+                    i += 1
+                    value = .array([])
+                } else {
+                    try open(object: false)
+                    continue
+                }
+            case Self.quote:
+                value = .string(try parseString())
+            case UInt8(ascii: "t"):
+                try literal("true")
+                value = .bool(true)
+            case UInt8(ascii: "f"):
+                try literal("false")
+                value = .bool(false)
+            case UInt8(ascii: "n"):
+                try literal("null")
+                value = .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                value = try parseNumber()
+            default:
+                throw fail("unexpected \(describe(bytes[i])), expected a value")
+            }
+            // Attach the finished value to the open containers, closing those that end here.
+            while true {
+                skipWhitespace()
+                guard let isObject = containers.last else {
+                    guard i == bytes.count else { throw fail("unexpected \(describe(bytes[i])) after the JSON value") }
+                    return value
+                }
+                values.append(value)
+                guard i < bytes.count else {
+                    throw fail("unexpected end of input, expected ',' or '\(isObject ? "}" : "]")'")
+                }
+                let byte = bytes[i]
+                if byte == UInt8(ascii: ",") {
+                    i += 1
+                    skipWhitespace()
+                    if isObject { keys.append(try parseKey()) }
+                    break
+                }
+                guard byte == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else {
+                    throw fail("unexpected \(describe(byte)), expected ',' or '\(isObject ? "}" : "]")'")
+                }
+                i += 1
+                value = close(object: isObject)
+            }
+        }
+    }
+
+    private mutating func open(object: Bool) throws(JSONSyntaxError) {
+        guard containers.count < JSONValueParser.maxDepth else {
+            throw fail("arrays and objects nested deeper than \(JSONValueParser.maxDepth) levels")
+        }
+        containers.append(object)
+        valueStarts.append(values.count)
+        if object { keyStarts.append(keys.count) }
+    }
+
+    private mutating func close(object: Bool) -> FieldValue {
+        containers.removeLast()
+        let start = valueStarts.removeLast()
+        let items = Array(values[start...])
+        values.removeSubrange(start...)
+        guard object else { return .array(items) }
+        let keyStart = keyStarts.removeLast()
+        let names = Array(keys[keyStart...])
+        keys.removeSubrange(keyStart...)
+        return .object(JSONObject(keys: names, values: items))
+    }
+
+    /// Parses `"key"` and the `:` after it, leaving the cursor on the value.
+    private mutating func parseKey() throws(JSONSyntaxError) -> String {
+        guard i < bytes.count, bytes[i] == Self.quote else {
+            throw fail(i < bytes.count ? "unexpected \(describe(bytes[i])), expected a string key" : "unexpected end of input, expected a string key")
+        }
+        let key = try parseString()
+        skipWhitespace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after an object key") }
+        i += 1
+        skipWhitespace()
+        return key
+    }
+
+    private mutating func parseString() throws(JSONSyntaxError) -> String {
+        let opening = i
+        i += 1
+        let start = i
+        // Fast path: plain ASCII up to the closing quote becomes a String in one step.
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == Self.quote || byte == Self.backslash || byte < 0x20 || byte >= 0x80 { break }
+            i += 1
+        }
+        if i < bytes.count, bytes[i] == Self.quote {
+            i += 1
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i - 1]), as: UTF8.self)
+        }
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+        while true {
+            guard i < bytes.count else { throw JSONSyntaxError(offset: opening, message: "unterminated string") }
+            let byte = bytes[i]
+            if byte == Self.quote {
+                i += 1
+                return String(decoding: scratch, as: UTF8.self)
+            } else if byte == Self.backslash {
+                try parseEscape()
+            } else if byte < 0x20 {
+                throw fail("unescaped control character \(describe(byte)) in a string")
+            } else if byte < 0x80 {
+                scratch.append(byte)
+                i += 1
+            } else {
+                let length = UTF8Validator.sequenceLength(bytes, at: i)
+                guard length > 0 else { throw fail("invalid UTF-8 in a string") }
+                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<i + length]))
+                i += length
+            }
+        }
+    }
+
+    /// Decodes the escape at the cursor (on the backslash) into `scratch`.
+    private mutating func parseEscape() throws(JSONSyntaxError) {
+        guard i + 1 < bytes.count else { throw fail("unterminated escape sequence") }
+        let escaped = bytes[i + 1]
+        let simple: UInt8?
+        switch escaped {
+        case Self.quote, Self.backslash, UInt8(ascii: "/"): simple = escaped
+        case UInt8(ascii: "b"): simple = 0x08
+        case UInt8(ascii: "f"): simple = 0x0C
+        case UInt8(ascii: "n"): simple = 0x0A
+        case UInt8(ascii: "r"): simple = 0x0D
+        case UInt8(ascii: "t"): simple = 0x09
+        case UInt8(ascii: "u"): simple = nil
+        default: throw JSONSyntaxError(offset: i + 1, message: "invalid escape sequence: \(describe(escaped)) after a backslash")
+        }
+        if let simple {
+            scratch.append(simple)
+            i += 2
+            return
+        }
+        let unit = try hex4(at: i + 2)
+        var scalarValue = UInt32(unit)
+        var length = 6
+        if (0xD800...0xDBFF).contains(unit) {
+            guard i + 7 < bytes.count, bytes[i + 6] == Self.backslash, bytes[i + 7] == UInt8(ascii: "u") else {
+                throw fail("lone surrogate \\u\(String(unit, radix: 16, uppercase: true)) (a high surrogate without its pair)")
+            }
+            let low = try hex4(at: i + 8)
+            guard (0xDC00...0xDFFF).contains(low) else {
+                throw fail("lone surrogate \\u\(String(unit, radix: 16, uppercase: true)) (not followed by a low surrogate)")
+            }
+            scalarValue = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
+            length = 12
+        } else if (0xDC00...0xDFFF).contains(unit) {
+            throw fail("lone surrogate \\u\(String(unit, radix: 16, uppercase: true)) (a low surrogate without its pair)")
+        }
+        scratch.append(contentsOf: UTF8.encode(Unicode.Scalar(scalarValue)!)!)
+        i += length
+    }
+
+    private func hex4(at offset: Int) throws(JSONSyntaxError) -> UInt16 {
+        guard offset + 4 <= bytes.count else {
+            throw JSONSyntaxError(offset: offset, message: "a \\u escape needs four hex digits")
+        }
+        var value: UInt16 = 0
+        for k in offset..<offset + 4 {
+            let byte = bytes[k]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw JSONSyntaxError(offset: k, message: "a \\u escape needs four hex digits")
+            }
+            value = value << 4 | UInt16(digit)
+        }
+        return value
+    }
+
+    private mutating func parseNumber() throws(JSONSyntaxError) -> FieldValue {
+        let start = i
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < bytes.count, isDigit(bytes[i]) else { throw fail("expected a digit in a number") }
+        if bytes[i] == UInt8(ascii: "0") {
+            i += 1
+            if i < bytes.count, isDigit(bytes[i]) { throw fail("leading zero in a number") }
+        } else {
+            skipDigits()
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard i < bytes.count, isDigit(bytes[i]) else { throw fail("expected a digit after the decimal point") }
+            skipDigits()
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < bytes.count, isDigit(bytes[i]) else { throw fail("expected a digit in the exponent") }
+            skipDigits()
+        }
+        return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+    }
+
+    private mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
+        let count = word.utf8CodeUnitCount
+        for k in 0..<count where i + k >= bytes.count || bytes[i + k] != word.utf8Start[k] {
+            throw JSONSyntaxError(offset: i + k, message: "invalid literal, expected '\(word)'")
+        }
+        i += count
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
+
+    private mutating func skipDigits() {
+        while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+    }
+
+    private mutating func skipWhitespace() {
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x09, 0x0A, 0x0D: i += 1
+            default: return
+            }
+        }
+    }
+
+    private func fail(_ message: String) -> JSONSyntaxError { JSONSyntaxError(offset: i, message: message) }
+
+    /// `'x'` for printable ASCII, `byte 0xNN` otherwise; never more than one byte of the input.
+    private func describe(_ byte: UInt8) -> String {
+        if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+        let hex = String(byte, radix: 16, uppercase: true)
+        return "byte 0x\(byte < 0x10 ? "0" : "")\(hex)"
+    }
+}

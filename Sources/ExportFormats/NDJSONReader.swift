@@ -1,0 +1,169 @@
+import ExportCore
+
+/// Reads newline-delimited JSON (one object per line) from any `ByteSource`.
+///
+/// Each line is one record: its top-level keys, in order, become the record's header (the last
+/// value wins when a key repeats, and the key appears once, where it first appeared), its values
+/// keep their JSON kind. Lines end in LF or CRLF; a UTF-8 byte order mark at the start is skipped;
+/// blank lines (spaces, tabs, CR) are skipped and not counted as rows. A line that is invalid UTF-8
+/// (`invalid_utf8`), not JSON (`invalid_json`), not an object (`not_an_object`) or longer than
+/// `maxLineBytes` (`line_too_large`, without buffering it) is returned as `.malformed`, and
+/// reading goes on. Memory is the 256 KiB read buffer plus at most one line.
+public struct NDJSONReader<Source: ByteSource>: RecordReader {
+    private var input: InputBuffer<Source>
+    private let file: String
+    private let member: String?
+    private let maxLineBytes: Int
+    private var started = false
+    /// Complete lines consumed so far (blank ones included); the next line is `linesRead + 1`.
+    private var linesRead = 0
+    private var index = 0
+    /// The start of a line that continues in the next buffer.
+    private var pending: [UInt8] = []
+    /// Whether the line being read has already passed `maxLineBytes` (its bytes are dropped).
+    private var overflowing = false
+    /// The header of the previous record, reused while the keys stay the same.
+    private var cachedHeader: Header?
+
+    /// Creates a reader of `source`, which `file` (and `member`, inside a bundle) names in origins.
+    /// - Parameter maxLineBytes: the longest line accepted, in bytes (without its line break).
+    public init(source: Source, file: String, member: String? = nil, maxLineBytes: Int = 1 << 20) {
+        input = InputBuffer(source: source)
+        self.file = file
+        self.member = member
+        self.maxLineBytes = maxLineBytes
+    }
+
+    /// The next record or malformed line, or `nil` at the end of the input.
+    /// - Throws: `ExportError` for a UTF-16 input and errors of the source.
+    public mutating func next() throws -> ReadOutcome? {
+        if !started {
+            started = true
+            try input.consumeByteOrderMark(
+                origin: RecordOrigin(file: file, member: member, line: 1, index: 0), transcoded: false)
+        }
+        while true {
+            if input.start == input.end, try !input.refill() {
+                // A last line without a line break.
+                guard overflowing || !pending.isEmpty else { return nil }
+                linesRead += 1
+                if let outcome = completeLine(tail: UnsafeBufferPointer(start: nil, count: 0)) { return outcome }
+                continue
+            }
+            let unread = input.unread
+            guard let lineFeed = unread.firstIndex(of: UInt8(ascii: "\n")) else {
+                input.start = input.end
+                if !overflowing {
+                    if pending.count + unread.count > maxLineBytes {
+                        overflowing = true
+                        pending = []
+                    } else {
+                        pending.append(contentsOf: unread)
+                    }
+                }
+                continue
+            }
+            input.start += lineFeed + 1
+            linesRead += 1
+            if let outcome = completeLine(tail: UnsafeBufferPointer(rebasing: unread[..<lineFeed])) { return outcome }
+        }
+    }
+
+    /// Finishes the line whose last bytes are `tail` (after any `pending` bytes).
+    /// - Returns: its outcome, or `nil` for a blank line.
+    private mutating func completeLine(tail: UnsafeBufferPointer<UInt8>) -> ReadOutcome? {
+        defer {
+            overflowing = false
+            pending.removeAll(keepingCapacity: pending.capacity <= 64 * 1024)
+        }
+        if overflowing || pending.count + tail.count > maxLineBytes {
+            return .malformed(
+                Rejection(
+                    origin: nextOrigin(), reason: "line_too_large",
+                    detail: "the line is longer than the limit of \(maxLineBytes) bytes"))
+        }
+        if pending.isEmpty { return outcome(of: tail) }
+        pending.append(contentsOf: tail)
+        return pending.withUnsafeBufferPointer { outcome(of: $0) }
+    }
+
+    private mutating func outcome(of line: UnsafeBufferPointer<UInt8>) -> ReadOutcome? {
+        guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return nil }
+        let origin = nextOrigin()
+        if let offset = UTF8Validator.firstInvalidOffset(line) {
+            return .malformed(
+                Rejection(origin: origin, reason: "invalid_utf8", detail: "invalid UTF-8 at column \(offset + 1)"))
+        }
+        let value: FieldValue
+        do {
+            value = try JSONValueParser.parse(line)
+        } catch {
+            return .malformed(
+                Rejection(
+                    origin: origin, reason: "invalid_json", detail: "\(error.message) at column \(error.offset + 1)"))
+        }
+        guard case .object(let object) = value else {
+            return .malformed(
+                Rejection(
+                    origin: origin, reason: "not_an_object",
+                    detail: "the line holds a JSON \(Self.kind(of: value)), not an object"))
+        }
+        return .record(record(from: object, origin: origin))
+    }
+
+    private mutating func record(from object: JSONObject, origin: RecordOrigin) -> Record {
+        var keys = object.keys
+        var values = object.values
+        if Self.hasRepeatedKeys(keys) {
+            // The last value wins; the key keeps the place where it first appeared.
+            var positions: [String: Int] = [:]
+            var uniqueKeys: [String] = []
+            var uniqueValues: [FieldValue] = []
+            for (key, value) in zip(keys, values) {
+                if let position = positions[key] {
+                    uniqueValues[position] = value
+                } else {
+                    positions[key] = uniqueKeys.count
+                    uniqueKeys.append(key)
+                    uniqueValues.append(value)
+                }
+            }
+            keys = uniqueKeys
+            values = uniqueValues
+        }
+        let header: Header
+        if let cachedHeader, cachedHeader.names == keys {
+            header = cachedHeader
+        } else {
+            header = Header(keys)
+            cachedHeader = header
+        }
+        return Record(header: header, values: values, origin: origin)
+    }
+
+    private mutating func nextOrigin() -> RecordOrigin {
+        defer { index += 1 }
+        return RecordOrigin(file: file, member: member, line: linesRead, index: index)
+    }
+
+    private static func hasRepeatedKeys(_ keys: [String]) -> Bool {
+        if keys.count <= 16 {
+            for i in keys.indices {
+                for j in keys.indices where j > i && keys[i] == keys[j] { return true }
+            }
+            return false
+        }
+        return Set(keys).count != keys.count
+    }
+
+    private static func kind(of value: FieldValue) -> String {
+        switch value {
+        case .string: return "string"
+        case .number: return "number"
+        case .bool: return "boolean"
+        case .null: return "null"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+}
