@@ -1,0 +1,92 @@
+import Crypto
+import ExportCore
+import Foundation
+
+/// A chunk file read from a run folder and checked against the sha256 the manifest (or the
+/// checkpoint, for retry chunks) recorded. Its bytes are the exact request body.
+public struct ChunkFile: Sendable {
+    /// The path relative to the run folder.
+    public let file: String
+    /// The exact request body.
+    public let body: [UInt8]
+
+    /// Reads `file` under `runDirectory` and checks its sha256.
+    /// - Throws: `ExportError.tampered` naming the file when it is missing or its bytes changed.
+    public init(runDirectory: String, file: String, sha256: String) throws {
+        let path = "\(runDirectory)/\(file)"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ExportError(.tampered, "the chunk file is missing; the run folder changed since prepare", path: file)
+        }
+        let bytes = [UInt8](data)
+        guard Self.sha256Hex(bytes) == sha256.lowercased() else {
+            throw ExportError(.tampered, "the chunk file does not match the sha256 in the manifest; the run folder changed since prepare", path: file)
+        }
+        self.file = file
+        self.body = bytes
+    }
+
+    /// The lowercase hex SHA-256 of `bytes`.
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// The items of the request, each as its raw JSON text, in order.
+    ///
+    /// Chunks are written one item per line; when that layout holds the lines are used as they
+    /// are, otherwise the body is parsed and each item re-serialised.
+    public func itemTexts() throws -> [String] {
+        var lines = body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        if lines.count >= 3, lines[0].last == UInt8(ascii: "["), lines[lines.count - 1].starts(with: Array("]}".utf8)) {
+            var items: [String] = []
+            for line in lines[1..<(lines.count - 1)] {
+                var slice = line[...]
+                if slice.last == UInt8(ascii: ",") { slice = slice.dropLast() }
+                items.append(String(decoding: slice, as: UTF8.self))
+            }
+            if items.allSatisfy({ (try? JSONSerialization.jsonObject(with: Data($0.utf8))) is [String: Any] }) { return items }
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+            let items = object["items"] as? [Any]
+        else {
+            throw ExportError(.tampered, "the chunk is not a batch request body", path: file)
+        }
+        return try items.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
+    }
+
+    /// The email of each item (`nil` for an item without an email identifier), in order.
+    public func itemEmails() throws -> [String?] {
+        try itemTexts().map { Self.email(ofItemJSON: $0) }
+    }
+
+    /// The email identifier of one contact item given as JSON text.
+    public static func email(ofItemJSON text: String) -> String? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return nil }
+        return email(ofItem: object)
+    }
+
+    /// The email identifier of one contact item (`identifiers[type=email].id`, or a top-level `email`).
+    public static func email(ofItem object: [String: Any]) -> String? {
+        if let identifiers = object["identifiers"] as? [[String: Any]] {
+            for identifier in identifiers where (identifier["type"] as? String) == "email" {
+                if let id = identifier["id"] as? String { return id }
+            }
+        }
+        return object["email"] as? String
+    }
+
+    /// Writes a request body holding `items` (raw JSON texts) in the chunk layout.
+    public static func body(items: [String]) -> [UInt8] {
+        var out = Array("{\"method\":\"POST\",\"endpoint\":\"contacts\",\"items\":[\n".utf8)
+        for (index, item) in items.enumerated() {
+            out.append(contentsOf: Array(item.utf8))
+            if index < items.count - 1 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\n"))
+        }
+        out.append(contentsOf: Array("]}\n".utf8))
+        return out
+    }
+}

@@ -1,0 +1,61 @@
+/// Keeps requests within a share of the brand's rate limit over a sliding window.
+///
+/// A pure value: the caller passes the time (seconds on any monotonic clock), asks `delay(now:)`
+/// how long to wait, and calls `record(now:)` when it sends. Every request counts, polls included,
+/// because Omnisend's limit is per brand and shared with other integrations.
+public struct RateGovernor: Sendable, Equatable {
+    /// The brand's limit per window (400 a minute unless the server says otherwise).
+    public private(set) var limit: Int
+    /// The share of the limit this uploader may use (0 < share ≤ 1).
+    public let share: Double
+    /// The window length in seconds.
+    public let window: Double
+    /// Send times within the current window, oldest first.
+    private var sent: [Double] = []
+    /// No request before this time (set after a 429).
+    public private(set) var pausedUntil: Double = 0
+
+    /// Creates a governor.
+    public init(limit: Int = 400, share: Double = 0.8, window: Double = 60) {
+        self.limit = max(1, limit)
+        self.share = min(1, max(0.01, share))
+        self.window = window
+    }
+
+    /// Requests this uploader may send per window.
+    public var allowance: Int { max(1, Int((Double(limit) * share).rounded(.down))) }
+
+    /// Seconds to wait before the next request may be sent (0 when it may go now).
+    public func delay(now: Double) -> Double {
+        var wait = max(0, pausedUntil - now)
+        let recent = sent.filter { $0 > now - window }
+        if recent.count >= allowance {
+            // The oldest request that must leave the window before one more fits.
+            let oldest = recent[recent.count - allowance]
+            wait = max(wait, oldest + window - now)
+        }
+        return wait
+    }
+
+    /// Notes a request sent at `now`.
+    public mutating func record(now: Double) {
+        sent.append(now)
+        let cutoff = now - window
+        if let firstKept = sent.firstIndex(where: { $0 > cutoff }), firstKept > 0 {
+            sent.removeFirst(firstKept)
+        }
+    }
+
+    /// Learns the limit from an `X-Rate-Limit-Limit` header.
+    public mutating func learn(limit newLimit: Int) {
+        if newLimit > 0 { limit = newLimit }
+    }
+
+    /// Sends nothing before `until` (after a 429).
+    public mutating func pause(until: Double) {
+        pausedUntil = max(pausedUntil, until)
+    }
+
+    /// Requests counted in the window ending at `now`.
+    public func requestsInWindow(now: Double) -> Int { sent.filter { $0 > now - window }.count }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// The one door every request goes through: waits for the rate governor, refuses to start a
+/// request that could not finish before the deadline, learns the limit from answers and counts
+/// requests, 429s and retries for the progress display and the report.
+actor RequestGate {
+    private var governor: RateGovernor
+    private let clock = ContinuousClock()
+    private let start: ContinuousClock.Instant
+    private let deadline: Double
+    private let stop: StopSignal
+    private var latencyTotal: Double = 0
+    private var latencyCount = 0
+    /// Requests sent in this session.
+    private(set) var requests = 0
+    /// 429 answers in this session.
+    private(set) var rateLimited = 0
+    /// Retries in this session.
+    private(set) var retries = 0
+
+    init(governor: RateGovernor, deadline: Double, stop: StopSignal) {
+        self.governor = governor
+        self.deadline = deadline
+        self.stop = stop
+        self.start = clock.now
+    }
+
+    /// Seconds since the session began.
+    func now() -> Double { Self.seconds(clock.now - start) }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// The typical request duration so far (at least 0.2 s).
+    var typicalLatency: Double { latencyCount == 0 ? 0.2 : max(0.2, latencyTotal / Double(latencyCount)) }
+
+    /// Requests this upload may send a minute.
+    var allowancePerMinute: Int { governor.allowance }
+
+    /// Requests in the last minute.
+    func requestsLastMinute() -> Int { governor.requestsInWindow(now: now()) }
+
+    /// Waits until a request may go. Returns `false` (without sending) when the upload is stopping
+    /// or the request could not finish before the deadline (which raises the stop flag).
+    func acquire() async -> Bool {
+        while true {
+            if stop.isRaised { return false }
+            let current = now()
+            let wait = governor.delay(now: current)
+            if current + wait + 2 * typicalLatency > deadline {
+                stop.request(.deadline, message: "the next request could not finish before --max-duration")
+                return false
+            }
+            if wait <= 0 {
+                governor.record(now: current)
+                requests += 1
+                return true
+            }
+            try? await Task.sleep(for: .milliseconds(Int(min(wait, 0.1) * 1000) + 1))
+        }
+    }
+
+    /// Learns from an answer: the limit headers, a 429 pause, the latency.
+    func observe(_ outcome: RetryPolicy.Outcome, latency: Double, pauseFor wait: Double?) {
+        latencyTotal += latency
+        latencyCount += 1
+        guard case .answer(let answer) = outcome else { return }
+        if let limit = answer.headers["x-rate-limit-limit"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
+            governor.learn(limit: limit)
+        }
+        if answer.status == 429 {
+            rateLimited += 1
+            governor.pause(until: now() + (wait ?? 1))
+        }
+    }
+
+    /// Counts one retry.
+    func countRetry() { retries += 1 }
+
+    private var transientFailuresInARow = 0
+
+    /// Notes a chunk that failed for a transient reason; returns how many did in a row.
+    func chunkFailedTransiently() -> Int {
+        transientFailuresInARow += 1
+        return transientFailuresInARow
+    }
+
+    /// Notes a chunk Omnisend took.
+    func chunkSucceeded() { transientFailuresInARow = 0 }
+}

@@ -1,0 +1,35 @@
+/// How an upload behaves: limits, concurrency, timing. The defaults suit production; tests
+/// shorten the waits.
+public struct UploadOptions: Sendable {
+    /// Overrides the destination's base URL.
+    public var baseURL: String?
+    /// The longest the upload may run (seconds); 4 h, Customer Insights' limit, by default.
+    public var maxDuration: Double = 4 * 3600
+    /// Chunks in flight at once.
+    public var concurrency: Int = 4
+    /// Share of the brand's rate limit this upload may use.
+    public var rateShare: Double = 0.8
+    /// The brand's rate limit per minute until the server tells otherwise.
+    public var rateLimitPerMinute: Int = 400
+    /// Resend items and chunks that failed for transient reasons.
+    public var retryFailed = false
+    /// The user's acknowledgement that personal data leaves their systems.
+    public var acknowledgePersonalData = false
+    /// Retry rules.
+    public var retryPolicy = RetryPolicy()
+    /// First wait before polling a batch, seconds.
+    public var pollInitialDelay: Double = 2
+    /// Longest wait between two polls of one batch, seconds.
+    public var pollMaxDelay: Double = 30
+    /// Seconds given to in-flight requests after a stop before they are abandoned.
+    public var settleGrace: Double = 5
+    /// Connection timeout, seconds.
+    public var connectTimeout: Double = 10
+    /// Whole-request timeout, seconds.
+    public var requestTimeout: Double = 30
+    /// Chunks failing in a row for transient reasons after which the run stops (Omnisend unreachable).
+    public var consecutiveFailuresToStop = 3
+
+    /// Default options.
+    public init() {}
+}

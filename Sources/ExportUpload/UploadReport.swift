@@ -1,0 +1,63 @@
+import ExportChunks
+import ExportCore
+import Foundation
+
+/// The end-of-upload report: `report.json` in the run folder and a short table on screen.
+public struct UploadReport: Sendable, Codable, Equatable {
+    /// `complete` (every chunk done or failed) or `stopped`.
+    public var outcome: String
+    /// Why it stopped early, if it did.
+    public var stopReason: StopReason?
+    /// The API version.
+    public var apiVersion: String
+    /// The base URL (never the key).
+    public var baseURL: String
+    /// Contacts in the run (kept by prepare).
+    public var contacts: Int
+    /// Contacts Omnisend accepted.
+    public var accepted: Int
+    /// Contacts refused or never processed (listed in `failed.ndjson`).
+    public var failed: Int
+    /// Contacts not sent yet (the run stopped early).
+    public var notSent: Int
+    /// Rows rejected by prepare.
+    public var rejected: Int
+    /// Rows dropped by prepare as duplicates.
+    public var duplicates: Int
+    /// Chunks in total, done, failed, and still open.
+    public var chunks: Int
+    public var chunksDone: Int
+    public var chunksFailed: Int
+    public var chunksOpen: Int
+    /// Requests, retries, 429 answers, reconciled chunks and chunks posted again (all sessions).
+    public var requests: Int
+    public var retries: Int
+    public var rateLimited: Int
+    public var reconciled: Int
+    public var reposted: Int
+    /// Seconds spent uploading (all sessions).
+    public var elapsedSeconds: Double
+
+    /// Whether every chunk is finished.
+    public var isComplete: Bool { outcome == "complete" }
+
+    /// Writes `report.json` atomically.
+    public func write(runDirectory: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        try AtomicFileWriter.write([UInt8](try encoder.encode(self)) + [0x0A], to: "\(runDirectory)/\(RunFolderLayout.report)")
+    }
+
+    /// A short table for the terminal.
+    public var table: String {
+        let rows: [(String, String)] = [
+            ("contacts accepted", "\(accepted)"), ("contacts failed", "\(failed)"), ("contacts not sent", "\(notSent)"),
+            ("rows rejected", "\(rejected)"), ("rows duplicates", "\(duplicates)"),
+            ("chunks done/failed/open", "\(chunksDone)/\(chunksFailed)/\(chunksOpen) of \(chunks)"),
+            ("requests", "\(requests)"), ("retries", "\(retries)"), ("429 answers", "\(rateLimited)"),
+            ("reconciled / re-posted", "\(reconciled) / \(reposted)"), ("elapsed", DurationText.format(elapsedSeconds)),
+        ]
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
+    }
+}

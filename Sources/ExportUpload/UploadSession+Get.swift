@@ -1,0 +1,88 @@
+import Foundation
+
+/// The result of a read request after its retries.
+enum ReadResult {
+    /// A 2xx answer.
+    case answer(HTTPAnswer)
+    /// A definite failure (404, 400…, or retries used up), with the reason.
+    case failed(String)
+    /// The upload is stopping; nothing more is known.
+    case unavailable
+}
+
+extension UploadSession {
+    /// Sends a read request with the retry policy: 429s wait, 5xx/408/network errors back off,
+    /// 401/403 stop the run.
+    func read(_ send: () async -> RetryPolicy.Outcome) async -> ReadResult {
+        var attempt = 0
+        while true {
+            guard let outcome = await request(send) else { return .unavailable }
+            let decision = options.retryPolicy.decide(outcome, attempt: attempt + 1, random: Double.random(in: 0..<1))
+            if case .rateLimited = decision {} else { attempt += 1 }
+            switch decision {
+            case .success:
+                guard case .answer(let answer) = outcome else { return .unavailable }
+                return .answer(answer)
+            case .rateLimited(let wait):
+                guard await pause(wait) else { return .unavailable }
+            case .retry(let wait):
+                await countRetry()
+                guard await pause(wait) else { return .unavailable }
+            case .fail(let reason, _):
+                return .failed(reason)
+            case .stopRun(let reason, let resumable):
+                try? store.note(reason, chunk: nil)
+                stop.request(resumable ? .unreachable : .keyRejected, message: reason)
+                return .unavailable
+            }
+        }
+    }
+
+    /// The per-item results of a batch, waiting (polling with backoff) until it is `finished` or
+    /// `stopped`. Follows `paging.next` links of the items list.
+    func finishedItems(batchID: String) async -> (items: [String: Any]?, failure: String?) {
+        var delay = options.pollInitialDelay
+        while true {
+            guard await pause(delay) else { return (nil, nil) }
+            switch await read({ await client.getBatch(batchID) }) {
+            case .unavailable: return (nil, nil)
+            case .failed(let reason): return (nil, "GET /batches/\(batchID): \(reason)")
+            case .answer(let answer):
+                let status = answer.jsonObject?["status"] as? String ?? ""
+                if status == "finished" || status == "stopped" {
+                    return await allItems(batchID: batchID)
+                }
+                delay = min(max(delay, 0.05) * 2, options.pollMaxDelay)
+            }
+        }
+    }
+
+    private func allItems(batchID: String) async -> (items: [String: Any]?, failure: String?) {
+        var merged: [String: Any]?
+        var next: String?
+        for _ in 0..<1000 {
+            let result = await read({ () async -> RetryPolicy.Outcome in
+                if let next { return await client.get(absoluteURL: next) }
+                return await client.getBatchItems(batchID)
+            })
+            switch result {
+            case .unavailable: return (nil, nil)
+            case .failed(let reason): return (nil, "GET /batches/\(batchID)/items: \(reason)")
+            case .answer(let answer):
+                guard let object = answer.jsonObject else { return (nil, "GET /batches/\(batchID)/items: not a JSON object") }
+                if var sofar = merged {
+                    for key in ["responses", "errors"] {
+                        sofar[key] = ((sofar[key] as? [Any]) ?? []) + ((object[key] as? [Any]) ?? [])
+                    }
+                    merged = sofar
+                } else {
+                    merged = object
+                }
+                let link = (object["paging"] as? [String: Any])?["next"] as? String
+                guard let link, !link.isEmpty else { return (merged, nil) }
+                next = link
+            }
+        }
+        return (merged, nil)
+    }
+}

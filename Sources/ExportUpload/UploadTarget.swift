@@ -1,0 +1,60 @@
+import ExportCore
+import Foundation
+
+/// Where an upload goes: base URL, API version and key, checked for the personal-data rule.
+public struct UploadTarget: Sendable {
+    /// The base URL (`…/v5`).
+    public var baseURL: String
+    /// The API version.
+    public var apiVersion: APIVersion
+    /// The key.
+    public var key: APIKey
+
+    /// Creates a target.
+    public init(baseURL: String, apiVersion: APIVersion, key: APIKey) {
+        self.baseURL = baseURL
+        self.apiVersion = apiVersion
+        self.key = key
+    }
+
+    /// The host of the base URL, or `nil` when it does not parse.
+    public var host: String? { URLComponents(string: baseURL)?.host }
+
+    /// Whether the base URL points at this machine (127.0.0.0/8, ::1, localhost).
+    public var isLoopback: Bool { Self.isLoopback(host: host ?? "") }
+
+    /// Whether `host` names this machine.
+    public static func isLoopback(host: String) -> Bool {
+        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// Resolves the destination of a run: the base URL (`--base-url`, the pipeline's, or the
+    /// version's default) and the key. Returns `nil` when no key is configured and no base URL is
+    /// given: the caller then starts the bundled simulator.
+    /// - Throws: `UploadError` for a bad URL or a missing personal-data acknowledgement,
+    ///   `ExportError.config` for a missing key with an explicit URL or an unreadable key file.
+    public static func resolve(
+        destination: Destination, options: UploadOptions, environment: [String: String],
+        relativeTo folder: String?, warn: (String) -> Void
+    ) throws -> UploadTarget? {
+        let resolution = try APIKeyResolver.resolve(destination, environment: environment, relativeTo: folder)
+        resolution.warnings.forEach(warn)
+        let explicitURL = options.baseURL ?? destination.baseURL
+        guard let key = resolution.key else {
+            if explicitURL == nil { return nil }
+            let source = destination.apiKeyFile.map { "the file \($0)" } ?? "the environment variable \(destination.apiKeyEnv ?? "OMNISEND_API_KEY")"
+            throw ExportError(.config, "no API key: set \(source)")
+        }
+        let target = UploadTarget(baseURL: explicitURL ?? destination.apiVersion.defaultBaseURL, apiVersion: destination.apiVersion, key: key)
+        guard let components = URLComponents(string: target.baseURL), let scheme = components.scheme,
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else {
+            throw UploadError.invalidBaseURL(target.baseURL)
+        }
+        if !target.isLoopback && !(destination.allowPersonalDataTransfer || options.acknowledgePersonalData) {
+            throw UploadError.personalDataNotAcknowledged(host: host)
+        }
+        return target
+    }
+}
