@@ -35,7 +35,7 @@ final class ArchiveReader {
     }
 
     private init(format: Format, feed: ArchiveFeed?, name: String, open: (OpaquePointer) -> Int32) throws {
-        guard let handle = archive_read_new() else {
+        guard let handle = ArchiveLocale.withUTF8({ archive_read_new() }) else {
             throw ExportError(.internal, "libarchive could not allocate a reader", path: name)
         }
         self.handle = handle
@@ -51,7 +51,7 @@ final class ArchiveReader {
             // A second archive appended to the first is read too, never dropped silently.
             archive_read_set_format_option(handle, "tar", "read_concatenated_archives", "1")
         }
-        let status = open(handle)
+        let status = ArchiveLocale.withUTF8 { open(handle) }
         guard status == ARCHIVE_OK || status == ARCHIVE_WARN else {
             throw failure(member: nil, doing: "cannot be opened as \(format.rawValue)")
         }
@@ -61,14 +61,19 @@ final class ArchiveReader {
     /// - Parameter warn: receives libarchive's warnings about the header.
     func nextEntry(warn: (String) -> Void) throws -> ArchiveEntry? {
         var entry: OpaquePointer?
-        var status = archive_read_next_header(handle, &entry)
-        while status == ARCHIVE_RETRY { status = archive_read_next_header(handle, &entry) }
+        var status = ARCHIVE_RETRY
+        var result: ArchiveEntry?
+        ArchiveLocale.withUTF8 {
+            while status == ARCHIVE_RETRY { status = archive_read_next_header(handle, &entry) }
+            if let entry, status == ARCHIVE_OK || status == ARCHIVE_WARN {
+                result = ArchiveEntry(entry, index: nextIndex)
+            }
+        }
         switch status {
         case ARCHIVE_EOF:
             return nil
         case ARCHIVE_OK, ARCHIVE_WARN:
-            guard let entry else { return nil }
-            let result = ArchiveEntry(entry, index: nextIndex)
+            guard let result else { return nil }
             nextIndex += 1
             if status == ARCHIVE_WARN {
                 warn("\(name): entry '\(result.name)': \(libarchiveMessage)")
@@ -81,7 +86,7 @@ final class ArchiveReader {
 
     /// Reads data of the current entry; returns 0 at its end.
     func readData(into buffer: UnsafeMutableRawBufferPointer, member: String) throws -> Int {
-        let count = archive_read_data(handle, buffer.baseAddress, buffer.count)
+        let count = ArchiveLocale.withUTF8 { archive_read_data(handle, buffer.baseAddress, buffer.count) }
         if count >= 0 { return count }
         throw failure(member: member, doing: "cannot be read")
     }
