@@ -1,0 +1,63 @@
+import Foundation
+
+/// One stored batch, as `GET /batches/{id}` shows it.
+struct BatchRecord: Sendable, Equatable {
+    var rowID: Int64
+    var brand: String
+    var method: String
+    var endpoint: String
+    var origin: String?
+    var status: String
+    var createdAt: Double
+    var startedAt: Double?
+    var endedAt: Double?
+    var totalCount: Int
+    var finishedCount: Int
+    var errorsCount: Int
+    /// The batch fault drawn for this batch (`stopped`, `partial`), if any.
+    var fault: String?
+
+    var batchID: String { ObjectID.make(ObjectID.batch, rowID) }
+
+    /// The batch object as JSON text (without the closing brace when `open` is true, so the items
+    /// route can append `errors` and `responses`).
+    func json(version: SimulatorAPIVersion, open: Bool = false) -> String {
+        var fields = [
+            "\"batchID\":\(JSONText.quote(batchID))",
+            "\"method\":\(JSONText.quote(method))",
+            "\"endpoint\":\(JSONText.quote(endpoint))",
+            "\"status\":\(JSONText.quote(status))",
+            "\"createdAt\":\(JSONText.quote(DateText.format(Date(timeIntervalSince1970: createdAt))))",
+        ]
+        if let startedAt { fields.append("\"startedAt\":\(JSONText.quote(DateText.format(Date(timeIntervalSince1970: startedAt))))") }
+        if let endedAt { fields.append("\"endedAt\":\(JSONText.quote(DateText.format(Date(timeIntervalSince1970: endedAt))))") }
+        fields.append("\"totalCount\":\(totalCount)")
+        fields.append("\"finishedCount\":\(finishedCount)")
+        fields.append("\"errorsCount\":\(errorsCount)")
+        if version.usesProblemDetails, let origin { fields.append("\"origin\":\(JSONText.quote(origin))") }
+        return "{" + fields.joined(separator: ",") + (open ? "" : "}")
+    }
+}
+
+/// One item of a stored batch: the request as sent and, once processed, its result.
+struct BatchItemRecord: Sendable, Equatable {
+    var index: Int
+    var request: String
+    var responseCode: Int?
+    var response: String?
+
+    var itemID: String { String(index + 1) }
+    var isError: Bool { (responseCode ?? 200) >= 300 }
+
+    func json(batch: BatchRecord? = nil) -> String {
+        var text = "{"
+        if let batch {
+            text += "\"batchID\":\(JSONText.quote(batch.batchID)),\"method\":\(JSONText.quote(batch.method)),\"endpoint\":\(JSONText.quote(batch.endpoint)),"
+        }
+        text += "\"itemID\":\(JSONText.quote(itemID)),\"request\":\(request)"
+        if let responseCode { text += ",\"responseCode\":\(responseCode)" }
+        if let response { text += ",\"response\":\(response)" }
+        text += ",\"status\":\(responseCode == nil ? "\"pending\"" : "\"finished\"")}"
+        return text
+    }
+}
