@@ -138,7 +138,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         print("  rate limit: \(configuration.rateLimitPerMinute == 0 ? "off" : "\(configuration.rateLimitPerMinute)/min per brand")"
             + "  faults: \(configuration.faults)  seed: \(configuration.seed)  state: \(configuration.stateDirectory ?? "in memory")")
         print("  ledger: \(simulator.rootURL)/__simulator/stats  \(simulator.rootURL)/__simulator/contacts")
-        fflush(stdout)
+        fflush(nil)
         let signal = await Self.waitForTerminationSignal()
         print("Received \(signal == SIGINT ? "SIGINT" : "SIGTERM"), stopping.")
         try await simulator.stop()
