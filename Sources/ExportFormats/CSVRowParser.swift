@@ -18,6 +18,8 @@ struct CSVRowParser {
 
     private enum State {
         case fieldStart, unquoted, quoted, quoteInQuoted
+        /// After a closing quote and spaces or tabs, which are dropped (`"x" ,` is `x`).
+        case afterClosingQuote
     }
 
     private static let lineFeed = UInt8(ascii: "\n")
@@ -138,10 +140,13 @@ struct CSVRowParser {
                     afterCarriageReturn = b == Self.carriageReturn
                     append(input, from: j, to: j + 1)
                 }
-            case .quoteInQuoted:
-                if byte == quote {
+            case .quoteInQuoted, .afterClosingQuote:
+                if byte == quote && state == .quoteInQuoted {
                     append(input, from: i, to: i + 1)  // a doubled quote is one quote
                     state = .quoted
+                    i += 1
+                } else if (byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")) && byte != delimiter {
+                    state = .afterClosingQuote
                     i += 1
                 } else if byte == delimiter {
                     endField()

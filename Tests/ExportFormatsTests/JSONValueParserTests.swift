@@ -1,0 +1,63 @@
+import ExportCore
+import Testing
+
+@testable import ExportFormats
+
+@Suite struct JSONValueParserTests {
+    static func parse(_ text: String) throws -> FieldValue {
+        try Array(text.utf8).withUnsafeBytes { try JSONValueParser.parse($0) }
+    }
+
+    @Test(arguments: [
+        ("0", FieldValue.number("0")),
+        ("-0.5e+10", .number("-0.5e+10")),
+        ("123456789012345678901234567890", .number("123456789012345678901234567890")),
+        (" true ", .bool(true)),
+        ("null", .null),
+        ("\"a\\\"\\\\\\/\\b\\f\\n\\r\\t\"", .string("a\"\\/\u{8}\u{C}\n\r\t")),
+        ("\"\\ud834\\udd1e\"", .string("𝄞")),
+        ("\"\\u0000\"", .string("\0")),
+        ("[]", .array([])),
+        ("{}", .object(JSONObject())),
+        ("[1,[2,{\"k\":[]}]]", .array([.number("1"), .array([.number("2"), .object(JSONObject(keys: ["k"], values: [.array([])]))])])),
+        ("{\"a\":1,\"a\":2}", .object(JSONObject(keys: ["a", "a"], values: [.number("1"), .number("2")]))),
+    ])
+    func accepts(_ text: String, _ expected: FieldValue) throws {
+        #expect(try Self.parse(text) == expected)
+    }
+
+    @Test(arguments: [
+        ("", 0, "unexpected end of input, expected a value"),
+        ("[1,]", 3, "unexpected ']', expected a value"),
+        ("{\"a\":1,}", 7, "unexpected '}', expected a string key"),
+        ("01", 1, "leading zero in a number"),
+        ("1.", 2, "expected a digit after the decimal point"),
+        ("-", 1, "expected a digit in a number"),
+        ("\"\\ud800\"", 1, "lone surrogate \\uD800 (a high surrogate without its pair)"),
+        ("\"\\udc00\"", 1, "lone surrogate \\uDC00 (a low surrogate without its pair)"),
+        ("\"a\tb\"", 2, "unescaped control character byte 0x09 in a string"),
+        ("\"abc", 0, "unterminated string"),
+        ("[1] x", 4, "unexpected 'x' after the JSON value"),
+        ("tru", 3, "invalid literal, expected 'true'"),
+        ("'a'", 0, "unexpected ''', expected a value"),
+    ])
+    func rejects(_ text: String, _ offset: Int, _ message: String) {
+        #expect(throws: JSONSyntaxError(offset: offset, message: message)) { try Self.parse(text) }
+    }
+
+    @Test func rejectsInvalidUTF8InStrings() {
+        let bytes: [UInt8] = [0x22, 0xC0, 0xAF, 0x22]
+        #expect(throws: JSONSyntaxError(offset: 1, message: "invalid UTF-8 in a string")) {
+            try bytes.withUnsafeBytes { _ = try JSONValueParser.parse($0) }
+        }
+    }
+
+    @Test func nestingIsLimitedWithoutRecursion() throws {
+        let ok = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)
+        #expect(throws: Never.self) { try Self.parse(ok) }
+        let deep = String(repeating: "[", count: 100_000)
+        let error = try #require(throws: JSONSyntaxError.self) { try Self.parse(deep) }
+        #expect(error.offset == 513)
+        #expect(error.message.contains("nested deeper than 512"))
+    }
+}

@@ -1,0 +1,150 @@
+import ExportCore
+import ExportTestSupport
+import Testing
+
+@testable import ExportFormats
+
+/// What one NDJSON input should give, as (line, keys, values) or (line, reason, detail).
+struct NDJSONCase: Sendable, CustomTestStringConvertible {
+    enum Row: Sendable, Equatable {
+        case object(line: Int, keys: [String], values: [FieldValue])
+        case rejected(line: Int, reason: String, detail: String)
+    }
+
+    var name: String
+    var input: [UInt8]
+    var maxLineBytes = 1 << 20
+    var rows: [Row]
+
+    var testDescription: String { name }
+
+    init(_ name: String, _ text: String, maxLineBytes: Int = 1 << 20, rows: [Row]) {
+        self.init(name, bytes: Array(text.utf8), maxLineBytes: maxLineBytes, rows: rows)
+    }
+
+    init(_ name: String, bytes: [UInt8], maxLineBytes: Int = 1 << 20, rows: [Row]) {
+        self.name = name
+        self.input = bytes
+        self.maxLineBytes = maxLineBytes
+        self.rows = rows
+    }
+
+    static let all: [NDJSONCase] = [
+        NDJSONCase(
+            "two objects", "{\"a\":1,\"b\":\"x\"}\n{\"a\":2.50,\"b\":null}\n",
+            rows: [
+                .object(line: 1, keys: ["a", "b"], values: [.number("1"), .string("x")]),
+                .object(line: 2, keys: ["a", "b"], values: [.number("2.50"), .null]),
+            ]),
+        NDJSONCase(
+            "nested values and kinds", "{\"o\":{\"k\":[true,false,-3e2]},\"e\":\"\\u00e9\\n\"}",
+            rows: [
+                .object(
+                    line: 1, keys: ["o", "e"],
+                    values: [
+                        .object(JSONObject(keys: ["k"], values: [.array([.bool(true), .bool(false), .number("-3e2")])])),
+                        .string("é\n"),
+                    ])
+            ]),
+        NDJSONCase(
+            "CRLF, BOM and blank lines", "\u{FEFF}{\"a\":1}\r\n\r\n  \t\n{\"a\":2}\r\n",
+            rows: [.object(line: 1, keys: ["a"], values: [.number("1")]), .object(line: 4, keys: ["a"], values: [.number("2")])]),
+        NDJSONCase(
+            "repeated key: last value wins, first place kept", "{\"a\":1,\"b\":2,\"a\":3}\n",
+            rows: [.object(line: 1, keys: ["a", "b"], values: [.number("3"), .number("2")])]),
+        NDJSONCase(
+            "not an object", "[1,2]\n\"s\"\n{\"a\":1}\n",
+            rows: [
+                .rejected(line: 1, reason: "not_an_object", detail: "the line holds a JSON array, not an object"),
+                .rejected(line: 2, reason: "not_an_object", detail: "the line holds a JSON string, not an object"),
+                .object(line: 3, keys: ["a"], values: [.number("1")]),
+            ]),
+        NDJSONCase(
+            "invalid JSON names the column", "{\"a\":1,}\n{\"a\" 1}\nnope\n",
+            rows: [
+                .rejected(line: 1, reason: "invalid_json", detail: "unexpected '}', expected a string key at column 8"),
+                .rejected(line: 2, reason: "invalid_json", detail: "expected ':' after an object key at column 6"),
+                .rejected(line: 3, reason: "invalid_json", detail: "invalid literal, expected 'null' at column 2"),
+            ]),
+        NDJSONCase(
+            "invalid UTF-8", bytes: Array("{\"a\":\"".utf8) + [0xE2, 0x28, 0xA1] + Array("\"}\n{}\n".utf8),
+            rows: [
+                .rejected(line: 1, reason: "invalid_utf8", detail: "invalid UTF-8 at column 7"),
+                .object(line: 2, keys: [], values: []),
+            ]),
+        NDJSONCase(
+            "line over the limit", "{\"a\":\"0123456789\"}\n{\"b\":1}\n{\"c\":\"0123456789\"}", maxLineBytes: 12,
+            rows: [
+                .rejected(line: 1, reason: "line_too_large", detail: "the line is longer than the limit of 12 bytes"),
+                .object(line: 2, keys: ["b"], values: [.number("1")]),
+                .rejected(line: 3, reason: "line_too_large", detail: "the line is longer than the limit of 12 bytes"),
+            ]),
+        NDJSONCase(
+            "U+2028 inside a string is not a line break", "{\"a\":\"x\u{2028}y\"}\n",
+            rows: [.object(line: 1, keys: ["a"], values: [.string("x\u{2028}y")])]),
+        NDJSONCase("empty input", "", rows: []),
+        NDJSONCase("only blank lines", "\n \n\r\n", rows: []),
+        NDJSONCase(
+            "missing final newline", "{\"a\":1}\n{\"a\":2}",
+            rows: [.object(line: 1, keys: ["a"], values: [.number("1")]), .object(line: 2, keys: ["a"], values: [.number("2")])]),
+    ]
+}
+
+@Suite struct NDJSONReaderTests {
+    @Test(arguments: NDJSONCase.all)
+    func readsTableCase(_ c: NDJSONCase) throws {
+        let transcript = try ReaderVerifier.verify(bytes: c.input) {
+            NDJSONReader(source: $0, file: "in.ndjson", maxLineBytes: c.maxLineBytes)
+        }
+        let rows = transcript.outcomes.map { outcome -> NDJSONCase.Row in
+            switch outcome {
+            case .record(let r): return .object(line: r.origin.line, keys: r.header.names, values: r.values)
+            case .malformed(let m): return .rejected(line: m.origin.line, reason: m.reason, detail: m.detail)
+            }
+        }
+        #expect(rows == c.rows)
+        #expect(transcript.error == nil)
+        #expect(transcript.outcomes.enumerated().allSatisfy { position, outcome in
+            switch outcome {
+            case .record(let r): return r.origin.index == position
+            case .malformed(let m): return m.origin.index == position
+            }
+        })
+    }
+
+    @Test func reusesTheHeaderWhileKeysStayTheSame() throws {
+        var reader = NDJSONReader(source: MemorySource(Array("{\"a\":1}\n{\"a\":2}\n{\"b\":3}\n".utf8)), file: "f")
+        guard case .record(let first)? = try reader.next(), case .record(let second)? = try reader.next(),
+            case .record(let third)? = try reader.next()
+        else {
+            Issue.record("expected three records")
+            return
+        }
+        #expect(first.header === second.header)
+        #expect(third.header.names == ["b"])
+    }
+
+    @Test func refusesUTF16() throws {
+        var reader = NDJSONReader(source: MemorySource([0xFF, 0xFE, 0x7B, 0x00]), file: "f.ndjson")
+        let error = try #require(throws: ExportError.self) { try reader.next() }
+        #expect(error.code == .corruptInput)
+        #expect(error.message.contains("UTF-16"))
+    }
+
+    @Test func hugeLineIsRejectedWithBoundedMemory() throws {
+        let source = GeneratedSource(parts: [
+            .bytes(Array("{\"a\":\"".utf8)), .repeated(UInt8(ascii: "x"), 40_000_000), .bytes(Array("\"}\n{\"a\":1}\n".utf8)),
+        ])
+        var reader = NDJSONReader(source: source, file: "big.ndjson")
+        let before = PeakMemory.residentBytes()
+        let first = try reader.next()
+        let second = try reader.next()
+        #expect(PeakMemory.residentBytes() - before < 20_000_000)
+        guard case .malformed(let rejection)? = first, case .record(let record)? = second else {
+            Issue.record("expected a rejection then a record")
+            return
+        }
+        #expect(rejection.reason == "line_too_large")
+        #expect(record.origin.line == 2)
+    }
+}
