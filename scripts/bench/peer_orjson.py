@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Benchmark peer: Python + orjson (csv module for CSV, orjson for JSON in and out). Usage: peer_orjson.py INPUT OUTDIR"""
+import csv, gzip, os, sys
+import orjson
+from benchlib import EMAIL_RE, STRING_FIELDS, ChunkWriter, identifiers, is_number
+
+
+def records(path):
+    if path.endswith(".gz"):
+        with gzip.open(path, "rb") as f:
+            for line in f:
+                if line.strip():
+                    yield orjson.loads(line)
+    else:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            yield from csv.DictReader(f)
+
+
+def main(path, out):
+    os.makedirs(out, exist_ok=True)
+    chunks, seen = ChunkWriter(out), set()
+    dumps = orjson.dumps
+    with open(os.path.join(out, "rejects.ndjson"), "wb") as rejects:
+        for row, rec in enumerate(records(path), 1):
+            email = (rec.get("Email") or "").strip().lower()
+            if not EMAIL_RE.match(email):
+                rejects.write(dumps({"row": row, "reason": "invalid_email", "email": email}) + b"\n")
+                continue
+            if email in seen:
+                continue
+            seen.add(email)
+            c = {"identifiers": identifiers(email)}
+            for key, col in STRING_FIELDS:
+                v = rec.get(col)
+                if v:
+                    c[key] = v
+            if rec.get("Segment"):
+                c["tags"] = ["segment: " + rec["Segment"]]
+            props = {}
+            if rec.get("LoyaltyTier"):
+                props["loyaltyTier"] = rec["LoyaltyTier"]
+            spend = rec.get("TotalSpend")
+            if spend not in (None, "") and is_number(str(spend)):
+                props["totalSpend"] = float(spend)
+            if props:
+                c["customProperties"] = props
+            chunks.add(dumps(c))
+    chunks.flush()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
