@@ -1,10 +1,240 @@
 import ArgumentParser
+import Dispatch
+import ExportChunks
+import ExportCore
+import ExportUpload
+import Foundation
+import OmnisendSimulator
 
-/// `omnisend-export upload`: Upload a prepared run folder's chunks to Omnisend, resuming where a previous upload stopped.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `omnisend-export upload`: send a prepared run folder's chunks, resuming where the last upload stopped.
 struct UploadCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "upload", abstract: "Upload a prepared run folder's chunks to Omnisend, resuming where a previous upload stopped.")
+    static let configuration = CommandConfiguration(
+        commandName: "upload",
+        abstract: "Upload a prepared run folder's chunks to Omnisend, resuming where a previous upload stopped.",
+        discussion: """
+            The key is read from OMNISEND_API_KEY, or from the environment variable or file the \
+            pipeline's destination names (apiKeyEnv, apiKeyFile); never from the command line. With \
+            no key and no base URL, the bundled simulator is started on 127.0.0.1 and used (a rehearsal).
+
+            Run it again on the same folder to resume: finished chunks are skipped, batches already \
+            taken are polled, never re-sent, and a chunk whose POST had no answer is looked up on \
+            Omnisend before it is sent again.
+
+            Exit codes: 0 all accepted; 2 some contacts failed (failed.ndjson); 3 stopped at \
+            --max-duration (resumable); 64 usage; 65 run folder changed since prepare; 75 Omnisend \
+            unreachable or another upload holds the folder (resumable); 77 API key refused; \
+            78 configuration (no key, no personal-data acknowledgement); 130/143 interrupted (resumable).
+            """)
+
+    @Argument(help: "The run folder written by prepare.")
+    var runDirectory: String
+
+    @OptionGroup var flags: UploadFlags
 
     func run() async throws {
-        throw ValidationError("'upload' is not implemented yet")
+        let code = await UploadDriver.upload(runDirectory: runDirectory, flags: flags)
+        if code != ExitCodes.success { throw ExitCode(code) }
+    }
+}
+
+/// The flags `upload` and `run` share.
+struct UploadFlags: ParsableArguments {
+    @Option(help: "Send to this base URL instead of the pipeline's (e.g. http://127.0.0.1:8089/v5).")
+    var baseURL: String?
+
+    @Option(help: "Stop (resumably) before this much time has passed: 4h, 90m, 30s.")
+    var maxDuration: String = "4h"
+
+    @Option(help: "Chunks in flight at once.")
+    var concurrency: Int = 4
+
+    @Option(help: "Share of the brand's rate limit to use (other integrations share it).")
+    var rateShare: Double = 0.8
+
+    @Flag(help: "Send again the contacts that failed for transient reasons (5xx, timeouts, stopped batches).")
+    var retryFailed = false
+
+    @Flag(help: "Acknowledge that uploading sends personal data out of your systems (needed for non-loopback URLs).")
+    var acknowledgePersonalData = false
+
+    /// The options, or a usage error.
+    func options() throws -> UploadOptions {
+        var options = UploadOptions()
+        guard let duration = DurationText.parse(maxDuration) else {
+            throw ValidationError("--max-duration: expected a duration such as 4h, 90m or 30s")
+        }
+        guard concurrency >= 1, concurrency <= 64 else { throw ValidationError("--concurrency: expected 1 to 64") }
+        guard rateShare > 0, rateShare <= 1 else { throw ValidationError("--rate-share: expected a number above 0 and at most 1") }
+        options.maxDuration = duration
+        options.concurrency = concurrency
+        options.rateShare = rateShare
+        options.baseURL = baseURL
+        options.retryFailed = retryFailed
+        options.acknowledgePersonalData = acknowledgePersonalData
+        if let grace = ProcessInfo.processInfo.environment["OMNISEND_EXPORT_POLL_SECONDS"].flatMap(Double.init) {
+            // Shorter polls for rehearsals and tests against the simulator.
+            options.pollInitialDelay = grace
+            options.pollMaxDelay = max(grace, 0.5)
+        }
+        return options
+    }
+}
+
+/// Runs one upload for a command: resolves the destination (or starts the bundled simulator),
+/// installs the signal handlers, shows progress, writes the report and picks the exit code.
+enum UploadDriver {
+    static func upload(runDirectory: String, flags: UploadFlags) async -> Int32 {
+        let options: UploadOptions
+        do { options = try flags.options() } catch {
+            Console.note("error: \(error)")
+            return ExitCodes.usage
+        }
+        var simulator: RunningSimulator?
+        defer { if let simulator { Task { try? await simulator.stop() } } }
+        let stop = StopSignal()
+        let signals = SignalWatcher(stop: stop, runDirectory: runDirectory)
+        defer { signals.cancel() }
+        do {
+            let manifest = try ManifestFile.read(runDirectory: runDirectory)
+            var target = try UploadTarget.resolve(
+                destination: manifest.destination, options: options, environment: ProcessInfo.processInfo.environment,
+                relativeTo: nil, warn: Console.note)
+            if target == nil {
+                var configuration = SimulatorConfiguration()
+                configuration.port = 0
+                configuration.stateDirectory = "\(runDirectory)/simulator"
+                configuration.batchProcessingDelay = .milliseconds(20)
+                let running = try await Simulator.start(configuration)
+                simulator = running
+                let version = manifest.destination.apiVersion
+                target = UploadTarget(
+                    baseURL: running.baseURL(for: version.rawValue), apiVersion: version,
+                    key: APIKey(configuration.apiKeys.first ?? "test-key"))
+                Console.note(
+                    "no API key configured: rehearsing against the bundled simulator at \(target!.baseURL) "
+                        + "(set OMNISEND_API_KEY to upload to Omnisend)")
+                var rehearsal = options
+                rehearsal.pollInitialDelay = min(options.pollInitialDelay, 0.1)
+                rehearsal.pollMaxDelay = min(options.pollMaxDelay, 1)
+                return try await finish(runDirectory: runDirectory, target: target!, options: rehearsal, stop: stop)
+            }
+            return try await finish(runDirectory: runDirectory, target: target!, options: options, stop: stop)
+        } catch let error as ExportError {
+            Console.note("error: \(error)")
+            return ExitCodes.code(for: error)
+        } catch let error as UploadError {
+            Console.note("error: \(error)")
+            switch error {
+            case .locked: return ExitCodes.temporaryFailure
+            case .personalDataNotAcknowledged: return ExitCodes.config
+            case .invalidBaseURL: return ExitCodes.usage
+            }
+        } catch {
+            Console.note("error: \(error)")
+            return ExitCodes.software
+        }
+    }
+
+    private static func finish(runDirectory: String, target: UploadTarget, options: UploadOptions, stop: StopSignal) async throws -> Int32 {
+        let terminal = isatty(STDERR_FILENO) == 1
+        let bar = terminal ? ProgressLine() : nil
+        let log: @Sendable (String) -> Void = { line in
+            bar?.clear()
+            Console.note(line)
+        }
+        var progress: (@Sendable (UploadProgress) -> Void)?
+        if let bar { progress = { bar.show(ProgressBar.render($0)) } }
+        let uploader = Uploader(runDirectory: runDirectory, target: target, options: options, stop: stop, log: log, progress: progress)
+        let report = try await uploader.run()
+        bar?.clear()
+        print(report.table)
+        let resume = "resume with: omnisend-export upload \(runDirectory)"
+        switch report.stopReason {
+        case .some(.interrupted):
+            Console.note("interrupted; \(resume)")
+            return ExitCodes.interrupted
+        case .some(.terminated):
+            Console.note("terminated; \(resume)")
+            return ExitCodes.terminated
+        case .some(.deadline):
+            Console.note("stopped at --max-duration; \(resume)")
+            return ExitCodes.deadline
+        case .some(.keyRejected):
+            Console.note("error: \(stop.message ?? "the API key was refused"); nothing more was sent")
+            return ExitCodes.permission
+        case .some(.unreachable), .some(.error):
+            Console.note("stopped: \(stop.message ?? "Omnisend is unreachable"); \(resume)")
+            return ExitCodes.temporaryFailure
+        case .none:
+            if !report.isComplete {
+                Console.note("some chunks could not be settled; \(resume)")
+                return ExitCodes.temporaryFailure
+            }
+            if report.failed > 0 {
+                Console.note("\(report.failed) contact(s) failed: see \(runDirectory)/failed.ndjson")
+                return ExitCodes.someContactsFailed
+            }
+            return ExitCodes.success
+        }
+    }
+}
+
+/// SIGINT/SIGTERM: the first raises the stop flag (the upload settles and checkpoints); a second
+/// exits at once (the checkpoint stays valid: every state change is committed before its action).
+final class SignalWatcher: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var received = 0
+
+    init(stop: StopSignal, runDirectory: String) {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [self] in
+                let count = lock.withLock {
+                    received += 1
+                    return received
+                }
+                let code = signalNumber == SIGINT ? ExitCodes.interrupted : ExitCodes.terminated
+                if count > 1 {
+                    Console.note("exiting now; resume with: omnisend-export upload \(runDirectory)")
+                    exit(code)
+                }
+                stop.request(signalNumber == SIGINT ? .interrupted : .terminated)
+                Console.note("stopping: settling requests in flight (press Ctrl-C again to exit at once)")
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}
+
+/// One redrawn progress line on stderr, at most five redraws a second.
+final class ProgressLine: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = Date.distantPast
+
+    func show(_ text: String) {
+        lock.withLock {
+            guard Date().timeIntervalSince(last) > 0.2 else { return }
+            last = Date()
+            FileHandleStream.standardError.write("\r\u{1B}[2K" + text)
+        }
+    }
+
+    func clear() {
+        lock.withLock { FileHandleStream.standardError.write("\r\u{1B}[2K") }
     }
 }
