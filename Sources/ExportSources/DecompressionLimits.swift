@@ -14,11 +14,11 @@ public struct DecompressionLimits: Sendable, Equatable {
     public var ratioCheckAfterBytes: Int64
 
     /// The pipeline setting that raises `maxBytesPerEntry`.
-    public static let settingForEntry = "inputs.limits.max_entry_bytes"
+    public static let settingForEntry = "limits.max_entry_bytes"
     /// The pipeline setting that raises `maxBytesPerRun`.
-    public static let settingForRun = "inputs.limits.max_run_bytes"
+    public static let settingForRun = "limits.max_run_bytes"
     /// The pipeline setting that raises `maxRatio`.
-    public static let settingForRatio = "inputs.limits.max_ratio"
+    public static let settingForRatio = "limits.max_ratio"
 
     /// Creates limits; every argument defaults to the documented default.
     public init(
