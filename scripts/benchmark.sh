@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# The issue-5 benchmark: our `prepare` against the tools a data engineer would otherwise use.
+#
+#   scripts/benchmark.sh [--rows N] [--runs R] [--only csv|ndjson] [--skip-peers]
+#                        [--tools a,b,...] [--seed S] [--timeout SECONDS] [--no-docs]
+#
+# 1. builds omnisend-export in release mode (scratch path .build-release, so it does not fight
+#    the debug builds in .build);
+# 2. generates the 1M-row (or --rows) CSV and NDJSON.gz once into .bench/data/ (cached by size
+#    and seed);
+# 3. installs the peers: polars, DuckDB, orjson (pinned, in the venv .bench/venv) and Miller
+#    (apt), unless --skip-peers;
+# 4. runs `cat`/`zcat` (the floor), ours and the peers on the same files, in alternation, R
+#    times, each under `timeout` and `/usr/bin/time` (wall, user, sys, peak RSS);
+# 5. prints a table of medians and the ratio to the best peer, and writes it with the machine
+#    and the command into docs/performance.md (between the bench markers; --no-docs to skip).
+#
+# Tools: cat, ours, polars, duckdb, orjson, stdlib, miller (cat means zcat for NDJSON.gz).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+ROWS=1000000 RUNS=3 ONLY="" SKIP_PEERS=0 TOOLS="" SEED=1 TIMEOUT=600 DOCS=1
+ARGS="$*"
+while [ $# -gt 0 ]; do
+    case $1 in
+        --rows) ROWS=$2; shift 2 ;;
+        --runs) RUNS=$2; shift 2 ;;
+        --only) ONLY=$2; shift 2 ;;
+        --skip-peers) SKIP_PEERS=1; shift ;;
+        --tools) TOOLS=$2; shift 2 ;;
+        --seed) SEED=$2; shift 2 ;;
+        --timeout) TIMEOUT=$2; shift 2 ;;
+        --no-docs) DOCS=0; shift ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        *) echo "benchmark: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+case $ONLY in ""|csv|ndjson) ;; *) echo "benchmark: --only must be csv or ndjson" >&2; exit 2 ;; esac
+
+POLARS=1.44.2 DUCKDB=1.5.6 ORJSON=3.11.9
+BENCH=$ROOT/.bench
+DATA=$BENCH/data
+OUT=$BENCH/out
+mkdir -p "$DATA" "$OUT"
+log() { echo "benchmark: $*" >&2; }
+
+# --- 2. data -------------------------------------------------------------------------------
+INPUTS=()
+[ "$ONLY" != ndjson ] && INPUTS+=(csv)
+[ "$ONLY" != csv ] && INPUTS+=(ndjson)
+data_file() { if [ "$1" = csv ]; then echo "$DATA/export-$ROWS-s$SEED.csv"; else echo "$DATA/export-$ROWS-s$SEED.ndjson.gz"; fi; }
+for kind in "${INPUTS[@]}"; do
+    f=$(data_file "$kind")
+    if [ ! -s "$f" ]; then
+        log "generating $f"
+        fmt=csv; [ "$kind" = ndjson ] && fmt=ndjson.gz
+        timeout 3600 python3 scripts/generate-export.py --rows "$ROWS" --seed "$SEED" --format $fmt --out "$f.tmp"
+        mv "$f.tmp" "$f"
+    fi
+done
+
+# --- 3. peers ------------------------------------------------------------------------------
+PEERS=(polars duckdb orjson stdlib miller)
+if [ -n "$TOOLS" ]; then IFS=, read -r -a SELECTED <<< "$TOOLS"; else SELECTED=(cat ours "${PEERS[@]}"); fi
+[ $SKIP_PEERS = 1 ] && SELECTED=($(printf '%s\n' "${SELECTED[@]}" | grep -vxE 'polars|duckdb|orjson|stdlib|miller' || true))
+wants() { printf '%s\n' "${SELECTED[@]}" | grep -qx "$1"; }
+PY=$BENCH/venv/bin/python
+
+# --- 1. build (after the option parsing: only when ours runs) ------------------------------
+BIN=""
+if wants ours; then
+    log "building omnisend-export (release, .build-release)"
+    timeout 3600 swift build -c release --product omnisend-export --scratch-path .build-release >&2
+    BIN=$(swift build -c release --scratch-path .build-release --show-bin-path)/omnisend-export
+    [ -x "$BIN" ] || { log "no binary at $BIN"; exit 1; }
+fi
+if wants polars || wants duckdb || wants orjson; then
+    if ! "$PY" -c "import polars, duckdb, orjson; assert (polars.__version__, duckdb.__version__, orjson.__version__) == ('$POLARS', '$DUCKDB', '$ORJSON')" 2>/dev/null; then
+        log "installing polars==$POLARS duckdb==$DUCKDB orjson==$ORJSON into .bench/venv"
+        python3 -m venv "$BENCH/venv"
+        timeout 900 "$BENCH/venv/bin/pip" install -q "polars==$POLARS" "duckdb==$DUCKDB" "orjson==$ORJSON" >&2
+    fi
+fi
+if wants miller && ! command -v mlr >/dev/null; then
+    log "installing miller (apt)"
+    sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    timeout 900 $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq miller >&2
+fi
+
+command_for() {  # tool kind data outdir
+    local tool=$1 kind=$2 data=$3 out=$4
+    case $tool in
+        cat) if [ "$kind" = csv ]; then echo "cat $data"; else echo "zcat $data"; fi ;;
+        ours) echo "$BIN prepare $ROOT/pipelines/benchmark.yaml --input $data --out $out" ;;
+        miller) echo "$ROOT/scripts/bench/peer_miller.sh $data $out" ;;
+        stdlib) echo "python3 $ROOT/scripts/bench/peer_stdlib.py $data $out" ;;
+        *) echo "$PY $ROOT/scripts/bench/peer_$tool.py $data $out" ;;
+    esac
+}
+
+# --- 4. runs -------------------------------------------------------------------------------
+RESULTS=$BENCH/results-$ROWS.tsv
+: > "$RESULTS"
+for run in $(seq 1 "$RUNS"); do
+    for kind in "${INPUTS[@]}"; do
+        data=$(data_file "$kind")
+        for tool in "${SELECTED[@]}"; do
+            out=$OUT/$tool-$kind
+            rm -rf "$out"
+            cmd=$(command_for "$tool" "$kind" "$data" "$out")
+            [ "$tool" = cat ] && cmd="$cmd > /dev/null"
+            status=0
+            timeout -k 10 "$TIMEOUT" /usr/bin/time -f '%e %U %S %M' -o "$BENCH/time.txt" \
+                bash -c "$cmd" > "$BENCH/run.log" 2>&1 || status=$?
+            read -r wall user sys rss < <(tail -n 1 "$BENCH/time.txt") || true
+            contacts=-
+            if [ -d "$out/chunks" ]; then
+                contacts=$(find "$out/chunks" -name '*.json' -print0 | xargs -0 cat | grep -c '^{"identifiers"' || true)
+            fi
+            if [ $status -ne 0 ]; then
+                log "run $run $kind $tool FAILED (exit $status; 124 = timeout): $(tail -n 3 "$BENCH/run.log" | tr '\n' ' ')"
+                wall=NA
+            else
+                log "run $run $kind $tool: ${wall}s wall, ${user}s user, ${sys}s sys, $((rss / 1024)) MB, $contacts contacts"
+            fi
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$tool" "$run" "$wall" "$user" "$sys" "$rss" "$contacts" >> "$RESULTS"
+        done
+    done
+done
+
+# --- 5. table ------------------------------------------------------------------------------
+TABLE=$(python3 - "$RESULTS" "$ROWS" <<'EOF'
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+peers = {"polars", "duckdb", "orjson", "stdlib", "miller"}
+names = {"cat": "cat / zcat (floor)", "ours": "**omnisend-export**", "polars": "polars", "duckdb": "DuckDB",
+         "orjson": "Python + orjson", "stdlib": "Python stdlib", "miller": "Miller"}
+out = []
+for kind in ("csv", "ndjson"):
+    sel = [r for r in rows if r[0] == kind]
+    if not sel:
+        continue
+    tools = list(dict.fromkeys(r[1] for r in sel))
+    stats = {}
+    for t in tools:
+        ok = [r for r in sel if r[1] == t and r[3] != "NA"]
+        if not ok:
+            stats[t] = None
+            continue
+        wall = statistics.median(float(r[3]) for r in ok)
+        cpu = statistics.median(float(r[4]) + float(r[5]) for r in ok)
+        rss = statistics.median(int(r[6]) for r in ok) / 1024
+        stats[t] = (wall, cpu, rss, ok[-1][7], len(ok), len([r for r in sel if r[1] == t]))
+    best = min((s[0] for t, s in stats.items() if t in peers and s), default=None)
+    label = "CSV" if kind == "csv" else "NDJSON.gz"
+    out.append(f"\n**{label}, {int(sys.argv[2]):,} rows** (median of the successful runs)\n")
+    out.append("| tool | wall s | CPU s (user+sys) | CPU/wall | peak RSS MB | × best peer | contacts | runs ok |")
+    out.append("|---|---|---|---|---|---|---|---|")
+    for t in tools:
+        s = stats[t]
+        if not s:
+            out.append(f"| {names.get(t, t)} | failed | | | | | | 0 |")
+            continue
+        wall, cpu, rss, contacts, ok, n = s
+        ratio = f"{wall / best:.2f}" if best else "-"
+        out.append(f"| {names.get(t, t)} | {wall:.2f} | {cpu:.2f} | {cpu / wall if wall else 0:.2f} | {rss:.0f} | {ratio} | {contacts} | {ok}/{n} |")
+print("\n".join(out))
+EOF
+)
+echo "$TABLE"
+
+if [ $DOCS = 1 ]; then
+    MACHINE=$(printf '%s\n' "- \`nproc\`: $(nproc)" "- RAM: $(free -h | awk '/^Mem:/ {print $2}')" \
+        "- swift: $(swift --version 2>&1 | head -n 1)" "- \`lscpu | head\`:" "" '```' "$(lscpu | head)" '```')
+    BLOCK=$(printf '%s\n' "<!-- bench:start -->" "Latest run: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)." "" \
+        "Command: \`scripts/benchmark.sh $ARGS\`" "$TABLE" "" "Machine:" "" "$MACHINE" "<!-- bench:end -->")
+    DOC=docs/performance.md
+    [ -f $DOC ] || printf '# Performance\n\n<!-- bench:start -->\n<!-- bench:end -->\n' > $DOC
+    BLOCK="$BLOCK" python3 - "$DOC" <<'EOF'
+import os, re, sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+block = os.environ["BLOCK"]
+if "<!-- bench:start -->" in s:
+    s = re.sub(r"<!-- bench:start -->.*?<!-- bench:end -->", lambda m: block, s, flags=re.S)
+else:
+    s = s.rstrip("\n") + "\n\n" + block + "\n"
+open(p, "w", encoding="utf-8").write(s)
+EOF
+    log "table written to $DOC"
+fi
