@@ -1,0 +1,290 @@
+import ExportCore
+import Foundation
+
+/// Turns records into Omnisend contacts (batch items) following a `MappingPlan`.
+///
+/// Order of checks for a record: `where` rules (→ `filtered`), the email (normalised, validated →
+/// `rejected`), the status, then each field; fields that break a rule are dropped with a warning
+/// or reject the row, as the mapping says; finally the `require` rules. The JSON item has a fixed
+/// key order: `identifiers` (email, then the optional phone), `firstName`, `lastName`, `address`,
+/// `city`, `state`, `country`, `countryCode`, `postalCode`, `gender`, `birthdate`, `tags`,
+/// `customProperties` (in mapping order). No spaces; same input, same bytes.
+public struct ContactMapper: Sendable {
+    /// The checked mapping.
+    public let plan: MappingPlan
+    /// The API version (decides `statusDate` vs `statusChangedAt`).
+    public let apiVersion: APIVersion
+    /// The run's date, `YYYY-MM-DD` (the `run_date` source).
+    public let runDate: String
+    private let cache = BindingCache()
+
+    /// Creates a mapper.
+    public init(plan: MappingPlan, apiVersion: APIVersion, runDate: String) {
+        self.plan = plan
+        self.apiVersion = apiVersion
+        self.runDate = runDate
+    }
+
+    /// Maps `record`, binding its header once (the last header is cached by identity).
+    public func map(_ record: Record) -> MappingResult {
+        map(record, bound: cache.bound(for: record.header, plan: plan))
+    }
+
+    /// Maps `record` with columns already resolved by `plan.bind(record.header)`.
+    public func map(_ record: Record, bound: BoundMapping) -> MappingResult {
+        var row = Row(record: record, bound: bound, runDate: runDate)
+
+        for condition in plan.conditions where !row.holds(condition) {
+            return .filtered(detail: "where rule at \(condition.location) not met")
+        }
+
+        // Email.
+        let rawEmail: String?
+        switch row.evaluate(plan.email) {
+        case .value(let v): rawEmail = v.map { $0.joined() }
+        case .invalid: rawEmail = nil
+        }
+        guard let rawEmail, !TextOps.isBlank(rawEmail) else {
+            return .rejected(reason: "email_missing", detail: "the email field is empty", email: rawEmail)
+        }
+        let email = EmailAddress.normalize(rawEmail)
+        if let problem = EmailAddress.validate(email) {
+            return .rejected(reason: problem.reason, detail: problem.detail, email: rawEmail)
+        }
+
+        var out = Output(requirements: !plan.requirements.isEmpty)
+        var warnings: [MappingWarning] = []
+        var rejection: (String, String)?
+        func invalid(_ field: String, _ code: String, _ onInvalid: OnInvalid, _ detail: String) {
+            if onInvalid == .reject {
+                if rejection == nil { rejection = (code, "\(field): \(detail)") }
+            } else {
+                warnings.append(MappingWarning(field: field, code: code))
+            }
+        }
+
+        // Status.
+        var status = "nonSubscribed"
+        if let spec = plan.status {
+            let text: String?
+            if case .value(let v) = row.evaluate(spec) { text = v.map { TextOps.trim($0.joined()) } } else { text = nil }
+            guard let text, let canonical = Self.canonicalStatus(text) else {
+                return .rejected(reason: "status_invalid",
+                    detail: "status is not subscribed, unsubscribed or nonSubscribed", email: rawEmail)
+            }
+            status = canonical
+        }
+
+        var statusDate: String?
+        if let field = plan.statusDate {
+            switch row.evaluate(field.spec) {
+            case .value(let v?):
+                let text = TextOps.trim(v.joined())
+                if text.isEmpty { break }
+                if let parts = field.formats.lazy.compactMap({ $0.parse(text) }).first {
+                    statusDate = Self.iso.format(parts)
+                } else {
+                    invalid(apiVersion.statusDateKey, "status_date_invalid", field.onInvalid, "not a date in the configured formats")
+                }
+            case .value(nil): break
+            case .invalid(let why): invalid(apiVersion.statusDateKey, "status_date_invalid", field.onInvalid, why)
+            }
+        }
+
+        var phone: String?
+        if let field = plan.phone, case .value(let v?) = row.evaluate(field.spec) {
+            let text = TextOps.trim(v.joined())
+            if !text.isEmpty {
+                if let e164 = PhoneNumber.e164(text, defaultCountryCode: field.defaultCountryCode) {
+                    phone = e164
+                    out.mark("phone")
+                } else {
+                    invalid("phone", "phone_invalid", field.onInvalid, "not a phone number that can be written in E.164")
+                }
+            }
+        }
+
+        // Identifiers.
+        out.raw("{\"identifiers\":[{\"type\":\"email\",\"id\":")
+        out.string(email)
+        out.raw(",\"channels\":{\"email\":{\"status\":")
+        out.string(status)
+        if let statusDate {
+            out.raw(",\"\(apiVersion.statusDateKey)\":")
+            out.string(statusDate)
+        }
+        out.raw("}},\"sendWelcomeMessage\":")
+        out.raw(plan.sendWelcomeMessage ? "true}" : "false}")
+        out.mark("email")
+        out.mark("status")
+        if statusDate != nil { out.mark("status_date") }
+        if let phone, let field = plan.phone {
+            out.raw(",{\"type\":\"phone\",\"id\":")
+            out.string(phone)
+            out.raw(",\"channels\":{\"sms\":{\"status\":")
+            out.string(field.smsStatus)
+            out.raw("}}}")
+        }
+        out.raw("]")
+
+        // Plain fields.
+        for field in plan.fields {
+            var text: String?
+            switch row.evaluate(field.spec) {
+            case .value(let v?): text = TextOps.trim(v.joined())
+            case .value(nil): text = nil
+            case .invalid(let why):
+                invalid(field.wireName, "\(field.key)_invalid", field.onInvalid, why)
+            }
+            guard var value = text, !value.isEmpty else { continue }
+            switch field.kind {
+            case .text: break
+            case .countryCode:
+                guard let code = CountryCodes.alpha2(for: value) else {
+                    invalid(field.wireName, "country_code_unknown", field.onInvalid, "not a country name or ISO 3166 code")
+                    continue
+                }
+                value = code
+            case .gender:
+                switch value.lowercased() {
+                case "m", "male": value = "m"
+                case "f", "female": value = "f"
+                default:
+                    invalid(field.wireName, "gender_invalid", field.onInvalid, "not m or f (map the source values with 'map')")
+                    continue
+                }
+            case .birthdate(let formats):
+                guard let parts = formats.lazy.compactMap({ $0.parse(value) }).first else {
+                    invalid(field.wireName, "birthdate_invalid", field.onInvalid, "not a date in the configured formats")
+                    continue
+                }
+                value = Self.day.format(parts)
+            }
+            out.raw(",\"\(field.wireName)\":")
+            out.string(value)
+            out.mark(field.key)
+        }
+
+        // Tags.
+        if !plan.tags.isEmpty {
+            var tags: [String] = []
+            var seen = Set<String>()
+            for tag in plan.tags {
+                guard case .value(let v?) = row.evaluate(tag.spec) else { continue }
+                var items = v.items
+                if let separator = tag.split { items = items.flatMap { $0.split(separator: separator).map(String.init) } }
+                for item in items {
+                    let trimmed = TextOps.trim(item)
+                    if trimmed.isEmpty { continue }
+                    let full = tag.prefix + trimmed + tag.suffix
+                    if seen.insert(full).inserted { tags.append(full) }
+                }
+            }
+            if tags.count > 100 {
+                invalid("tags", "tags_over_limit", plan.tagsOnInvalid, "\(tags.count) tags; Omnisend accepts at most 100")
+                tags.removeLast(tags.count - 100)
+            }
+            if !tags.isEmpty {
+                out.raw(",\"tags\":[")
+                for (i, tag) in tags.enumerated() {
+                    if i > 0 { out.raw(",") }
+                    out.string(tag)
+                }
+                out.raw("]")
+                out.mark("tags")
+            }
+        }
+
+        // Custom properties.
+        var openedProperties = false
+        for property in plan.customProperties {
+            let field = "customProperties.\(property.name)"
+            let value: MappingValue
+            switch row.evaluate(property.spec) {
+            case .value(let v?): value = v
+            case .value(nil): continue
+            case .invalid(let why):
+                invalid(field, "custom_property_invalid", property.onInvalid, why)
+                continue
+            }
+            if value.isBlank { continue }
+            var json: [UInt8] = []
+            switch CustomPropertyWriter.write(value, as: property, into: &json) {
+            case .ok: break
+            case .invalid(let code, let detail):
+                invalid(field, code, property.onInvalid, detail)
+                continue
+            }
+            out.raw(openedProperties ? "," : ",\"customProperties\":{")
+            openedProperties = true
+            out.string(property.name)
+            out.raw(":")
+            out.bytes.append(contentsOf: json)
+            out.mark("custom_properties.\(property.name)")
+        }
+        if openedProperties { out.raw("}") }
+        out.raw("}")
+
+        if let (code, detail) = rejection {
+            return .rejected(reason: code, detail: detail, email: rawEmail)
+        }
+        for requirement in plan.requirements where !out.present.contains(requirement.field) {
+            return .rejected(reason: requirement.reason, detail: "required field '\(requirement.field)' is empty", email: rawEmail)
+        }
+
+        var dedupeDate: String?
+        if let lookup = bound.dedupeDate { dedupeDate = BoundMapping.value(lookup, in: record)?.text }
+        return .contact(MappedContact(email: email, json: out.bytes, warnings: warnings, dedupeDate: dedupeDate))
+    }
+
+    private static let iso = DatePattern("iso8601")!
+    private static let day = DatePattern("YYYY-MM-DD")!
+
+    /// The wire spelling of a status, accepting any letter case.
+    static func canonicalStatus(_ text: String) -> String? {
+        switch text.lowercased() {
+        case "subscribed": return "subscribed"
+        case "unsubscribed": return "unsubscribed"
+        case "nonsubscribed": return "nonSubscribed"
+        default: return nil
+        }
+    }
+
+    /// The JSON being written, and which mapping fields ended up in it (for `require`).
+    private struct Output {
+        var bytes: [UInt8] = []
+        var present: Set<String> = []
+        let tracksPresence: Bool
+
+        init(requirements: Bool) {
+            tracksPresence = requirements
+            bytes.reserveCapacity(512)
+        }
+
+        mutating func raw(_ s: StaticString) {
+            s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        }
+
+        mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+        mutating func string(_ s: String) { JSONText.appendString(s, to: &bytes) }
+
+        mutating func mark(_ key: String) { if tracksPresence { present.insert(key) } }
+    }
+}
+
+/// The last header a `ContactMapper` bound, reused while records share it (readers share one
+/// `Header` per CSV input), so mapping does no name lookups per row.
+private final class BindingCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: BoundMapping?
+
+    func bound(for header: Header, plan: MappingPlan) -> BoundMapping {
+        lock.lock()
+        defer { lock.unlock() }
+        if let last, last.header === header { return last }
+        let bound = plan.bind(header)
+        last = bound
+        return bound
+    }
+}

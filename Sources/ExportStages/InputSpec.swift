@@ -1,0 +1,22 @@
+import ExportFormats
+
+/// One `inputs:` entry of a pipeline: a path or glob, its format and CSV dialect.
+public struct InputSpec: Sendable, Equatable {
+    /// The path or glob as written in the pipeline (after `${ENV}` expansion).
+    public var pattern: String
+    /// `pattern` resolved against the pipeline file's folder (relative to the current directory,
+    /// or absolute when either is).
+    public var resolvedPattern: String
+    /// `auto` (sniffed from the content), `csv`, `ndjson`, `zip` or `tar`.
+    public var format: String
+    /// The CSV dialect, header and encoding (used for CSV inputs and CSV members of bundles).
+    public var csv: CSVOptions
+
+    /// Creates an input spec.
+    public init(pattern: String, resolvedPattern: String, format: String = "auto", csv: CSVOptions = CSVOptions()) {
+        self.pattern = pattern
+        self.resolvedPattern = resolvedPattern
+        self.format = format
+        self.csv = csv
+    }
+}

@@ -1,0 +1,49 @@
+/// Reads numbers as people write them ("1.234,50", "1 234.5", "-12") into JSON number text.
+enum NumberText {
+    /// The JSON text of `raw` read with `decimal` (`.` or `,`) as the decimal mark; the other mark,
+    /// spaces (also NBSP and narrow NBSP) and `'` are thousands separators. A leading `+` is
+    /// dropped, leading zeros are removed. `nil` when it is not a number.
+    static func parse(_ raw: String, decimal: UInt8) -> String? {
+        var intDigits: [UInt8] = []
+        var fracDigits: [UInt8] = []
+        var negative = false
+        var seenDecimal = false
+        var seenSign = false
+        var seenDigit = false
+        for scalar in TextOps.trim(raw).unicodeScalars {
+            let v = scalar.value
+            if v >= 0x30 && v <= 0x39 {
+                if seenDecimal { fracDigits.append(UInt8(v)) } else { intDigits.append(UInt8(v)) }
+                seenDigit = true
+            } else if v == UInt32(decimal) {
+                if seenDecimal { return nil }
+                seenDecimal = true
+            } else if (v == 0x2C || v == 0x2E || v == 0x20 || v == 0x27 || v == 0xA0 || v == 0x202F) && !seenDecimal {
+                if !seenDigit { return nil }
+            } else if (v == 0x2D || v == 0x2B) && !seenSign && !seenDigit && !seenDecimal {
+                negative = v == 0x2D
+                seenSign = true
+            } else {
+                return nil
+            }
+        }
+        guard seenDigit else { return nil }
+        while intDigits.count > 1 && intDigits.first == UInt8(ascii: "0") { intDigits.removeFirst() }
+        if intDigits.isEmpty { intDigits = [UInt8(ascii: "0")] }
+        var out = negative ? "-" : ""
+        out += String(decoding: intDigits, as: UTF8.self)
+        if !fracDigits.isEmpty { out += "." + String(decoding: fracDigits, as: UTF8.self) }
+        if out == "-0" { out = "0" }
+        return out
+    }
+
+    /// The integer text of a parsed number: `12.00` → `12`; `nil` when it has a fraction or
+    /// does not fit in 64 bits.
+    static func integer(_ number: String) -> String? {
+        let parts = number.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count == 2 && !parts[1].allSatisfy({ $0 == "0" }) { return nil }
+        let whole = String(parts[0])
+        guard Int64(whole) != nil else { return nil }
+        return whole
+    }
+}
