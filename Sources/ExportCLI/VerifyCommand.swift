@@ -1,10 +1,62 @@
 import ArgumentParser
+import ExportChunks
+import ExportCore
+import ExportUpload
+import Foundation
 
-/// `omnisend-export verify`: Read uploaded contacts back from Omnisend and report those that differ from what was sent.
+/// `omnisend-export verify`: read uploaded contacts back and report those that differ from what was sent.
 struct VerifyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "verify", abstract: "Read uploaded contacts back from Omnisend and report those that differ from what was sent.")
+    static let configuration = CommandConfiguration(
+        commandName: "verify", abstract: "Read uploaded contacts back from Omnisend and report those that differ from what was sent.",
+        discussion: "Exit 0 when every checked contact matches, 2 when some differ or are missing.")
+
+    @Argument(help: "The run folder.")
+    var runDirectory: String
+
+    @Option(help: "Check this many contacts, spread over the run (default: all).")
+    var sample: Int?
+
+    @Option(help: "Read from this base URL instead of the pipeline's.")
+    var baseURL: String?
+
+    @Flag(help: "Acknowledge that reading contacts back moves personal data (needed for non-loopback URLs).")
+    var acknowledgePersonalData = false
 
     func run() async throws {
-        throw ValidationError("'verify' is not implemented yet")
+        let manifest = try Console.reportingErrors { try ManifestFile.read(runDirectory: runDirectory) }
+        var options = UploadOptions()
+        options.baseURL = baseURL
+        options.acknowledgePersonalData = acknowledgePersonalData
+        let resolved: UploadTarget?
+        do {
+            resolved = try UploadTarget.resolve(
+                destination: manifest.destination, options: options, environment: ProcessInfo.processInfo.environment, relativeTo: nil,
+                warn: Console.note)
+        } catch {
+            Console.note("error: \(error)")
+            throw ExitCode(ExitCodes.config)
+        }
+        guard let target = resolved else {
+            Console.note("error: no API key and no --base-url: nothing to verify against")
+            throw ExitCode(ExitCodes.config)
+        }
+        let result = try await Console.reportingErrorsAsync { try await ContactVerifier(runDirectory: runDirectory, target: target).verify(sample: sample) }
+        for difference in result.differences {
+            print("chunk \(difference.chunk) item \(difference.item) \(difference.email): \(difference.fields.joined(separator: ", "))")
+        }
+        print("checked \(result.checked) contact(s): \(result.differences.count) differ")
+        if !result.differences.isEmpty { throw ExitCode(ExitCodes.someContactsFailed) }
+    }
+}
+
+extension Console {
+    /// `reportingErrors` for async work.
+    static func reportingErrorsAsync<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ExportError {
+            note("error: \(error)")
+            throw ExitCode(ExitCodes.code(for: error))
+        }
     }
 }

@@ -1,0 +1,126 @@
+import ExportChunks
+import ExportCore
+import Foundation
+
+/// A human view of a run folder: a summary, one chunk's contacts, where one email went, the
+/// rejects and failures with counts. Reads files and the checkpoint only.
+public struct RunInspector: Sendable {
+    /// The run folder.
+    public let runDirectory: String
+
+    /// Inspects `runDirectory`.
+    public init(runDirectory: String) {
+        self.runDirectory = runDirectory
+    }
+
+    private func lines(_ name: String) -> [[String: Any]] {
+        guard let data = FileManager.default.contents(atPath: "\(runDirectory)/\(name)") else { return [] }
+        return data.split(separator: UInt8(ascii: "\n")).compactMap { (try? JSONSerialization.jsonObject(with: Data($0))) as? [String: Any] }
+    }
+
+    private func chunkRecords() -> [Int: ChunkRecord] {
+        guard FileManager.default.fileExists(atPath: "\(runDirectory)/\(RunFolderLayout.checkpoint)"),
+            let store = try? CheckpointStore(runDirectory: runDirectory), let chunks = try? store.chunks()
+        else { return [:] }
+        return Dictionary(uniqueKeysWithValues: chunks.map { ($0.number, $0) })
+    }
+
+    private static func describe(_ record: ChunkRecord?) -> String {
+        guard let record else { return "not uploaded yet" }
+        var text = record.state.rawValue
+        if let batchID = record.batchID { text += ", batch \(batchID)" }
+        if let accepted = record.accepted { text += ", \(accepted) accepted, \(record.failed ?? 0) failed" }
+        if let reason = record.reason { text += ": \(reason)" }
+        return text
+    }
+
+    /// The overview: counts, chunks, reject reasons, upload state.
+    public func summary() throws -> String {
+        let manifest = try ManifestFile.read(runDirectory: runDirectory)
+        let c = manifest.counts
+        var out = [
+            "rows \(c.rows) = kept \(c.kept) + rejected \(c.rejected) + duplicates \(c.duplicates) + filtered \(c.filtered)",
+            "destination: API \(manifest.destination.apiVersion.rawValue), \(manifest.destination.baseURL ?? manifest.destination.apiVersion.defaultBaseURL)",
+            "chunks: \(manifest.chunks.count)",
+        ]
+        for (reason, count) in manifest.rejectReasons.sorted(by: { $0.value > $1.value }) { out.append("  rejected \(reason): \(count)") }
+        let status = try UploadStatus(runDirectory: runDirectory)
+        out.append(status.text)
+        return out.joined(separator: "\n")
+    }
+
+    /// The contacts of chunk `number`, with where each came from and what Omnisend answered.
+    public func chunk(_ number: Int) throws -> String {
+        let manifest = try ManifestFile.read(runDirectory: runDirectory)
+        let records = chunkRecords()
+        guard number >= 1, number <= max(manifest.chunks.count, records.keys.max() ?? 0) else {
+            throw ExportError(.usage, "there is no chunk \(number) (the run has \(manifest.chunks.count))")
+        }
+        let record = records[number]
+        let file = record?.file ?? manifest.chunks[number - 1].file
+        let sha = record?.sha256 ?? manifest.chunks[number - 1].sha256
+        let texts = try ChunkFile(runDirectory: runDirectory, file: file, sha256: sha).itemTexts()
+        let index = ContactIndex(runDirectory: runDirectory, chunks: [number])
+        let failures = Dictionary(
+            ((try? CheckpointStore(runDirectory: runDirectory).failedItems()) ?? []).filter { $0.chunk == number }.map { ($0.item, $0) },
+            uniquingKeysWith: { a, _ in a })
+        var out = ["chunk \(number): \(file), \(texts.count) contacts, \(Self.describe(record))"]
+        for (item, text) in texts.enumerated() {
+            let entry = index.entry(chunk: number, item: item)
+            let email = entry?.email ?? ChunkFile.email(ofItemJSON: text) ?? "?"
+            var line = "  \(item) \(email)"
+            if let entry { line += "  \(entry.input):\(entry.line)" }
+            if let failure = failures[item] { line += "  FAILED \(failure.responseCode): \(failure.response)" }
+            out.append(line)
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// Where `email` went: kept (chunk, batch, answer), rejected (reason) or duplicate (of which row).
+    public func contact(_ email: String) -> String {
+        let wanted = email.trimmingCharacters(in: .whitespaces).lowercased()
+        var out: [String] = []
+        let records = chunkRecords()
+        for line in lines(RunFolderLayout.contacts) where (line["email"] as? String)?.lowercased() == wanted {
+            let chunk = line["chunk"] as? Int ?? 0
+            out.append("kept: \(line["input"] as? String ?? "?"):\(line["line"] as? Int ?? 0), chunk \(chunk) item \(line["item"] as? Int ?? 0), \(Self.describe(records[chunk]))")
+        }
+        for line in lines(RunFolderLayout.failed) where (line["email"] as? String)?.lowercased() == wanted {
+            out.append("failed at Omnisend (chunk \(line["chunk"] as? Int ?? 0)): \(line["responseCode"] as? Int ?? 0) \(BatchResults.json(line["error"] ?? ""))")
+        }
+        for line in lines(RunFolderLayout.rejects) where (line["email"] as? String)?.lowercased() == wanted {
+            out.append("rejected: \(line["input"] as? String ?? "?"):\(line["line"] as? Int ?? 0) \(line["reason"] as? String ?? "") \(line["detail"] as? String ?? "")")
+        }
+        for line in lines(RunFolderLayout.duplicates) where (line["email"] as? String)?.lowercased() == wanted {
+            out.append("duplicate: \(line["input"] as? String ?? "?"):\(line["line"] as? Int ?? 0) of \(line["keptInput"] as? String ?? "?"):\(line["keptLine"] as? Int ?? 0)")
+        }
+        return out.isEmpty ? "not found in this run folder" : out.joined(separator: "\n")
+    }
+
+    /// Reject reasons with counts and the first examples.
+    public func rejects(examples: Int = 20) -> String {
+        summarize(lines(RunFolderLayout.rejects), key: { $0["reason"] as? String ?? "?" }, examples: examples) {
+            "\($0["input"] as? String ?? "?"):\($0["line"] as? Int ?? 0) \($0["reason"] as? String ?? "") \($0["detail"] as? String ?? "")"
+        }
+    }
+
+    /// Failure reasons (Omnisend's answers) with counts and the first examples.
+    public func failures(examples: Int = 20) -> String {
+        summarize(lines(RunFolderLayout.failed), key: { "\($0["responseCode"] as? Int ?? 0) \(BatchResults.json($0["error"] ?? ""))" }, examples: examples) {
+            "\($0["input"] as? String ?? "?"):\($0["line"] as? Int ?? 0) chunk \($0["chunk"] as? Int ?? 0) item \($0["item"] as? Int ?? 0) \($0["email"] as? String ?? "")"
+        }
+    }
+
+    private func summarize(
+        _ lines: [[String: Any]], key: ([String: Any]) -> String, examples: Int, describe: ([String: Any]) -> String
+    ) -> String {
+        guard !lines.isEmpty else { return "none" }
+        var counts: [String: Int] = [:]
+        for line in lines { counts[key(line), default: 0] += 1 }
+        var out = counts.sorted { $0.value > $1.value }.map { "\($0.value)  \($0.key)" }
+        out.append("")
+        out += lines.prefix(examples).map(describe)
+        if lines.count > examples { out.append("… \(lines.count - examples) more") }
+        return out.joined(separator: "\n")
+    }
+}
