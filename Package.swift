@@ -85,7 +85,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        .executableTarget(name: "omnisend-export", dependencies: ["ExportCLI"], swiftSettings: strict),
+        .executableTarget(
+            name: "omnisend-export",
+            dependencies: ["ExportCLI"],
+            swiftSettings: strict),
 
         // Shared test helpers.
         .target(

@@ -23,3 +23,22 @@ public struct RootCommand: AsyncParsableCommand {
 
     public init() {}
 }
+
+extension RootCommand {
+    /// The program's entry point: parses the command line and runs the chosen command.
+    ///
+    /// Spelled out rather than `await RootCommand.main()`, which overload resolution can bind to
+    /// the synchronous `ParsableCommand.main()` that refuses an asynchronous root.
+    public static func runAsMain() async {
+        do {
+            var command = try await asyncParseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -17,6 +17,8 @@ public struct RunManifest: Sendable, Codable, Equatable {
     public var counts: RunCounts
     /// Rejected rows per reason code.
     public var rejectReasons: [String: Int]
+    /// Warnings per code (a field dropped from a contact, a bundle entry skipped), with counts.
+    public var warnings: [String: Int]
     /// Chunk files in upload order.
     public var chunks: [ChunkEntry]
     /// The side files of the run folder (`rejects.ndjson`, `duplicates.ndjson`, `contacts.ndjson`).
@@ -26,7 +28,7 @@ public struct RunManifest: Sendable, Codable, Equatable {
     public init(
         formatVersion: Int = 1, tool: Tool = Tool(), pipeline: FileFingerprint, mapping: FileFingerprint,
         destination: Destination, inputs: [InputEntry], counts: RunCounts, rejectReasons: [String: Int],
-        chunks: [ChunkEntry], files: [FileEntry]
+        warnings: [String: Int] = [:], chunks: [ChunkEntry], files: [FileEntry]
     ) {
         self.formatVersion = formatVersion
         self.tool = tool
@@ -36,6 +38,7 @@ public struct RunManifest: Sendable, Codable, Equatable {
         self.inputs = inputs
         self.counts = counts
         self.rejectReasons = rejectReasons
+        self.warnings = warnings
         self.chunks = chunks
         self.files = files
     }

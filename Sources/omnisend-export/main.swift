@@ -1,3 +1,3 @@
 import ExportCLI
 
-await RootCommand.main()
+await RootCommand.runAsMain()

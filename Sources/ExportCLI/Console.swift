@@ -1,0 +1,69 @@
+import ArgumentParser
+import ExportCore
+import ExportPrepare
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How commands talk to the person at the terminal: results on stdout, notes and errors on stderr.
+enum Console {
+    /// Writes a line to stderr.
+    static func note(_ line: String) {
+        FileHandleStream.standardError.write(line + "\n")
+    }
+
+    /// Runs `body`; an `ExportError` is printed as `error: …` and turned into its documented exit code.
+    static func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ExportError {
+            note("error: \(error)")
+            throw ExitCode(ExitCodes.code(for: error))
+        }
+    }
+
+    /// The end-of-prepare summary: where the run folder is, the accounting, how to look inside.
+    static func printSummary(_ result: PrepareResult) {
+        let m = result.manifest
+        let c = m.counts
+        var lines = [
+            "run folder: \(result.runDirectory)",
+            "rows \(c.rows) = kept \(c.kept) + rejected \(c.rejected) + duplicates \(c.duplicates) + filtered \(c.filtered)",
+            "chunks: \(m.chunks.count) (\(m.chunks.reduce(0) { $0 + $1.bytes }) bytes)",
+        ]
+        if !m.rejectReasons.isEmpty {
+            let reasons = m.rejectReasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            lines.append("rejected by reason: " + reasons.joined(separator: ", "))
+        }
+        if !m.warnings.isEmpty {
+            let warnings = m.warnings.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            lines.append("warnings: " + warnings.joined(separator: ", "))
+        }
+        for input in m.inputs where m.inputs.count > 1 {
+            let ic = input.counts
+            lines.append("  \(input.path) [\(input.format)]: rows \(ic.rows), kept \(ic.kept), rejected \(ic.rejected), duplicates \(ic.duplicates), filtered \(ic.filtered)")
+        }
+        print(lines.joined(separator: "\n"))
+    }
+}
+
+/// A tiny unbuffered writer for stderr.
+struct FileHandleStream {
+    let descriptor: Int32
+    static let standardError = FileHandleStream(descriptor: 2)
+
+    func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if n <= 0 { if errno == EINTR { continue } else { return } }
+                offset += n
+            }
+        }
+    }
+}

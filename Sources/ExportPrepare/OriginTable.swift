@@ -1,0 +1,39 @@
+import ExportCore
+
+/// The origins of kept rows, packed to 8 bytes each (input number and line) so that a run of
+/// ten million rows keeps no per-row `String`.
+struct OriginTable {
+    private(set) var inputNames: [String] = []
+    private var inputIndex: [String: UInt32] = [:]
+    private var inputs: [UInt32] = []
+    private var lines: [UInt32] = []
+
+    /// How many origins the table holds.
+    var count: Int { inputs.count }
+
+    /// Records `origin` and returns its slot.
+    mutating func append(_ origin: RecordOrigin) -> Int {
+        inputs.append(intern(origin.inputName))
+        lines.append(UInt32(clamping: origin.line))
+        return inputs.count - 1
+    }
+
+    /// Replaces the origin in `slot`.
+    mutating func replace(_ slot: Int, with origin: RecordOrigin) {
+        inputs[slot] = intern(origin.inputName)
+        lines[slot] = UInt32(clamping: origin.line)
+    }
+
+    private mutating func intern(_ name: String) -> UInt32 {
+        if let known = inputIndex[name] { return known }
+        let index = UInt32(inputNames.count)
+        inputNames.append(name)
+        inputIndex[name] = index
+        return index
+    }
+
+    /// The input name (`file` or `file:member`) and line of `slot`.
+    subscript(slot: Int) -> (input: String, line: Int) {
+        (inputNames[Int(inputs[slot])], Int(lines[slot]))
+    }
+}

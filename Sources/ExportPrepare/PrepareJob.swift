@@ -1,0 +1,154 @@
+import ExportChunks
+import ExportCore
+import ExportFormats
+import ExportSources
+import ExportStages
+import Foundation
+
+/// The `prepare` stage: reads a pipeline's inputs, validates, maps and deduplicates every row,
+/// and writes a run folder of chunk files, side files and, last, the manifest.
+///
+/// The record path is synchronous and pull-based. Every row read is accounted for as kept,
+/// rejected, duplicate or filtered; the job refuses to write a manifest whose counts do not
+/// balance. Nothing in the folder is trusted until `manifest.json` appears, atomically, at the end.
+public struct PrepareJob: Sendable {
+    /// The pipeline file.
+    public var pipelinePath: String
+    /// Input paths or globs that replace the pipeline's inputs (relative to the working directory).
+    public var inputOverrides: [String]
+    /// The run folder to write; `nil` means a new folder under the pipeline's runs directory.
+    public var outputDirectory: String?
+    /// The date the mapping's `run_date` source sees (`YYYY-MM-DD`); today (UTC) when `nil`.
+    public var runDate: String?
+    /// The process environment, for `${ENV}` references in the pipeline.
+    public var environment: [String: String]
+
+    /// Creates a job.
+    public init(
+        pipelinePath: String, inputOverrides: [String] = [], outputDirectory: String? = nil, runDate: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.pipelinePath = pipelinePath
+        self.inputOverrides = inputOverrides
+        self.outputDirectory = outputDirectory
+        self.runDate = runDate
+        self.environment = environment
+    }
+
+    /// Runs the stage.
+    /// - Parameter log: receives progress and warning lines meant for a person (stderr in the CLI).
+    /// - Returns: the run folder and its manifest.
+    /// - Throws: `ExportError` for an unusable input, an invalid pipeline or a failed write. The
+    ///   folder is then left without a manifest, so no later stage trusts it.
+    public func run(log: @escaping (String) -> Void) throws -> PrepareResult {
+        let pipeline = try loadPipeline()
+        let inputs = try resolveInputs(pipeline)
+        let runDirectory = try prepareRunDirectory(pipeline)
+        var run = RecordRun(
+            pipeline: pipeline, runDirectory: runDirectory, runDate: runDate ?? Self.today(), log: log)
+        let manifest = try run.execute(inputs: inputs, pipelineBytes: try Self.readFile(pipelinePath))
+        return PrepareResult(runDirectory: runDirectory, manifest: manifest)
+    }
+
+    private func loadPipeline() throws -> Pipeline {
+        do {
+            return try PipelineLoader.load(path: pipelinePath, environment: environment)
+        } catch {
+            throw ExportError(.config, "\n" + String(describing: error), path: pipelinePath)
+        }
+    }
+
+    /// The files to read: `--input` wins over the pipeline; each keeps the format and CSV options
+    /// of the pipeline's first input when overridden.
+    private func resolveInputs(_ pipeline: Pipeline) throws -> [ResolvedInput] {
+        if !inputOverrides.isEmpty {
+            let template = pipeline.inputs.first
+            return try inputOverrides.flatMap { pattern in
+                try InputResolver.expand(pattern).map {
+                    ResolvedInput(
+                        path: $0, format: template?.format ?? "auto", csv: template?.csv ?? CSVOptions())
+                }
+            }
+        }
+        guard !pipeline.inputs.isEmpty else {
+            throw ExportError(.noInput, "the pipeline names no inputs; add `inputs:` or pass --input", path: pipelinePath)
+        }
+        return try pipeline.inputs.flatMap { spec in
+            try InputResolver.expand(spec.resolvedPattern).map {
+                ResolvedInput(path: $0, format: spec.format, csv: spec.csv)
+            }
+        }
+    }
+
+    /// Creates the run folder (0700), or clears the output of an earlier, unfinished `prepare` in
+    /// it. A folder that an upload has already used is refused: its checkpoint refers to its chunks.
+    private func prepareRunDirectory(_ pipeline: Pipeline) throws -> String {
+        let directory: String
+        if let outputDirectory {
+            directory = outputDirectory
+        } else {
+            let stamp = Self.timestamp()
+            var candidate = "\(pipeline.runsDirectory)/\(pipeline.name)-\(stamp)"
+            var n = 2
+            while FileSystem.exists(candidate) {
+                candidate = "\(pipeline.runsDirectory)/\(pipeline.name)-\(stamp)-\(n)"
+                n += 1
+            }
+            directory = candidate
+        }
+        if FileSystem.exists(directory + "/" + RunFolderLayout.checkpoint) {
+            throw ExportError(
+                .cannotCreate,
+                "this run folder has an upload checkpoint; prepare into a new folder (or delete this one)",
+                path: directory)
+        }
+        try FileSystem.createDirectory(directory)
+        // The manifest goes first, so the folder reads as unfinished while it is rewritten.
+        try FileSystem.removeFile(directory + "/" + RunFolderLayout.manifest)
+        let chunks = directory + "/" + RunFolderLayout.chunksDirectory
+        for name in FileSystem.contents(of: chunks) { try FileSystem.removeFile(chunks + "/" + name) }
+        for name in FileSystem.contents(of: directory) where name.hasSuffix(".tmp") {
+            try FileSystem.removeFile(directory + "/" + name)
+        }
+        try FileSystem.createDirectory(chunks)
+        return directory
+    }
+
+    static func readFile(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ExportError(.noInput, "cannot read file", path: path)
+        }
+        return [UInt8](data)
+    }
+
+    private static func today() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: Date())
+    }
+
+    private static func timestamp() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: Date())
+    }
+}
+
+/// What `prepare` produced.
+public struct PrepareResult: Sendable {
+    /// The run folder.
+    public var runDirectory: String
+    /// Its manifest, as written.
+    public var manifest: RunManifest
+}
+
+/// One input file to read, with the options of the pipeline input that named it.
+struct ResolvedInput {
+    var path: String
+    var format: String
+    var csv: CSVOptions
+}

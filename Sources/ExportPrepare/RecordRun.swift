@@ -1,0 +1,231 @@
+import ExportChunks
+import ExportCore
+import ExportFormats
+import ExportSources
+import ExportStages
+
+/// One execution of the record path over every input: read → map (validates the email) →
+/// dedupe → chunk, with every row accounted for.
+///
+/// Policy `first` needs one pass. Policies `last` and `newest` need to know the winner of each
+/// email before the first contact is written (chunks are numbered in input order), so a first
+/// pass finds the winners and a second pass writes; both passes read the inputs in the same order
+/// and number rows the same way.
+struct RecordRun {
+    let pipeline: Pipeline
+    let runDirectory: String
+    let runDate: String
+    let log: (String) -> Void
+
+    init(pipeline: Pipeline, runDirectory: String, runDate: String, log: @escaping (String) -> Void) {
+        self.pipeline = pipeline
+        self.runDirectory = runDirectory
+        self.runDate = runDate
+        self.log = log
+    }
+
+    /// Reads everything, writes the run folder and returns the manifest it wrote.
+    mutating func execute(inputs: [ResolvedInput], pipelineBytes: [UInt8]) throws -> RunManifest {
+        let mapper = ContactMapper(plan: pipeline.mapping, apiVersion: pipeline.destination.apiVersion, runDate: runDate)
+        let winners: Winners?
+        switch pipeline.dedupe {
+        case .first: winners = nil
+        case .last, .newest: winners = try findWinners(inputs: inputs, mapper: mapper)
+        }
+        return try write(inputs: inputs, mapper: mapper, winners: winners, pipelineBytes: pipelineBytes)
+    }
+
+    // MARK: - Pass 1 (policies `last` and `newest`)
+
+    /// The deduper after pass 1 (it knows each email's winning row) and the origin of every row,
+    /// indexed by the row's sequence number, so a duplicate can name a winner that comes later.
+    struct Winners {
+        var deduper: EmailDeduper
+        var origins = OriginTable()
+    }
+
+    private func findWinners(inputs: [ResolvedInput], mapper: ContactMapper) throws -> Winners {
+        var winners = Winners(deduper: EmailDeduper(policy: pipeline.dedupe))
+        try readAll(inputs: inputs, warn: { _ in }, start: { _ in }) { sequence, outcome in
+            switch outcome {
+            case .malformed(let rejection):
+                _ = winners.origins.append(rejection.origin)
+            case .record(let record):
+                _ = winners.origins.append(record.origin)
+                if case .contact(let contact) = mapper.map(record) {
+                    winners.deduper.offer(contact.email, row: sequence, date: contact.dedupeDate)
+                }
+            }
+        }
+        return winners
+    }
+
+    // MARK: - The writing pass
+
+    private func write(
+        inputs: [ResolvedInput], mapper: ContactMapper, winners: Winners?, pipelineBytes: [UInt8]
+    ) throws -> RunManifest {
+        let chunkWriter = ChunkWriter(
+            runDirectory: runDirectory, maxItems: pipeline.maxItemsPerChunk, maxBytes: pipeline.maxBytesPerChunk)
+        let rejects = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.rejects)
+        let duplicates = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.duplicates)
+        let contacts = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.contacts)
+        var deduper = EmailDeduper()
+        var keptOrigins = OriginTable()
+        var tally = Tally()
+        var progress = ProgressTicker(log: log)
+
+        func reject(_ rejection: Rejection) throws {
+            try rejects.reject(rejection)
+            tally.count(\.rejected)
+            tally.rejectReasons[rejection.reason, default: 0] += 1
+        }
+
+        let entries = try readAll(
+            inputs: inputs,
+            warn: { message in
+                log("warning: " + message)
+                tally.warnings["input_skipped", default: 0] += 1
+            },
+            start: { tally.begin($0) }
+        ) { sequence, outcome in
+            tally.count(\.rows)
+            progress.tick(rows: tally.total.rows)
+            let record: Record
+            switch outcome {
+            case .malformed(let rejection):
+                return try reject(rejection)
+            case .record(let r):
+                record = r
+            }
+            let contact: MappedContact
+            switch mapper.map(record) {
+            case .rejected(let reason, let detail, let email):
+                return try reject(Rejection(origin: record.origin, reason: reason, detail: detail, email: email))
+            case .filtered:
+                return tally.count(\.filtered)
+            case .contact(let mapped):
+                contact = mapped
+            }
+            for warning in contact.warnings { tally.warnings[warning.code, default: 0] += 1 }
+            guard chunkWriter.fitsAlone(contact.json.count) else {
+                return try reject(Rejection(
+                    origin: record.origin, reason: "contact_too_large",
+                    detail: "the contact is \(contact.json.count) bytes, over the chunk limit of \(pipeline.maxBytesPerChunk)",
+                    email: contact.email))
+            }
+            if let winners {
+                // Two-pass policies: pass 1 chose the winner of every email.
+                let winner = winners.deduper.winner(of: contact.email)!
+                if winner != sequence {
+                    let kept = winners.origins[winner]
+                    try duplicates.duplicate(
+                        origin: record.origin, email: contact.email, keptInput: kept.input, keptLine: kept.line)
+                    return tally.count(\.duplicates)
+                }
+            } else if let keptSlot = deduper.firstSeen(contact.email, row: keptOrigins.count) {
+                let kept = keptOrigins[keptSlot]
+                try duplicates.duplicate(
+                    origin: record.origin, email: contact.email, keptInput: kept.input, keptLine: kept.line)
+                return tally.count(\.duplicates)
+            } else {
+                _ = keptOrigins.append(record.origin)
+            }
+            let (chunk, item) = try chunkWriter.append(contact.json)
+            try contacts.contact(
+                email: contact.email, chunk: chunk, item: item, input: record.origin.inputName, line: record.origin.line)
+            tally.count(\.kept)
+        }
+
+        guard tally.total.isBalanced else {
+            throw ExportError(.internal, "row accounting does not balance: \(tally.total)")
+        }
+        let chunks = try chunkWriter.finish()
+        let files = [try rejects.commit(), try duplicates.commit(), try contacts.commit()]
+        try AtomicFileWriter.write(pipelineBytes, to: runDirectory + "/" + RunFolderLayout.pipelineCopy)
+        let pipelineHash = FileHasher.sha256(pipelineBytes)
+        let mappingFingerprint: RunManifest.FileFingerprint
+        if let mappingPath = pipeline.mappingPath {
+            mappingFingerprint = .init(path: mappingPath, sha256: FileHasher.sha256(try PrepareJob.readFile(mappingPath)))
+        } else {
+            mappingFingerprint = .init(path: pipeline.path, sha256: pipelineHash)
+        }
+        let manifest = RunManifest(
+            pipeline: .init(path: pipeline.path, sha256: pipelineHash),
+            mapping: mappingFingerprint,
+            destination: pipeline.destination,
+            inputs: tally.inputEntries(entries),
+            counts: tally.total,
+            rejectReasons: tally.rejectReasons,
+            warnings: tally.warnings,
+            chunks: chunks,
+            files: files)
+        try ManifestFile.write(manifest, runDirectory: runDirectory)
+        try FileSystem.syncDirectory(runDirectory + "/" + RunFolderLayout.chunksDirectory)
+        try FileSystem.syncDirectory(runDirectory)
+        return manifest
+    }
+
+    // MARK: - Reading
+
+    /// What one input file is, for the manifest.
+    struct InputIdentity {
+        var path: String
+        var bytes: Int
+        var sha256: String
+        var format: String
+    }
+
+    /// Where the current row comes from: the input's position in the run and the member.
+    struct InputPosition {
+        var input: Int
+        var member: String?
+        var memberFormat: String
+    }
+
+    /// Reads every input in order: `start` hears of each file or bundle member before its rows,
+    /// and `visit` gets each outcome with a run-wide sequence number.
+    @discardableResult
+    private func readAll(
+        inputs: [ResolvedInput], warn: (String) -> Void, start: (InputPosition) -> Void,
+        visit: (_ sequence: Int, _ outcome: ReadOutcome) throws -> Void
+    ) throws -> [InputIdentity] {
+        var identities: [InputIdentity] = []
+        var sequence = 0
+        let budget = DecompressionBudget()
+        let limits = DecompressionLimits(
+            maxBytesPerEntry: pipeline.limits.maxDecompressedBytesPerEntry,
+            maxBytesPerRun: pipeline.limits.maxDecompressedBytesPerRun,
+            maxRatio: pipeline.limits.maxCompressionRatio)
+        for (index, input) in inputs.enumerated() {
+            let (bytes, sha256) = try FileHasher.fingerprint(input.path)
+            let forced = ForcedFormat(rawValue: input.format) ?? .auto
+            let container = try InputWalker.walk(
+                path: input.path, displayName: input.path, forced: forced, limits: limits, budget: budget, warn: warn
+            ) { logical, source in
+                start(InputPosition(input: index, member: logical.member, memberFormat: logical.formatName))
+                switch logical.format {
+                case .csv:
+                    var options = input.csv
+                    options.maxFieldBytes = pipeline.limits.maxFieldBytes
+                    var reader = CSVReader(
+                        source: AnyByteSource(source), file: input.path, member: logical.member, options: options)
+                    while let outcome = try reader.next() {
+                        try visit(sequence, outcome)
+                        sequence += 1
+                    }
+                case .ndjson:
+                    var reader = NDJSONReader(
+                        source: AnyByteSource(source), file: input.path, member: logical.member,
+                        maxLineBytes: pipeline.limits.maxFieldBytes)
+                    while let outcome = try reader.next() {
+                        try visit(sequence, outcome)
+                        sequence += 1
+                    }
+                }
+            }
+            identities.append(InputIdentity(path: input.path, bytes: bytes, sha256: sha256, format: container))
+        }
+        return identities
+    }
+}

@@ -1,0 +1,60 @@
+import ExportChunks
+import ExportCore
+import ExportTestSupport
+import Foundation
+import Testing
+
+@Suite struct AtomicFileWriterTests {
+    @Test func fileAppearsOnlyOnCommit() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path + "/out.ndjson"
+        let writer = try AtomicFileWriter(path: path)
+        try writer.write("{\"a\":1}\n{\"a\":2}\n")
+        #expect(!FileSystem.exists(path))
+        let (bytes, lines, sha256) = try writer.commit()
+        #expect(FileSystem.exists(path))
+        #expect(bytes == 16 && lines == 2)
+        #expect(sha256 == "e91bd3062f38c3f1df2165d987872b022fb39a08c642a6fbc3b862dd2a2aaf24")
+        var info = stat()
+        stat(path, &info)
+        #expect(info.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func abandonedWriterLeavesNothingBehind() throws {
+        let dir = try TemporaryDirectory()
+        do {
+            let writer = try AtomicFileWriter(path: dir.path + "/half.json")
+            try writer.write(Array(repeating: UInt8(ascii: "x"), count: 1 << 20))
+        }
+        #expect(FileSystem.contents(of: dir.path).isEmpty)
+    }
+
+    @Test func hashMatchesTheBytesOnDisk() throws {
+        let dir = try TemporaryDirectory()
+        let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let (_, _, sha256) = try AtomicFileWriter.write(bytes, to: dir.path + "/f")
+        let writer = try AtomicFileWriter(path: dir.path + "/g")
+        for piece in stride(from: 0, to: bytes.count, by: 4097) { try writer.write(bytes[piece..<min(piece + 4097, bytes.count)]) }
+        #expect(try writer.commit().sha256 == sha256)
+    }
+
+    @Test func failedCreateNamesThePath() {
+        #expect(throws: ExportError.self) { try AtomicFileWriter(path: "/nonexistent-dir/x.json") }
+        do {
+            _ = try AtomicFileWriter(path: "/nonexistent-dir/x.json")
+        } catch let error as ExportError {
+            #expect(error.code == .cannotCreate)
+            #expect(error.description.contains("/nonexistent-dir/x.json"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func runFoldersArePrivate() throws {
+        let dir = try TemporaryDirectory()
+        try FileSystem.createDirectory(dir.path + "/a/b/run")
+        var info = stat()
+        stat(dir.path + "/a/b/run", &info)
+        #expect(info.st_mode & 0o777 == 0o700)
+    }
+}

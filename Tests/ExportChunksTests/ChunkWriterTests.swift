@@ -1,0 +1,62 @@
+import ExportChunks
+import ExportCore
+import ExportTestSupport
+import Foundation
+import Testing
+
+@Suite struct ChunkWriterTests {
+    func item(_ n: Int, padding: Int = 0) -> [UInt8] {
+        Array(#"{"identifiers":[{"type":"email","id":"u\#(n)@example.com"}],"firstName":"\#(String(repeating: "x", count: padding))"}"#.utf8)
+    }
+
+    @Test func cutsAtTheItemLimitAndWritesValidRequestBodies() throws {
+        let dir = try TemporaryDirectory()
+        try FileSystem.createDirectory(dir.path + "/chunks")
+        let writer = ChunkWriter(runDirectory: dir.path, maxItems: 3, maxBytes: 1_000_000)
+        var positions: [String] = []
+        for n in 0..<7 {
+            let (chunk, index) = try writer.append(item(n))
+            positions.append("\(chunk).\(index)")
+        }
+        let chunks = try writer.finish()
+        #expect(positions == ["1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "3.0"])
+        #expect(chunks.map(\.contacts) == [3, 3, 1])
+        for entry in chunks {
+            let data = try #require(FileManager.default.contents(atPath: dir.path + "/" + entry.file))
+            #expect(data.count == entry.bytes)
+            let body = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            #expect(body["method"] as? String == "POST")
+            #expect(body["endpoint"] as? String == "contacts")
+            #expect((body["items"] as? [Any])?.count == entry.contacts)
+            // One contact per line, between the head line and the closing line.
+            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+            #expect(lines.count == entry.contacts + 2)
+            #expect(entry.sha256.count == 64)
+        }
+        #expect(FileSystem.contents(of: dir.path + "/chunks") == ["chunk-000001.json", "chunk-000002.json", "chunk-000003.json"])
+    }
+
+    @Test func neverPassesTheByteLimit() throws {
+        let dir = try TemporaryDirectory()
+        try FileSystem.createDirectory(dir.path + "/chunks")
+        let limit = 600
+        let writer = ChunkWriter(runDirectory: dir.path, maxItems: 1000, maxBytes: limit)
+        for n in 0..<40 { _ = try writer.append(item(n, padding: n * 3)) }
+        let chunks = try writer.finish()
+        #expect(chunks.reduce(0) { $0 + $1.contacts } == 40)
+        for entry in chunks { #expect(entry.bytes <= limit) }
+        #expect(!writer.fitsAlone(limit))
+        #expect(writer.fitsAlone(limit - ChunkWriter.framingBytes))
+    }
+
+    @Test func sameContactsGiveIdenticalBytes() throws {
+        func run() throws -> [RunManifest.ChunkEntry] {
+            let dir = try TemporaryDirectory()
+            try FileSystem.createDirectory(dir.path + "/chunks")
+            let writer = ChunkWriter(runDirectory: dir.path, maxItems: 2, maxBytes: 10_000)
+            for n in 0..<5 { _ = try writer.append(item(n)) }
+            return try writer.finish()
+        }
+        #expect(try run() == run())
+    }
+}
