@@ -160,7 +160,7 @@ public struct ContactMapper: Sendable {
                 }
                 value = Self.day.format(parts)
             }
-            out.raw(",\"\(field.wireName)\":")
+            out.bytes.append(contentsOf: field.jsonKey)
             out.string(value)
             out.mark(field.key)
         }
@@ -177,7 +177,15 @@ public struct ContactMapper: Sendable {
                     let trimmed = TextOps.trim(item)
                     if trimmed.isEmpty { continue }
                     let full = tag.prefix + trimmed + tag.suffix
-                    if seen.insert(full).inserted { tags.append(full) }
+                    // A linear scan beats hashing for the usual handful of tags.
+                    if tags.count < 16 {
+                        if !tags.contains(full) { tags.append(full) }
+                    } else if seen.isEmpty {
+                        seen = Set(tags)
+                        if seen.insert(full).inserted { tags.append(full) }
+                    } else if seen.insert(full).inserted {
+                        tags.append(full)
+                    }
                 }
             }
             if tags.count > 100 {

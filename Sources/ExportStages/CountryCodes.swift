@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns a country name or code into its ISO 3166-1 alpha-2 code: "Romania", "România", "RO",
 /// "ro", "ROU" → `RO`.
 ///
@@ -28,6 +30,30 @@ public enum CountryCodes {
             break
         }
         if isPlainASCII { return index[trimmed.lowercased()] }
-        return index[TextOps.foldKey(trimmed)]
+        // Folding non-ASCII text is slow (NFD); exports repeat a few country names, so remember them.
+        if let cached = cache.value(for: trimmed) { return cached }
+        let code = index[TextOps.foldKey(trimmed)]
+        cache.store(code, for: trimmed)
+        return code
+    }
+
+    private static let cache = LookupCache()
+}
+
+/// A bounded, thread-safe memo of non-ASCII country spellings (at most 4096 entries).
+private final class LookupCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: String?] = [:]
+
+    func value(for key: String) -> String?? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries[key]
+    }
+
+    func store(_ value: String?, for key: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.count < 4096 { entries[key] = value }
     }
 }

@@ -63,40 +63,55 @@ public struct DatePattern: Sendable, Equatable, CustomStringConvertible {
 
     /// The parts of `text` when it matches the whole pattern and names a real date.
     public func parse(_ text: String) -> DateParts? {
-        let b = Array(text.utf8)
-        let parts = isISO ? parseISO(b) : parseTokens(b)
+        var text = text
+        let parts = text.withUTF8 { isISO ? parseISO($0) : parseTokens($0) }
         guard let parts, parts.isValid else { return nil }
         return parts
     }
 
     /// `parts` written in this pattern (`iso8601`: converted to UTC with a `Z`).
     public func format(_ parts: DateParts) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(20)
         if isISO {
             let u = parts.inUTC
-            return "\(pad(u.year, 4))-\(pad(u.month, 2))-\(pad(u.day, 2))T\(pad(u.hour, 2)):\(pad(u.minute, 2)):\(pad(u.second, 2))Z"
+            pad(u.year, 4, &out); out.append(UInt8(ascii: "-")); pad(u.month, 2, &out); out.append(UInt8(ascii: "-"))
+            pad(u.day, 2, &out); out.append(UInt8(ascii: "T")); pad(u.hour, 2, &out); out.append(UInt8(ascii: ":"))
+            pad(u.minute, 2, &out); out.append(UInt8(ascii: ":")); pad(u.second, 2, &out); out.append(UInt8(ascii: "Z"))
+            return String(decoding: out, as: UTF8.self)
         }
-        var out = ""
         for token in tokens {
             switch token {
-            case .year4: out += pad(parts.year, 4)
-            case .year2: out += pad(parts.year % 100, 2)
-            case .month(let fixed): out += fixed ? pad(parts.month, 2) : String(parts.month)
-            case .day(let fixed): out += fixed ? pad(parts.day, 2) : String(parts.day)
-            case .hour(let fixed): out += fixed ? pad(parts.hour, 2) : String(parts.hour)
-            case .minute: out += pad(parts.minute, 2)
-            case .second: out += pad(parts.second, 2)
-            case .literal(let c): out.unicodeScalars.append(Unicode.Scalar(c))
+            case .year4: pad(parts.year, 4, &out)
+            case .year2: pad(parts.year % 100, 2, &out)
+            case .month(let fixed): pad(parts.month, fixed ? 2 : 1, &out)
+            case .day(let fixed): pad(parts.day, fixed ? 2 : 1, &out)
+            case .hour(let fixed): pad(parts.hour, fixed ? 2 : 1, &out)
+            case .minute: pad(parts.minute, 2, &out)
+            case .second: pad(parts.second, 2, &out)
+            case .literal(let c): out.append(c)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func pad(_ value: Int, _ width: Int) -> String {
-        let s = String(value)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    /// Appends the decimal digits of `value` (0...9999), zero-padded to at least `width`.
+    private func pad(_ value: Int, _ width: Int, _ out: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        var v = max(0, value)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[n] = UInt8(v % 10) + 0x30
+                v /= 10
+                n += 1
+            } while v > 0 && n < 4
+            while n < width { d[n] = 0x30; n += 1 }
+            for i in stride(from: n - 1, through: 0, by: -1) { out.append(d[i]) }
+        }
     }
 
-    private func parseTokens(_ b: [UInt8]) -> DateParts? {
+    private func parseTokens(_ b: UnsafeBufferPointer<UInt8>) -> DateParts? {
         var parts = DateParts(year: 0, month: 0, day: 0)
         var i = 0
         for token in tokens {
@@ -130,7 +145,7 @@ public struct DatePattern: Sendable, Equatable, CustomStringConvertible {
         return i == b.count ? parts : nil
     }
 
-    private func parseISO(_ b: [UInt8]) -> DateParts? {
+    private func parseISO(_ b: UnsafeBufferPointer<UInt8>) -> DateParts? {
         var i = 0
         guard let y = digits(b, &i, min: 4, max: 4), expect(b, &i, "-"),
             let m = digits(b, &i, min: 2, max: 2), expect(b, &i, "-"),
@@ -165,13 +180,13 @@ public struct DatePattern: Sendable, Equatable, CustomStringConvertible {
         return parts
     }
 
-    private func expect(_ b: [UInt8], _ i: inout Int, _ c: Unicode.Scalar) -> Bool {
+    private func expect(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ c: Unicode.Scalar) -> Bool {
         guard i < b.count, b[i] == UInt8(c.value) else { return false }
         i += 1
         return true
     }
 
-    private func digits(_ b: [UInt8], _ i: inout Int, min: Int, max: Int) -> Int? {
+    private func digits(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, min: Int, max: Int) -> Int? {
         var value = 0
         var n = 0
         while n < max && i < b.count && b[i] >= 0x30 && b[i] <= 0x39 {

@@ -55,9 +55,20 @@ public struct MappingPlan: Sendable {
         }
         var key: String
         var wireName: String
+        /// `,"wireName":`, ready to append.
+        let jsonKey: [UInt8]
         var kind: Kind
         var spec: ValueSpec
         var onInvalid: OnInvalid
+
+        init(key: String, wireName: String, kind: Kind, spec: ValueSpec, onInvalid: OnInvalid) {
+            self.key = key
+            self.wireName = wireName
+            jsonKey = Array(",\"\(wireName)\":".utf8)
+            self.kind = kind
+            self.spec = spec
+            self.onInvalid = onInvalid
+        }
     }
 
     /// One source of tags.

@@ -40,10 +40,12 @@ enum NumberText {
     /// The integer text of a parsed number: `12.00` → `12`; `nil` when it has a fraction or
     /// does not fit in 64 bits.
     static func integer(_ number: String) -> String? {
-        let parts = number.split(separator: ".", omittingEmptySubsequences: false)
-        if parts.count == 2 && !parts[1].allSatisfy({ $0 == "0" }) { return nil }
-        let whole = String(parts[0])
+        guard let dot = number.utf8.firstIndex(of: UInt8(ascii: ".")) else {
+            return Int64(number) != nil ? number : nil
+        }
+        if !number.utf8[number.utf8.index(after: dot)...].allSatisfy({ $0 == UInt8(ascii: "0") }) { return nil }
+        let whole = String(number[..<dot])
         guard Int64(whole) != nil else { return nil }
-        return whole
+        return whole == "-0" ? "0" : whole
     }
 }

@@ -53,6 +53,7 @@ enum TextOps {
     /// A word starts after any character that is not a letter or a combining mark
     /// ("ȘTEFAN" → "Ștefan", "jean-luc o'neil" → "Jean-Luc O'Neil").
     static func title(_ s: String) -> String {
+        if let ascii = asciiTitle(s) { return ascii }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         var atWordStart = true
@@ -61,14 +62,35 @@ enum TextOps {
             if props.isAlphabetic {
                 out += atWordStart ? props.titlecaseMapping : props.lowercaseMapping
                 atWordStart = false
-            } else if props.generalCategory == .nonspacingMark || props.generalCategory == .spacingMark {
+            } else if props.numericType != nil || props.generalCategory == .nonspacingMark
+                || props.generalCategory == .spacingMark {
+                // Digits and combining marks continue a word ("3rd" stays "3rd").
                 out.unicodeScalars.append(scalar)
+                if props.numericType != nil { atWordStart = false }
             } else {
                 out.unicodeScalars.append(scalar)
                 atWordStart = true
             }
         }
         return out
+    }
+
+    /// `title` for pure ASCII text, byte by byte; `nil` when `s` has non-ASCII characters.
+    private static func asciiTitle(_ s: String) -> String? {
+        var bytes = Array(s.utf8)
+        var atWordStart = true
+        for i in bytes.indices {
+            let b = bytes[i]
+            if b >= 0x80 { return nil }
+            let lower = b | 0x20
+            if lower >= 0x61 && lower <= 0x7A {
+                bytes[i] = atWordStart ? lower & ~0x20 : lower
+                atWordStart = false
+            } else {
+                atWordStart = b >= 0x30 && b <= 0x39 ? false : true
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether `s` is empty or only white space.

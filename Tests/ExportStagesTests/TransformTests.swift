@@ -10,7 +10,7 @@ import Testing
     @Test(arguments: [
         ("ȘTEFAN", "Ștefan"), ("ana-maria POPESCU", "Ana-Maria Popescu"), ("o'neil", "O'Neil"),
         ("ǆemal", "ǅemal"), ("élodie dupont", "Élodie Dupont"), ("straße", "Straße"), ("東京 tokyo", "東京 Tokyo"),
-        ("i\u{0307}stanbul", "I\u{0307}stanbul"),
+        ("i\u{0307}stanbul", "I\u{0307}stanbul"), ("3RD floor", "3rd Floor"), ("ștefan 2ND", "Ștefan 2nd"),
     ])
     func titleIsUnicodeAware(input: String, expected: String) {
         #expect(Self.apply(.title, .text(input)) == .text(expected))
@@ -70,6 +70,13 @@ import Testing
     ])
     func numberReadsDecimalCommaOrPoint(input: String, decimal: UInt8, expected: String?) {
         #expect(NumberText.parse(input, decimal: decimal) == expected)
+    }
+
+    @Test func integersDropZeroFractionsOnly() {
+        #expect(NumberText.integer("12.00") == "12")
+        #expect(NumberText.integer("-0.0") == "0")
+        #expect(NumberText.integer("12.5") == nil)
+        #expect(NumberText.integer("99999999999999999999") == nil)
     }
 
     @Test func numberTransformFailsOnText() {
