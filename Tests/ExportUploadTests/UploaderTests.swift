@@ -35,7 +35,7 @@ private func everything(in folder: String) throws -> String {
 
     @Test func faultsEndWithEveryContactStoredOrListedAsFailed() async throws {
         let simulator = try await SimulatorHarness.start(
-            faults: "500:0.05,503:0.05,drop-before:0.03,drop-after:0.03,slow:0.03,429@5-9,stopped@2,partial@3")
+            faults: "500:0.05,503:0.05,408:0.02,drop-before:0.03,drop-after:0.03,slow:0.03,stopped@2,partial@3")
         defer { Task { await simulator.stop() } }
         let invalid: Set<Int> = [3, 17, 52]
         let folder = try TestRunFolder.make(contacts: 80, perChunk: 10, invalid: invalid)
