@@ -79,7 +79,7 @@ enum ContactValidator {
                 continue
             }
             let needed = type == "phone" ? "sms" : "email"
-            if type != nil && channels[needed] == nil {
+            if (type == "email" || type == "phone") && channels[needed] == nil {
                 problems.append(FieldProblem(field: "\(path).channels.\(needed)", code: "required", message: "field required but not found in Json"))
             }
             for (name, channelValue) in channels.sorted(by: { $0.key < $1.key }) {

@@ -163,10 +163,16 @@ struct SimulatorAPI: Sendable {
         do {
             let buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
             return Array(buffer.readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge()
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw APIError(status: 413, detail: nil, problems: [
-                FieldProblem(field: "body", code: "too_large", message: "must be at most \(configuration.maxBodyBytes) bytes"),
-            ])
+            throw tooLarge()
         }
+    }
+
+    private func tooLarge() -> APIError {
+        APIError(status: 413, problems: [
+            FieldProblem(field: "body", code: "too_large", message: "must be at most \(configuration.maxBodyBytes) bytes"),
+        ])
     }
 }
