@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The demo: prepare the bundled sample and upload it to the simulator started in-process.
+# The demo: prepare the bundled sample and upload it to the Omnisend simulator, which the tool
+# starts in-process because no API key is configured. Then show how to look at the run folder.
 set -euo pipefail
 bin=${1:-.build/debug/omnisend-export}
 out=runs/demo-sample-csv
 rm -rf "$out"
-"$bin" prepare pipelines/sample-csv.yaml --out "$out"
+env -u OMNISEND_API_KEY "$bin" run pipelines/sample-csv.yaml --out "$out"
 echo
 echo "Look at the run folder:"
-echo "  ls -l $out $out/chunks"
-echo "  jq . $out/manifest.json | head -40"
-echo "  jq -c '.items[]' $out/chunks/chunk-000001.json | head"
-echo "  jq -r '[.line, .reason, .detail] | @tsv' $out/rejects.ndjson"
+echo "  $bin status $out"
+echo "  $bin inspect $out --rejects"
+echo "  $bin inspect $out --contact ana.popescu@example.ro"
+echo "  jq .counts $out/manifest.json"
+echo "  jq -c '.items[]' $out/chunks/chunk-000001.json | head -3"
+echo "  jq -r '[.input, .line, .reason, .detail] | @tsv' $out/rejects.ndjson"
