@@ -270,7 +270,8 @@ public enum MappingLoader {
                     reader.report(node, "\(what) names an empty column", hint: "write { value: \"\" } for an empty constant")
                     return nil
                 }
-                return Parsed(spec: ValueSpec(source: .column(slot(name, node)), transforms: []), extra: [:])
+                let location = ConfigLocation(line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
+                return Parsed(spec: ValueSpec(source: .column(slot(name, node)), transforms: [], location: location), extra: [:])
             }
             guard let entries = reader.entries(node, allowed: MappingLoader.sourceKeys + extra, what: what) else { return nil }
             var source: ValueSpec.Source?
@@ -328,7 +329,8 @@ public enum MappingLoader {
                 }
                 return nil
             }
-            return Parsed(spec: ValueSpec(source: source, transforms: transforms), extra: extras)
+            let location = ConfigLocation(line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
+            return Parsed(spec: ValueSpec(source: source, transforms: transforms, location: location), extra: extras)
         }
 
         mutating func slot(_ name: String, _ node: Node) -> Int {

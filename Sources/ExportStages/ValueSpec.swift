@@ -22,6 +22,8 @@ struct ValueSpec: Sendable {
 
     var source: Source
     var transforms: [Transform]
+    /// Where the spec is written (for sample checks).
+    var location = ConfigLocation(line: 0, column: 0)
 }
 
 /// What a field does when its value breaks a rule or an Omnisend limit.
