@@ -16,3 +16,13 @@ struct JSONItemSplitterTests {
         #expect(JSONItemSplitter.itemRanges(Array(#"{"a":1}"#.utf8)) == nil)
     }
 }
+
+@Suite("JSONText")
+struct JSONTextTests {
+    @Test func serializesParsedValuesWithSortedKeys() throws {
+        let text = #"{"z":[true,false,null],"a":{"n":3,"d":1.5,"s":"q\"\\\n\u0001"},"m":-7}"#
+        let value = try #require(JSONText.parse(text))
+        #expect(JSONText.serialize(value) == #"{"a":{"d":1.5,"n":3,"s":"q\"\\\n\u0001"},"m":-7,"z":[true,false,null]}"#)
+        #expect(JSONText.serialize(["k": [1, 2]] as [String: Any]) == #"{"k":[1,2]}"#)
+    }
+}
