@@ -1,0 +1,48 @@
+import ExportChunks
+import ExportCore
+import Foundation
+
+/// Writes a prepared run folder for upload tests: chunk files in the prepare layout, the side
+/// files, and a manifest with correct sha256s — without running `prepare`.
+enum UploadTestFolder {
+    /// The email of contact `index`.
+    static func email(_ index: Int) -> String { "user\(index)@example.com" }
+
+    /// One contact item; `invalid` ones fail Omnisend's validation (a 3-letter country code).
+    static func item(_ index: Int, invalid: Bool = false) -> String {
+        let country = invalid ? ",\"countryCode\":\"XYZ\"" : ""
+        return "{\"identifiers\":[{\"type\":\"email\",\"id\":\"\(email(index))\",\"channels\":{\"email\":{\"status\":\"subscribed\","
+            + "\"statusDate\":\"2024-01-01T00:00:00Z\"}}}],\"firstName\":\"User\(index)\"\(country)}"
+    }
+
+    /// Creates a run folder of `contacts` contacts in chunks of `perChunk`; contacts whose index is
+    /// in `invalid` carry a field Omnisend refuses.
+    static func make(
+        contacts: Int, perChunk: Int, version: APIVersion = .v5, invalid: Set<Int> = [], destination: Destination? = nil
+    ) throws -> String {
+        let directory = NSTemporaryDirectory() + "upload-e2e-\(UUID().uuidString)"
+        try FileManager.default.X
+        try FileManager.default.createDirectory(atPath: (directory + "/" + RunFolderLayout.chunksDirectory)
+        let writer = ChunkWriter(runDirectory: directory, maxItems: perChunk, maxBytes: APIVersion.maxBatchBytes)
+        var contactLines = ""
+        for index in 0..<contacts {
+            let (chunk, item) = try writer.append(Array(self.item(index, invalid: invalid.contains(index)).utf8))
+            contactLines += "{\"email\":\"\(email(index))\",\"chunk\":\(chunk),\"item\":\(item),\"input\":\"input.csv\",\"line\":\(index + 2)}\n"
+        }
+        let chunks = try writer.finish()
+        var files: [RunManifest.FileEntry] = []
+        for (name, text) in [(RunFolderLayout.rejects, ""), (RunFolderLayout.duplicates, ""), (RunFolderLayout.contacts, contactLines)] {
+            let (bytes, lines, sha) = try AtomicFileWriter.write(Array(text.utf8), to: directory + "/" + name)
+            files.append(RunManifest.FileEntry(file: name, lines: lines, bytes: bytes, sha256: sha))
+        }
+        var counts = RunCounts()
+        counts.rows = contacts
+        counts.kept = contacts
+        let fingerprint = RunManifest.FileFingerprint(path: "pipeline.yaml", sha256: String(repeating: "0", count: 64))
+        let manifest = RunManifest(
+            pipeline: fingerprint, mapping: fingerprint, destination: destination ?? Destination(apiVersion: version), inputs: [],
+            counts: counts, rejectReasons: [:], chunks: chunks, files: files)
+        try ManifestFile.write(manifest, runDirectory: directory)
+        return directory
+    }
+}
