@@ -25,6 +25,13 @@ extension UploadSession {
         let emails = try chunk.itemEmails()
         let wanted = Set(emails.compactMap { $0 })
         let since = (record.postingStartedAt ?? Date()).addingTimeInterval(-Self.clockSlack)
+        // A POST cut off by a crash may still be applied by Omnisend until its request timeout has
+        // passed; look only after that, or a late batch would be missed and the chunk sent twice.
+        let settle = (record.postingStartedAt ?? .distantPast).addingTimeInterval(options.requestTimeout + 1).timeIntervalSinceNow
+        if settle > 0 {
+            log("chunk \(record.number): waiting \(DurationText.format(settle)) for a cut-off POST to settle before looking it up")
+            guard await pause(settle) else { return .unknown }
+        }
         guard let batches = await listBatches(since: since) else { return .unknown }
         let known = try store.knownBatchIDs()
         let candidates = batches.filter { batch in

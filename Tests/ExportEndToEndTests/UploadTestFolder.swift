@@ -21,8 +21,7 @@ enum UploadTestFolder {
         contacts: Int, perChunk: Int, version: APIVersion = .v5, invalid: Set<Int> = [], destination: Destination? = nil
     ) throws -> String {
         let directory = NSTemporaryDirectory() + "upload-e2e-\(UUID().uuidString)"
-        try FileManager.default.X
-        try FileManager.default.createDirectory(atPath: (directory + "/" + RunFolderLayout.chunksDirectory)
+        try FileManager.default.createDirectory(atPath: directory + "/" + RunFolderLayout.chunksDirectory, withIntermediateDirectories: true)
         let writer = ChunkWriter(runDirectory: directory, maxItems: perChunk, maxBytes: APIVersion.maxBatchBytes)
         var contactLines = ""
         for index in 0..<contacts {

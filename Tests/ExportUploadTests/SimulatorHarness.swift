@@ -66,7 +66,7 @@ func fastOptions() -> UploadOptions {
     options.pollMaxDelay = 0.2
     options.retryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: 0.02, maxDelay: 0.2, maxRateLimitWait: 30)
     options.settleGrace = 1
-    options.requestTimeout = 5
+    options.requestTimeout = 2
     options.concurrency = 3
     options.rateLimitPerMinute = 100_000
     return options
