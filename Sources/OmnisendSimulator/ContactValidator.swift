@@ -1,5 +1,3 @@
-import Foundation
-
 /// Validates one contact body (a `POST /contacts` body or one batch item) as Omnisend does:
 /// identifiers and channels required, status enum, email and phone syntax, countryCode length,
 /// gender, birthdate format, tag and custom-property limits. Returns every problem at once.
@@ -11,25 +9,25 @@ enum ContactValidator {
     static let maxCustomPropertyName = 128
     static let maxCustomStringValue = 2048
 
-    static func validate(_ body: Any, version: SimulatorAPIVersion) -> [FieldProblem] {
-        guard let contact = body as? [String: Any] else {
+    static func validate(_ body: JSONValue, version: SimulatorAPIVersion) -> [FieldProblem] {
+        guard let contact = body.object else {
             return [FieldProblem(field: "body", code: "invalid_type", message: "must be a JSON object")]
         }
         var problems: [FieldProblem] = []
         validateIdentifiers(contact["identifiers"], version: version, into: &problems)
-        for name in stringFields where contact[name] != nil && !(contact[name] is String) {
+        for name in stringFields where contact[name] != nil && contact[name]?.string == nil {
             problems.append(FieldProblem(field: name, code: "invalid_type", message: "must be a string"))
         }
         if let value = contact["countryCode"] {
-            if let code = value as? String, code.utf8.count == 2, code.utf8.allSatisfy(isASCIILetter) {
+            if let code = value.string, code.utf8.count == 2, code.utf8.allSatisfy(isASCIILetter) {
             } else {
                 problems.append(FieldProblem(field: "countryCode", code: "invalid_format", message: "must be an ISO 3166-1 alpha-2 code (2 letters)"))
             }
         }
-        if let value = contact["gender"], !((value as? String).map { $0 == "m" || $0 == "f" } ?? false) {
+        if let value = contact["gender"], !(value.string.map { $0 == "m" || $0 == "f" } ?? false) {
             problems.append(FieldProblem(field: "gender", code: "invalid_value", message: "can't be this value. Available values: m,f"))
         }
-        if let value = contact["birthdate"], (value as? String).flatMap(DateText.parseDay) == nil {
+        if let value = contact["birthdate"], value.string.flatMap(DateText.parseDay) == nil {
             problems.append(FieldProblem(field: "birthdate", code: "invalid_format", message: "must be a date in YYYY-MM-DD format"))
         }
         validateTags(contact["tags"], into: &problems)
@@ -37,27 +35,27 @@ enum ContactValidator {
         return problems
     }
 
-    private static func validateIdentifiers(_ value: Any?, version: SimulatorAPIVersion, into problems: inout [FieldProblem]) {
+    private static func validateIdentifiers(_ value: JSONValue?, version: SimulatorAPIVersion, into problems: inout [FieldProblem]) {
         guard let value else {
             problems.append(FieldProblem(field: "identifiers", code: "required", message: "field required but not found in Json"))
             return
         }
-        guard let identifiers = value as? [Any], !identifiers.isEmpty else {
+        guard let identifiers = value.array, !identifiers.isEmpty else {
             problems.append(FieldProblem(field: "identifiers", code: "invalid_type", message: "must be a non-empty array"))
             return
         }
         for (index, element) in identifiers.enumerated() {
             let path = "identifiers[\(index)]"
-            guard let identifier = element as? [String: Any] else {
+            guard let identifier = element.object else {
                 problems.append(FieldProblem(field: path, code: "invalid_type", message: "must be an object"))
                 continue
             }
-            let type = identifier["type"] as? String
+            let type = identifier["type"]?.string
             if type != "email" && type != "phone" {
                 problems.append(FieldProblem(field: "\(path).type", code: identifier["type"] == nil ? "required" : "invalid_value",
                                              message: "can't be this value. Available values: email,phone"))
             }
-            if let id = identifier["id"] as? String, !id.isEmpty {
+            if let id = identifier["id"]?.string, !id.isEmpty {
                 if type == "email" && !isValidEmail(id) {
                     problems.append(FieldProblem(field: "\(path).id", code: "invalid_format", message: "is not a valid email address"))
                 }
@@ -67,14 +65,14 @@ enum ContactValidator {
             } else {
                 problems.append(FieldProblem(field: "\(path).id", code: "required", message: "field required but not found in Json"))
             }
-            if let welcome = identifier["sendWelcomeMessage"], !(welcome is Bool) {
+            if let welcome = identifier["sendWelcomeMessage"], !welcome.isBool {
                 problems.append(FieldProblem(field: "\(path).sendWelcomeMessage", code: "invalid_type", message: "must be a boolean"))
             }
             guard let channelsValue = identifier["channels"] else {
                 problems.append(FieldProblem(field: "\(path).channels", code: "required", message: "field required but not found in Json"))
                 continue
             }
-            guard let channels = channelsValue as? [String: Any] else {
+            guard let channels = channelsValue.object else {
                 problems.append(FieldProblem(field: "\(path).channels", code: "invalid_type", message: "must be an object"))
                 continue
             }
@@ -88,18 +86,18 @@ enum ContactValidator {
                     problems.append(FieldProblem(field: channelPath, code: "invalid_value", message: "unknown channel. Available channels: email,sms"))
                     continue
                 }
-                guard let channel = channelValue as? [String: Any] else {
+                guard let channel = channelValue.object else {
                     problems.append(FieldProblem(field: channelPath, code: "invalid_type", message: "must be an object"))
                     continue
                 }
                 if let status = channel["status"] {
-                    if !((status as? String).map(statuses.contains) ?? false) {
+                    if !(status.string.map(statuses.contains) ?? false) {
                         problems.append(FieldProblem(field: "\(channelPath).status", code: "invalid_value",
                                                      message: "can't be this value. Available values: subscribed,nonsubscribed,nonSubscribed,unsubscribed"))
                     }
                 }
                 for key in ["statusDate", "statusChangedAt"] {
-                    if let date = channel[key], (date as? String).flatMap(DateText.parseTimestamp) == nil {
+                    if let date = channel[key], date.string.flatMap(DateText.parseTimestamp) == nil {
                         problems.append(FieldProblem(field: "\(channelPath).\(key)", code: "invalid_format", message: "must be an ISO 8601 date-time"))
                     }
                 }
@@ -107,9 +105,9 @@ enum ContactValidator {
         }
     }
 
-    private static func validateTags(_ value: Any?, into problems: inout [FieldProblem]) {
+    private static func validateTags(_ value: JSONValue?, into problems: inout [FieldProblem]) {
         guard let value else { return }
-        guard let tags = value as? [Any], tags.allSatisfy({ $0 is String }) else {
+        guard let tags = value.array, tags.allSatisfy({ $0.string != nil }) else {
             problems.append(FieldProblem(field: "tags", code: "invalid_type", message: "must be an array of strings"))
             return
         }
@@ -118,9 +116,9 @@ enum ContactValidator {
         }
     }
 
-    private static func validateCustomProperties(_ value: Any?, into problems: inout [FieldProblem]) {
+    private static func validateCustomProperties(_ value: JSONValue?, into problems: inout [FieldProblem]) {
         guard let value else { return }
-        guard let properties = value as? [String: Any] else {
+        guard let properties = value.object else {
             problems.append(FieldProblem(field: "customProperties", code: "invalid_type", message: "must be an object"))
             return
         }
@@ -133,17 +131,17 @@ enum ContactValidator {
                 problems.append(FieldProblem(field: path, code: "invalid_format", message: "names may hold only Latin letters, digits and _ (1-128 characters)"))
             }
             switch property {
-            case let text as String:
+            case .string(let text):
                 if text.utf8.count > maxCustomStringValue {
                     problems.append(FieldProblem(field: path, code: "too_long", message: "string values are limited to \(maxCustomStringValue) characters"))
                 }
-            case let list as [Any]:
-                if !list.allSatisfy({ $0 is String }) {
+            case .array(let list):
+                if !list.allSatisfy({ $0.string != nil }) {
                     problems.append(FieldProblem(field: path, code: "invalid_type", message: "arrays may hold only strings"))
                 }
-            case is NSNumber, is Bool, is Int, is Double:
+            case .number, .bool:
                 break
-            default:
+            case .null, .object:
                 problems.append(FieldProblem(field: path, code: "invalid_type", message: "must be a string, number, boolean or array of strings"))
             }
         }

@@ -17,10 +17,10 @@ enum ContactWriter {
         case ignored
     }
 
-    static func upsert(_ contact: [String: Any], brand: String, now: Date, in db: Database) throws -> Outcome {
-        let identifiers = (contact["identifiers"] as? [[String: Any]]) ?? []
-        let email = identifiers.first { $0["type"] as? String == "email" }?["id"] as? String
-        let phone = identifiers.first { $0["type"] as? String == "phone" }?["id"] as? String
+    static func upsert(_ contact: [String: JSONValue], brand: String, now: Date, in db: Database) throws -> Outcome {
+        let identifiers = (contact["identifiers"]?.array ?? []).compactMap(\.object)
+        let email = identifiers.first { $0["type"]?.string == "email" }?["id"]?.string
+        let phone = identifiers.first { $0["type"]?.string == "phone" }?["id"]?.string
         var target: ContactRecord?
         if let email {
             target = try fetch(brand: brand, column: "email", value: email, in: db)
@@ -28,11 +28,11 @@ enum ContactWriter {
             target = try fetch(brand: brand, column: "phone", value: phone, in: db)
         }
         // Identifiers owned by another contact are ignored.
-        var kept: [[String: Any]] = []
+        var kept: [[String: JSONValue]] = []
         var keptPhone: String?
         for identifier in identifiers {
-            let type = identifier["type"] as? String
-            let id = identifier["id"] as? String
+            let type = identifier["type"]?.string
+            let id = identifier["id"]?.string
             if type == "phone", let id {
                 if let owner = try fetch(brand: brand, column: "phone", value: id, in: db), owner.rowID != target?.rowID { continue }
                 if keptPhone != nil, keptPhone != id { continue }
@@ -44,10 +44,10 @@ enum ContactWriter {
         }
         if kept.isEmpty { return .ignored }
 
-        var document: [String: Any] = [:]
-        if let target, let stored = JSONText.parse(target.document) as? [String: Any] { document = stored }
+        var document: [String: JSONValue] = [:]
+        if let target, let stored = JSONValue.parse(target.document)?.object { document = stored }
         merge(contact, identifiers: kept, into: &document, now: now)
-        let text = JSONText.serialize(document)
+        let text = JSONValue.object(document).text
         let stamp = now.timeIntervalSince1970
         if var target {
             target.document = text
@@ -76,56 +76,58 @@ enum ContactWriter {
             createdAt: row["createdAt"], updatedAt: row["updatedAt"])
     }
 
-    private static func merge(_ contact: [String: Any], identifiers: [[String: Any]], into document: inout [String: Any], now: Date) {
+    private static func merge(
+        _ contact: [String: JSONValue], identifiers: [[String: JSONValue]], into document: inout [String: JSONValue], now: Date
+    ) {
         for (key, value) in contact {
             switch key {
             case "identifiers":
                 continue
             case "tags":
-                var tags = (document["tags"] as? [String]) ?? []
-                for tag in (value as? [String]) ?? [] where !tags.contains(tag) { tags.append(tag) }
-                document["tags"] = tags
+                var tags = document["tags"]?.array ?? []
+                for tag in value.array ?? [] where !tags.contains(tag) { tags.append(tag) }
+                document["tags"] = .array(tags)
             case "customProperties":
-                var properties = (document["customProperties"] as? [String: Any]) ?? [:]
-                for (name, property) in (value as? [String: Any]) ?? [:] { properties[name] = property }
-                document["customProperties"] = properties
+                var properties = document["customProperties"]?.object ?? [:]
+                for (name, property) in value.object ?? [:] { properties[name] = property }
+                document["customProperties"] = .object(properties)
             case "createdAt":
-                var properties = (document["customProperties"] as? [String: Any]) ?? [:]
+                var properties = document["customProperties"]?.object ?? [:]
                 properties["externalCreated"] = value
-                document["customProperties"] = properties
+                document["customProperties"] = .object(properties)
             default:
                 document[key] = value
             }
         }
-        var stored = (document["identifiers"] as? [[String: Any]]) ?? []
+        var stored = (document["identifiers"]?.array ?? []).compactMap(\.object)
         for identifier in identifiers {
-            let type = identifier["type"] as? String
-            let id = identifier["id"] as? String
-            let position = stored.firstIndex { $0["type"] as? String == type && $0["id"] as? String == id }
-            var target = position.map { stored[$0] } ?? ["type": type ?? "email", "id": id ?? ""]
-            var channels = (target["channels"] as? [String: Any]) ?? [:]
-            for (name, value) in (identifier["channels"] as? [String: Any]) ?? [:] {
-                channels[name] = mergeChannel(value as? [String: Any] ?? [:], over: channels[name] as? [String: Any], now: now)
+            let type = identifier["type"]?.string
+            let id = identifier["id"]?.string
+            let position = stored.firstIndex { $0["type"]?.string == type && $0["id"]?.string == id }
+            var target = position.map { stored[$0] } ?? ["type": .string(type ?? "email"), "id": .string(id ?? "")]
+            var channels = target["channels"]?.object ?? [:]
+            for (name, value) in identifier["channels"]?.object ?? [:] {
+                channels[name] = .object(mergeChannel(value.object ?? [:], over: channels[name]?.object, now: now))
             }
-            target["channels"] = channels
+            target["channels"] = .object(channels)
             for key in ["sendWelcomeMessage", "source", "consent"] where identifier[key] != nil {
                 target[key] = identifier[key]
             }
             if let position { stored[position] = target } else { stored.append(target) }
         }
-        document["identifiers"] = stored
+        document["identifiers"] = .array(stored.map(JSONValue.object))
     }
 
     /// The documented rule: "If you post status date earlier than in system, status and statusDate won't be changed."
-    private static func mergeChannel(_ posted: [String: Any], over stored: [String: Any]?, now: Date) -> [String: Any] {
-        let postedText = (posted["statusDate"] as? String) ?? (posted["statusChangedAt"] as? String)
+    private static func mergeChannel(_ posted: [String: JSONValue], over stored: [String: JSONValue]?, now: Date) -> [String: JSONValue] {
+        let postedText = posted["statusDate"]?.string ?? posted["statusChangedAt"]?.string
         let postedDate = postedText.flatMap(DateText.parseTimestamp) ?? now
-        if let stored, let storedDate = (stored["statusDate"] as? String).flatMap(DateText.parseTimestamp), postedDate < storedDate {
+        if let stored, let storedDate = stored["statusDate"]?.string.flatMap(DateText.parseTimestamp), postedDate < storedDate {
             return stored
         }
         return [
-            "status": (posted["status"] as? String) ?? "subscribed",
-            "statusDate": DateText.format(postedDate),
+            "status": .string(posted["status"]?.string ?? "subscribed"),
+            "statusDate": .string(DateText.format(postedDate)),
         ]
     }
 }

@@ -8,12 +8,12 @@ extension SimulatorAPI {
     /// `POST /batches`: validates the envelope, stores the batch as `pending`, answers with its id.
     func createBatch(_ request: Request, brand: String, version: SimulatorAPIVersion) async throws -> Response {
         let bytes = try await collectBody(request)
-        guard let body = JSONText.parse(Data(bytes)) as? [String: Any] else {
+        guard let body = JSONValue.parse(bytes)?.object else {
             throw APIError(status: 400, problems: [FieldProblem(field: "body", code: "invalid_json", message: "must be a JSON object")])
         }
         var problems: [FieldProblem] = []
         let methods: Set<String> = version.usesProblemDetails ? ["POST", "PUT"] : ["POST"]
-        let method = body["method"] as? String
+        let method = body["method"]?.string
         if body["method"] == nil {
             problems.append(FieldProblem(field: "method", code: "required", message: "field required but not found in Json"))
         } else if !(method.map(methods.contains) ?? false) {
@@ -21,7 +21,7 @@ extension SimulatorAPI {
         } else if method != "POST" {
             problems.append(FieldProblem(field: "method", code: "invalid_value", message: "contacts batches support only POST"))
         }
-        let endpoint = body["endpoint"] as? String
+        let endpoint = body["endpoint"]?.string
         if body["endpoint"] == nil {
             problems.append(FieldProblem(field: "endpoint", code: "required", message: "field required but not found in Json"))
         } else if endpoint != "contacts" {
@@ -30,7 +30,7 @@ extension SimulatorAPI {
                 field: "endpoint", code: "invalid_value",
                 message: known ? "this endpoint is not supported by the simulator (only contacts)" : "can't be this value. Available values: contacts,orders,products,events,categories"))
         }
-        let items = body["items"] as? [Any]
+        let items = body["items"]?.array
         if body["items"] == nil {
             problems.append(FieldProblem(field: "items", code: "required", message: "field required but not found in Json"))
         } else if let items {
@@ -42,7 +42,7 @@ extension SimulatorAPI {
         } else {
             problems.append(FieldProblem(field: "items", code: "invalid_type", message: "must be an array"))
         }
-        if let origin = body["origin"], !(origin is String) {
+        if let origin = body["origin"], origin.string == nil {
             problems.append(FieldProblem(field: "origin", code: "invalid_type", message: "must be a string"))
         }
         guard problems.isEmpty, let items else { throw APIError(status: 400, problems: problems) }
@@ -51,22 +51,21 @@ extension SimulatorAPI {
         if let ranges = JSONItemSplitter.itemRanges(bytes), ranges.count == items.count {
             texts = ranges.map { String(decoding: bytes[$0], as: UTF8.self) }
         } else {
-            texts = items.map(JSONText.serialize)
+            texts = items.map(\.text)
         }
         let emails = items.map(Self.firstEmail)
         let fault = faults.nextBatchFault()
         let batch = try await store.createBatch(
-            brand: brand, method: "POST", endpoint: "contacts", origin: body["origin"] as? String, items: texts, emails: emails,
+            brand: brand, method: "POST", endpoint: "contacts", origin: body["origin"]?.string, items: texts, emails: emails,
             fault: fault?.rawValue, now: configuration.clock.now())
         let status = configuration.batchCreatedStatus ?? version.defaultBatchCreatedStatus
         return .json(status: status, text: "{\"batchID\":\(JSONText.quote(batch.batchID)),\"totalCount\":\(batch.totalCount)}")
     }
 
     /// The id of the first email identifier of an item, if any.
-    static func firstEmail(_ item: Any) -> String? {
-        guard let identifiers = (item as? [String: Any])?["identifiers"] as? [Any] else { return nil }
-        for case let identifier as [String: Any] in identifiers where identifier["type"] as? String == "email" {
-            if let id = identifier["id"] as? String { return id }
+    static func firstEmail(_ item: JSONValue) -> String? {
+        for identifier in item["identifiers"]?.array ?? [] where identifier["type"]?.string == "email" {
+            if let id = identifier["id"]?.string { return id }
         }
         return nil
     }

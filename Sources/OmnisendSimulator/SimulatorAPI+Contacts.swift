@@ -6,12 +6,12 @@ extension SimulatorAPI {
     /// 2026 answers 201 (created) or 200 (updated) with the contact.
     func createContact(_ request: Request, brand: String, version: SimulatorAPIVersion) async throws -> Response {
         let bytes = try await collectBody(request)
-        guard let body = JSONText.parse(Data(bytes)) else {
+        guard let body = JSONValue.parse(bytes) else {
             throw APIError(status: 400, problems: [FieldProblem(field: "body", code: "invalid_json", message: "must be a JSON object")])
         }
         let problems = ContactValidator.validate(body, version: version)
-        guard problems.isEmpty, let contact = body as? [String: Any] else { throw APIError(status: 400, problems: problems) }
-        let outcome = try await store.upsertContact(contact, email: Self.firstEmail(contact), brand: brand, now: configuration.clock.now())
+        guard problems.isEmpty, let contact = body.object else { throw APIError(status: 400, problems: problems) }
+        let outcome = try await store.upsertContact(contact, email: Self.firstEmail(body), brand: brand, now: configuration.clock.now())
         switch outcome {
         case .created(let record), .updated(let record):
             if version.usesProblemDetails {

@@ -75,12 +75,12 @@ extension SimulatorStore {
         if partial {
             return (500, "{\"error\":\"Internal error - the item was not processed, try again\"}")
         }
-        guard let body = JSONText.parse(request) else {
+        guard let body = JSONValue.parse(request) else {
             return (400, itemError([FieldProblem(field: "body", code: "invalid_json", message: "is not valid JSON")]))
         }
         let problems = ContactValidator.validate(body, version: .v3)
         if !problems.isEmpty { return (400, itemError(problems)) }
-        switch try ContactWriter.upsert(body as? [String: Any] ?? [:], brand: brand, now: now, in: db) {
+        switch try ContactWriter.upsert(body.object ?? [:], brand: brand, now: now, in: db) {
         case .created(let contact), .updated(let contact):
             return (200, contactResult(contact))
         case .ignored:

@@ -1,12 +1,10 @@
-import Foundation
 import Testing
 @testable import OmnisendSimulator
 
 @Suite("ContactValidator")
 struct ContactValidatorTests {
     private func problems(_ json: String) -> [String] {
-        let body = try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])
-        return ContactValidator.validate(body ?? NSNull(), version: .v3).map(\.v3Text)
+        ContactValidator.validate(JSONValue.parse(json) ?? .null, version: .v3).map(\.v3Text)
     }
 
     @Test func acceptsTheDocumentedExample() {

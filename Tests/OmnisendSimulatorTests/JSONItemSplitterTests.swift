@@ -17,12 +17,23 @@ struct JSONItemSplitterTests {
     }
 }
 
-@Suite("JSONText")
-struct JSONTextTests {
-    @Test func serializesParsedValuesWithSortedKeys() throws {
-        let text = #"{"z":[true,false,null],"a":{"n":3,"d":1.5,"s":"q\"\\\n\u0001"},"m":-7}"#
-        let value = try #require(JSONText.parse(text))
-        #expect(JSONText.serialize(value) == #"{"a":{"d":1.5,"n":3,"s":"q\"\\\n\u0001"},"m":-7,"z":[true,false,null]}"#)
-        #expect(JSONText.serialize(["k": [1, 2]] as [String: Any]) == #"{"k":[1,2]}"#)
+@Suite("JSONValue")
+struct JSONValueTests {
+    @Test func parsesAndWritesWithSortedKeys() throws {
+        let text = #"{"z":[true,false,null],"a":{"n":3,"d":-1.5e3,"s":"q\"\\\n\u0001\u00e9\ud83d\ude00"},"m":-7}"#
+        let value = try #require(JSONValue.parse(text))
+        #expect(value["m"] == .number("-7"))
+        #expect(value["a"]?["s"]?.string == "q\"\\\n\u{1}é😀")
+        #expect(value.text == #"{"a":{"d":-1.5e3,"n":3,"s":"q\"\\\n\u0001é😀"},"m":-7,"z":[true,false,null]}"#)
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "tru", "\"\\x\"", "\"a", "[1] 2", "\"\\ud800\"", "{\"a\":1,}"])
+    func rejectsInvalidJSON(_ text: String) {
+        #expect(JSONValue.parse(text) == nil)
+    }
+
+    @Test func quoteEscapesOnlyWhatItMust() {
+        #expect(JSONText.quote("plain/é") == "\"plain/é\"")
+        #expect(JSONText.quote("a\"b\\c\n\u{1}") == #""a\"b\\c\n\u0001""#)
     }
 }
