@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExportCore
 import ExportPrepare
+import Foundation
 
 /// `omnisend-export run`: prepare, then upload, in one command.
 struct RunCommand: AsyncParsableCommand {
@@ -26,8 +27,10 @@ struct RunCommand: AsyncParsableCommand {
         _ = try flags.options()
         let job = PrepareJob(pipelinePath: pipeline, inputOverrides: inputs, outputDirectory: out)
         let result = try Console.reportingErrors { try job.run(log: Console.note) }
-        print("run folder: \(result.runDirectory)")
+        // The summary starts with the run folder: flushed now, so that an interrupted run shows
+        // where to resume even when stdout is a pipe.
         Console.printSummary(result)
+        fflush(nil)
         let code = await UploadDriver.upload(runDirectory: result.runDirectory, flags: flags)
         if code != ExitCodes.success { throw ExitCode(code) }
     }
