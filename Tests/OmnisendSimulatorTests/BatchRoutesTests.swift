@@ -76,7 +76,7 @@ struct BatchRoutesTests {
     }
 
     @Test func batchMovesFromPendingToFinishedWithTimestampsAndCounts() async throws {
-        let simulator = try await TestHTTP.start { $0.batchProcessingDelay = .milliseconds(300) }
+        let simulator = try await TestHTTP.start { $0.batchProcessingDelay = .seconds(2) }
         defer { Task { try await simulator.stop() } }
         let base = simulator.baseURL(for: "v3")
         let created = try await TestHTTP.send(
