@@ -1,0 +1,135 @@
+import ExportCore
+import ExportFormats
+import ExportStages
+
+/// The working state of `PipelineCheck`: maps each sampled row as `prepare` would and tallies
+/// what happened, building a `PipelineCheckReport`.
+struct CheckSampler {
+    let plan: MappingPlan
+    let mapper: ContactMapper
+    let previewCount: Int
+    let fieldNames: [String]
+    private let statusDateKey: String
+    private var deduper = EmailDeduper()
+    private var reasons: [String: PipelineCheckReport.Count] = [:]
+    private var warnings: [String: PipelineCheckReport.Count] = [:]
+    private var filled: [String: Int] = [:]
+    var report: PipelineCheckReport
+
+    init(pipeline: Pipeline, previewCount: Int, runDate: String) {
+        plan = pipeline.mapping
+        mapper = ContactMapper(plan: pipeline.mapping, apiVersion: pipeline.destination.apiVersion, runDate: runDate)
+        self.previewCount = previewCount
+        fieldNames = pipeline.mapping.optionalFieldNames(apiVersion: pipeline.destination.apiVersion)
+        statusDateKey = pipeline.destination.apiVersion.statusDateKey
+        report = PipelineCheckReport(pipeline: pipeline.path)
+    }
+
+    /// Tallies one sampled row; returns the record, for the sample checks.
+    mutating func visit(_ outcome: ReadOutcome) -> Record? {
+        report.rows += 1
+        switch outcome {
+        case .malformed(let rejection):
+            count(&reasons, rejection.reason, rejection.origin, rejection.detail)
+            return nil
+        case .record(let record):
+            switch mapper.map(record) {
+            case .rejected(let reason, let detail, _):
+                count(&reasons, reason, record.origin, detail)
+            case .filtered:
+                report.filtered += 1
+            case .contact(let contact):
+                report.contacts += 1
+                for warning in contact.warnings {
+                    count(&warnings, warning.code, record.origin, "field \(warning.field) left out")
+                }
+                for field in presentFields(contact.json) { filled[field, default: 0] += 1 }
+                if deduper.firstSeen(contact.email, row: report.contacts) != nil {
+                    report.duplicates += 1
+                } else if report.preview.count < previewCount {
+                    report.preview.append(.init(origin: record.origin, json: contact.json))
+                }
+            }
+            return record
+        }
+    }
+
+    /// Records a problem found while checking.
+    mutating func add(_ problems: [ConfigProblem]) { report.problems += problems }
+
+    /// The finished report: counts ordered, problems in file order with repeats folded.
+    func finish() -> PipelineCheckReport {
+        var out = report
+        let byCount = { (a: PipelineCheckReport.Count, b: PipelineCheckReport.Count) in
+            a.count != b.count ? a.count > b.count : a.code < b.code
+        }
+        out.rejectReasons = reasons.values.sorted(by: byCount)
+        out.warnings = warnings.values.sorted(by: byCount)
+        out.fillRates = fieldNames.map { .init(field: $0, filled: filled[$0] ?? 0) }
+        out.problems = Self.folded(report.problems)
+        return out
+    }
+
+    private func count(
+        _ table: inout [String: PipelineCheckReport.Count], _ code: String, _ origin: RecordOrigin, _ detail: String
+    ) {
+        if table[code] == nil {
+            table[code] = .init(code: code, count: 0, example: "\(origin): \(detail)")
+        }
+        table[code]!.count += 1
+    }
+
+    /// The optional fields (as `MappingPlan.optionalFieldNames` names them) present in a contact.
+    private func presentFields(_ json: [UInt8]) -> [String] {
+        guard case .object(let contact)? = try? json.withUnsafeBytes({ try JSONValueParser.parse($0) }) else { return [] }
+        var names: [String] = []
+        for (key, value) in zip(contact.keys, contact.values) {
+            switch (key, value) {
+            case ("identifiers", .array(let identifiers)):
+                for case .object(let identifier) in identifiers {
+                    if identifier["type"] == .string("phone") { names.append("phone") }
+                    if identifier["type"] == .string("email"), case .object(let channels)? = identifier["channels"],
+                        case .object(let email)? = channels["email"], email[statusDateKey] != nil {
+                        names.append(statusDateKey)
+                    }
+                }
+            case ("customProperties", .object(let properties)):
+                names += properties.keys.map { "customProperties.\($0)" }
+            case ("sendWelcomeMessage", _):
+                break
+            default:
+                names.append(key)
+            }
+        }
+        return names
+    }
+
+    /// Problems sorted by place; the same mapping problem found in several inputs is kept once,
+    /// with a note of how many other inputs have it.
+    static func folded(_ problems: [ConfigProblem]) -> [ConfigProblem] {
+        struct Place: Hashable {
+            var file: String
+            var line: Int
+            var column: Int
+            var hint: String?
+        }
+        var order: [Place] = []
+        var groups: [Place: [ConfigProblem]] = [:]
+        for problem in problems {
+            let place = Place(file: problem.file, line: problem.line, column: problem.column, hint: problem.hint)
+            if groups[place] == nil { order.append(place) }
+            groups[place, default: []].append(problem)
+        }
+        let merged = order.map { place -> ConfigProblem in
+            let group = groups[place]!
+            var first = group[0]
+            let others = Set(group.map(\.message)).count - 1
+            if others > 0 { first.message += " (and \(others) more input\(others == 1 ? "" : "s"))" }
+            return first
+        }
+        return merged.enumerated().sorted { a, b in
+            (a.element.file, a.element.line, a.element.column, a.offset)
+                < (b.element.file, b.element.line, b.element.column, b.offset)
+        }.map(\.element)
+    }
+}

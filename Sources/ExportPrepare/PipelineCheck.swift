@@ -1,0 +1,158 @@
+import ExportCore
+import ExportFormats
+import ExportSources
+import ExportStages
+import Foundation
+
+/// The `check` stage: validates a pipeline and its mapping against the inputs' real headers and
+/// a sample of their rows, and shows what the sample maps to. It writes nothing and sends nothing.
+///
+/// Every problem is collected, none stops the check: the pipeline's and mapping's own problems
+/// (from `PipelineLoader`; the inputs are then not read), inputs that are missing or unusable,
+/// columns a header lacks (`MappingPlan.check(header:file:)`, for a CSV input its header row, for
+/// NDJSON the keys seen in the sample) and what the sample reveals (`MappingPlan.checkSample`).
+/// Each input is opened as `prepare` opens it (format sniffing, bundles, gzip, encodings).
+public struct PipelineCheck: Sendable {
+    /// The pipeline file.
+    public var pipelinePath: String
+    /// Rows read from the start of each input (each file, or each member of a bundle).
+    public var sampleSize: Int
+    /// How many contacts the report previews.
+    public var previewCount: Int
+    /// The date the mapping's `run_date` source sees (`YYYY-MM-DD`).
+    public var runDate: String
+    /// The process environment, for `${ENV}` references in the pipeline.
+    public var environment: [String: String]
+
+    /// Creates a check; `runDate` defaults to today (UTC).
+    public init(
+        pipelinePath: String, sampleSize: Int = 1000, previewCount: Int = 3, runDate: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.pipelinePath = pipelinePath
+        self.sampleSize = max(1, sampleSize)
+        self.previewCount = max(0, previewCount)
+        self.runDate = runDate ?? Self.today()
+        self.environment = environment
+    }
+
+    /// Runs the check. Problems are in the report, never thrown.
+    public func run() -> PipelineCheckReport {
+        let pipeline: Pipeline
+        do {
+            pipeline = try PipelineLoader.load(path: pipelinePath, environment: environment)
+        } catch {
+            var report = PipelineCheckReport(pipeline: pipelinePath)
+            report.problems = error.problems
+            return report
+        }
+        var sampler = CheckSampler(pipeline: pipeline, previewCount: previewCount, runDate: runDate)
+        if pipeline.inputs.isEmpty {
+            sampler.add([ConfigProblem(
+                file: pipeline.path, line: 0, column: 0, message: "the pipeline names no inputs, so nothing was checked against data",
+                hint: "add inputs: (prepare --input can replace them, check needs them)")])
+        }
+        let budget = DecompressionBudget()
+        for spec in pipeline.inputs {
+            let paths: [String]
+            do {
+                paths = try InputResolver.expand(spec.resolvedPattern)
+            } catch {
+                sampler.add([inputProblem(error, pipeline: pipeline, pattern: spec.pattern)])
+                continue
+            }
+            for path in paths {
+                let input = ResolvedInput(path: path, format: spec.format, csv: spec.csv)
+                do {
+                    try sample(input, pipeline: pipeline, budget: budget, into: &sampler)
+                } catch {
+                    sampler.add([inputProblem(error, pipeline: pipeline, pattern: spec.pattern)])
+                }
+            }
+        }
+        return sampler.finish()
+    }
+
+    /// Samples every logical input of one file: its header, then up to `sampleSize` rows.
+    private func sample(
+        _ input: ResolvedInput, pipeline: Pipeline, budget: DecompressionBudget, into sampler: inout CheckSampler
+    ) throws {
+        let file = DisplayPath.tidy(input.path)
+        var notes: [String] = []
+        _ = try InputWalker.walk(
+            path: input.path, displayName: file, forced: ForcedFormat(rawValue: input.format) ?? .auto,
+            limits: DecompressionLimits(pipeline.limits), budget: budget, warn: { notes.append($0) }
+        ) { logical, source in
+            let name = logical.member.map { "\(file):\($0)" } ?? file
+            var reader = LogicalInputReader(source: source, logical: logical, input: input, file: file, limits: pipeline.limits)
+            var header = try reader.readHeader()
+            var records: [Record] = []
+            var rows = 0
+            while rows < sampleSize, let outcome = try reader.next() {
+                rows += 1
+                if let record = sampler.visit(outcome) { records.append(record) }
+            }
+            let complete = try rows < sampleSize || reader.next() == nil
+            if header == nil && logical.format == .ndjson {
+                var keys: [String] = []
+                var seen = Set<String>()
+                for record in records {
+                    for key in record.header.names where seen.insert(key).inserted { keys.append(key) }
+                }
+                header = Header(keys)
+            }
+            if let header { sampler.add(pipeline.mapping.check(header: header, file: name)) }
+            sampler.add(pipeline.mapping.checkSample(records, file: name).map { problem in
+                var p = problem
+                p.message += " (sample of \(name))"
+                return p
+            })
+            sampler.report.inputs.append(.init(
+                name: name, format: logical.format.rawValue, rows: rows, columns: header?.names.count ?? 0,
+                complete: complete))
+        }
+        sampler.report.notes += notes
+    }
+
+    /// An input that cannot be read, as a problem: located in the input when the error says where,
+    /// else in the pipeline.
+    private func inputProblem(_ error: any Error, pipeline: Pipeline, pattern: String) -> ConfigProblem {
+        guard let error = error as? ExportError else {
+            return ConfigProblem(file: pipeline.path, line: 0, column: 0, message: "input '\(pattern)': \(error)")
+        }
+        if let origin = error.origin {
+            return ConfigProblem(
+                file: origin.inputName, line: origin.line, column: 0, message: error.message,
+                hint: "prepare would stop here too")
+        }
+        var message = error.message
+        if message.hasPrefix("input ") { message.removeFirst("input ".count) }
+        let resolved = DisplayPath.tidy(error.path ?? pattern)
+        let looked = resolved == pattern ? "" : " (looked for \(resolved))"
+        let (line, column) = Self.position(of: pattern, inFile: pipeline.path)
+        return ConfigProblem(
+            file: pipeline.path, line: line, column: column, message: "input '\(pattern)': \(message)\(looked)",
+            hint: error.code == .noInput
+                ? "paths in inputs: are relative to the pipeline file's folder" : "prepare would stop here too")
+    }
+
+    /// The 1-based line and column where `text` first appears in `file`, or (0, 0).
+    static func position(of text: String, inFile file: String) -> (Int, Int) {
+        guard !text.isEmpty, let data = FileManager.default.contents(atPath: file) else { return (0, 0) }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        for (number, line) in lines.enumerated() {
+            if let range = line.range(of: text) {
+                return (number + 1, line.unicodeScalars.distance(from: line.startIndex, to: range.lowerBound) + 1)
+            }
+        }
+        return (0, 0)
+    }
+
+    private static func today() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: Date())
+    }
+}

@@ -1,0 +1,83 @@
+import ExportCore
+import ExportStages
+
+/// What `check` found in a pipeline: its problems (empty when the pipeline is sound) and what a
+/// sample of each input's rows maps to: a preview of contacts as they would be sent, the reject
+/// reasons, the warnings and how often each contact field gets a value.
+public struct PipelineCheckReport: Sendable {
+    /// One input (a file, or a member of a bundle) as sampled.
+    public struct Input: Sendable, Equatable {
+        /// The input's name as shown (`file`, or `file:member`).
+        public var name: String
+        /// The format read: `csv`, `ndjson`.
+        public var format: String
+        /// Rows sampled (including rows the reader could not parse).
+        public var rows: Int
+        /// The number of header columns (for NDJSON: distinct top-level keys in the sample).
+        public var columns: Int
+        /// Whether the sample is the whole input.
+        public var complete: Bool
+    }
+
+    /// How often one code (a reject reason, a warning) was seen, and where first.
+    public struct Count: Sendable, Equatable {
+        /// The stable code (`email_invalid`, `phone_invalid`, …).
+        public var code: String
+        /// How many sampled rows had it.
+        public var count: Int
+        /// The first such row: `file:line`, then the detail when there is one.
+        public var example: String
+    }
+
+    /// A contact of the preview.
+    public struct Contact: Sendable, Equatable {
+        /// The row it was mapped from.
+        public var origin: RecordOrigin
+        /// The batch item exactly as `prepare` writes it.
+        public var json: [UInt8]
+    }
+
+    /// How many mapped contacts give one field a value.
+    public struct Fill: Sendable, Equatable {
+        /// The wire name (`firstName`, `phone`, `customProperties.points`).
+        public var field: String
+        /// Contacts with a value.
+        public var filled: Int
+    }
+
+    /// The pipeline file as given.
+    public var pipeline: String
+    /// Every problem found, in file order; empty when the pipeline is sound.
+    public var problems: [ConfigProblem] = []
+    /// Notes for the person (skipped bundle members).
+    public var notes: [String] = []
+    /// The sampled inputs, in reading order.
+    public var inputs: [Input] = []
+    /// Rows sampled in all inputs.
+    public var rows = 0
+    /// Sampled rows that mapped to a contact (duplicates included).
+    public var contacts = 0
+    /// Sampled rows a `where` rule dropped.
+    public var filtered = 0
+    /// Mapped rows whose email an earlier sampled row already had.
+    public var duplicates = 0
+    /// Reject reasons seen, most frequent first.
+    public var rejectReasons: [Count] = []
+    /// Warnings (fields left out of a contact), most frequent first.
+    public var warnings: [Count] = []
+    /// The first contacts of the sample, without duplicates.
+    public var preview: [Contact] = []
+    /// For each optional field the mapping fills, in wire order, how many of the `contacts` have it.
+    public var fillRates: [Fill] = []
+
+    /// Creates an empty report for `pipeline`.
+    public init(pipeline: String) {
+        self.pipeline = pipeline
+    }
+
+    /// Rows rejected in the sample.
+    public var rejected: Int { rejectReasons.reduce(0) { $0 + $1.count } }
+
+    /// Whether the pipeline can be run as it is: no problems.
+    public var isSound: Bool { problems.isEmpty }
+}
