@@ -79,6 +79,9 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("slow-delay"), help: ArgumentHelp("Milliseconds a 'slow' fault delays the answer.", valueName: "MS"))
     var slowDelay = 2000
 
+    @Option(name: .customLong("fault-retry-after"), help: ArgumentHelp("Seconds a '429' fault asks the client to wait.", valueName: "S"))
+    var faultRetryAfter = 60
+
     @Flag(name: .customLong("optional-version-header"), help: "Accept /api requests without an Omnisend-Version header.")
     var optionalVersionHeader = false
 
@@ -89,7 +92,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         if ![401, 403].contains(unknownKeyStatus) { throw ValidationError("--unknown-key-status must be 401 or 403") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
         if rateLimit < 0 { throw ValidationError("--rate-limit must be 0 or more") }
-        if batchDelay < 0 || slowDelay < 0 || batchSlice < 1 { throw ValidationError("delays must be >= 0 and --batch-slice >= 1") }
+        if batchDelay < 0 || slowDelay < 0 || faultRetryAfter < 0 || batchSlice < 1 { throw ValidationError("delays must be >= 0 and --batch-slice >= 1") }
         do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error)") }
     }
 
@@ -120,6 +123,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         configuration.stopErrorShare = stopErrorShare
         configuration.partialFailureShare = partialShare
         configuration.slowResponseDelay = .milliseconds(slowDelay)
+        configuration.faultRetryAfterSeconds = faultRetryAfter
         configuration.requireVersionHeader = !optionalVersionHeader
         return configuration
     }

@@ -75,7 +75,7 @@ struct SimulatorAPI: Sendable {
             case .status500: throw APIError(status: 500)
             case .status503: throw APIError(status: 503)
             case .status408: throw APIError(status: 408)
-            case .status429: throw APIError(status: 429, retryAfter: 60)
+            case .status429: throw APIError(status: 429, retryAfter: configuration.faultRetryAfterSeconds)
             case .dropBefore:
                 return await drop(context)
             case .slow:

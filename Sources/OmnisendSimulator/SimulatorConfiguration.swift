@@ -38,6 +38,8 @@ public struct SimulatorConfiguration: Sendable {
     public var stopMinimumItems: Int = 20
     /// Share of items that fail with responseCode 500 in a batch hit by the `partial` fault.
     public var partialFailureShare: Double = 0.25
+    /// Seconds a `429` fault tells the client to wait (`retryAfter`, and `Retry-After` when enabled).
+    public var faultRetryAfterSeconds: Int = 60
     /// How long a `slow` fault delays the answer.
     public var slowResponseDelay: Duration = .seconds(2)
     /// Whether `/api` requests must carry `Omnisend-Version: 2026-03-15` (400 without it).

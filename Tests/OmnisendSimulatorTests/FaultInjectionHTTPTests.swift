@@ -60,13 +60,17 @@ struct FaultInjectionHTTPTests {
     }
 
     @Test func stormOf429IsScheduled() async throws {
-        let simulator = try await TestHTTP.start { $0.faults = try! FaultPlan(parsing: "429@3-6") }
-        defer { Task { try await simulator.stop() } }
-        var statuses: [Int] = []
-        for _ in 0..<8 {
-            statuses.append(try await TestHTTP.send(.GET, simulator.baseURL(for: "api") + "/contacts", headers: TestHTTP.auth(.v2026_03_15)).status)
+        let simulator = try await TestHTTP.start {
+            $0.faults = try! FaultPlan(parsing: "429@3-6")
+            $0.faultRetryAfterSeconds = 2
         }
-        #expect(statuses == [200, 200, 429, 429, 429, 429, 200, 200])
+        defer { Task { try await simulator.stop() } }
+        var answers: [HTTPAnswer] = []
+        for _ in 0..<8 {
+            answers.append(try await TestHTTP.send(.GET, simulator.baseURL(for: "api") + "/contacts", headers: TestHTTP.auth(.v2026_03_15)))
+        }
+        #expect(answers.map(\.status) == [200, 200, 429, 429, 429, 429, 200, 200])
+        #expect(answers[2].object["retryAfter"] as? Int == 2)
     }
 
     @Test func dropBeforeClosesTheConnectionAndStoresNothing() async throws {
