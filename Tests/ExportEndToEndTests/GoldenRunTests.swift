@@ -8,7 +8,7 @@ import Testing
 /// reviewed copy under `Golden/<pipeline>/`. `RECORD_GOLDEN=1 swift test --filter GoldenRunTests`
 /// rewrites the copies; the test then fails once, so that a person reviews the diff.
 @Suite struct GoldenRunTests {
-    static let samples = ["sample-csv", "sample-ndjson", "sample-bundle"]
+    static let samples = ["sample-csv", "sample-ndjson", "sample-bundle", "customer-insights"]
     static let root = SharedFolder.packageRoot
     static let goldenDirectory = root + "/Tests/ExportEndToEndTests/Golden"
 
