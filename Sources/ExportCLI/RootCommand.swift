@@ -17,7 +17,7 @@ public struct RootCommand: AsyncParsableCommand {
         version: ToolVersion.current,
         subcommands: [
             PrepareCommand.self, CheckCommand.self, UploadCommand.self, RunCommand.self, StatusCommand.self,
-            InspectCommand.self, VerifyCommand.self, SimulatorCommand.self,
+            InspectCommand.self, VerifyCommand.self, SimulatorCommand.self, ForgetCommand.self,
         ]
     )
 
@@ -30,6 +30,7 @@ extension RootCommand {
     /// Spelled out rather than `await RootCommand.main()`, which overload resolution can bind to
     /// the synchronous `ParsableCommand.main()` that refuses an asynchronous root.
     public static func runAsMain() async {
+        ProcessHardening.apply()
         do {
             var command = try await asyncParseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -1,5 +1,5 @@
 /// How many rows went where. The accounting identity is
-/// `rows == kept + rejected + duplicates + filtered`, per input and in total.
+/// `rows == kept + rejected + duplicates + filtered + forgotten`, per input and in total.
 public struct RunCounts: Sendable, Codable, Equatable {
     /// Rows read (records and malformed rows; a CSV header is not a row).
     public var rows = 0
@@ -11,12 +11,15 @@ public struct RunCounts: Sendable, Codable, Equatable {
     public var duplicates = 0
     /// Rows dropped by a `where` rule of the mapping.
     public var filtered = 0
+    /// Rows erased by `forget` after prepare (kept, rejected or duplicate rows of a person who
+    /// asked to be forgotten); absent from the manifest until something is forgotten.
+    public var forgotten: Int? = nil
 
     /// Zero counts.
     public init() {}
 
     /// Whether every row is accounted for.
-    public var isBalanced: Bool { rows == kept + rejected + duplicates + filtered }
+    public var isBalanced: Bool { rows == kept + rejected + duplicates + filtered + (forgotten ?? 0) }
 
     /// Adds `other` to these counts.
     public mutating func add(_ other: RunCounts) {
@@ -25,5 +28,6 @@ public struct RunCounts: Sendable, Codable, Equatable {
         rejected += other.rejected
         duplicates += other.duplicates
         filtered += other.filtered
+        if let more = other.forgotten { forgotten = (forgotten ?? 0) + more }
     }
 }

@@ -7,7 +7,7 @@ import GRDB
 /// Every method commits before it returns, so a state change is durable before the action that
 /// depends on it (the POST after `posting`, the poll after `posted`). Holds no key and no header.
 public final class CheckpointStore: Sendable {
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
     /// The database path.
     public let path: String
 
@@ -15,6 +15,10 @@ public final class CheckpointStore: Sendable {
     /// - Throws: `ExportError.io` when the database cannot be opened or migrated.
     public init(runDirectory: String) throws {
         path = "\(runDirectory)/\(RunFolderLayout.checkpoint)"
+        // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the
+        // database file's mode, so they are private from the start.
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
@@ -27,7 +31,7 @@ public final class CheckpointStore: Sendable {
         } catch {
             throw ExportError(.io, "cannot open the upload checkpoint: \(error)", path: path)
         }
-        chmod(path, 0o600)
+        for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
     }
 
     private static var migrator: DatabaseMigrator {
