@@ -231,6 +231,14 @@ import Testing
         }
     }
 
+    @Test func thePeakMeasurementSeesAnAllocation() throws {
+        guard let baseline = Self.resetPeak() else { return }
+        var block = [UInt8](repeating: 1, count: 64 << 20)
+        block[block.count / 2] = 2
+        #expect(block.reduce(0) { $0 &+ Int($1) } > 0)
+        #expect(Self.peakGrowth(since: baseline) >= 60 << 20)
+    }
+
     @Test func tenThousandColumnsAreRead() throws {
         let f = try PrepareFixture()
         let names = ["Email", "FirstName", "Segment"] + (4...10_000).map { "Column\($0)" }
@@ -270,7 +278,7 @@ import Testing
         #expect(result.manifest.counts.filtered == Self.manyRows - 1)
         if let baseline {
             let growth = Self.peakGrowth(since: baseline)
-            print("hostile: \(Self.manyRows) rows, \(fileBytes) bytes, \(Int(seconds)) s, peak RSS growth \(growth >> 20) MiB")
+            print("hostile: \(Self.manyRows) rows, \(fileBytes) bytes, \(Int(seconds)) s, RSS before \(baseline >> 20) MiB, peak growth \(growth >> 20) MiB")
             #expect(growth < 96 << 20, "peak RSS grew by \(growth >> 20) MiB reading a \(fileBytes >> 20) MiB file")
         }
     }
@@ -358,5 +366,49 @@ import Testing
         #expect(result.manifest.counts.kept == 1)
         #expect(f.objects("rejects.ndjson").first?["reason"] as? String == "field_too_large")
         #expect(f.objects("rejects.ndjson").first?["line"] as? Int == 2)
+    }
+}
+
+/// Compressed hostile input through the whole `prepare` job: a bomb stops at a limit that a
+/// pipeline setting raises, a corrupt stream names its offset, and neither leaves a manifest;
+/// the same folder prepares cleanly afterwards.
+@Suite struct CompressedInputTests {
+    @Test func gzipBombStopsAtTheRatioLimitAndTheSettingRaisesIt() throws {
+        let f = try PrepareFixture()
+        let blankLines = [UInt8](repeating: UInt8(ascii: "\n"), count: 64 << 20)
+        try f.directory.write("bomb.csv.gz", try gzip(Array("Email,FirstName,Segment\n".utf8) + blankLines))
+        try f.pipeline(inputs: ["bomb.csv.gz"])
+        let error = ResourceLimitTests.expectFailure(f, mentions: ["bomb.csv.gz", "limits.max_ratio"])
+        #expect(error?.code == .limitExceeded)
+
+        try f.pipeline(inputs: ["bomb.csv.gz"], extra: "limits: { max_ratio: 100000 }")
+        let result = try f.prepare()
+        #expect(result.manifest.counts.rows == 0)
+    }
+
+    @Test func gzipBombStopsAtTheEntryLimit() throws {
+        let f = try PrepareFixture()
+        var text = "Email,FirstName,Segment\n"
+        for n in 0..<20_000 { text += "user\(n)@example.com,Name\(n),S\n" }
+        try f.directory.write("in.csv.gz", try gzip(Array(text.utf8)))
+        try f.pipeline(inputs: ["in.csv.gz"], extra: "limits: { max_entry_bytes: 100000 }")
+        let error = ResourceLimitTests.expectFailure(f, mentions: ["in.csv.gz", "limits.max_entry_bytes"])
+        #expect(error?.code == .limitExceeded)
+    }
+
+    @Test func corruptGzipNamesTheOffsetAndTheFolderPreparesAfterwards() throws {
+        let f = try PrepareFixture()
+        var text = "Email,FirstName,Segment\n"
+        for n in 0..<5_000 { text += "user\(n)@example.com,Name\(n),S\n" }
+        var bytes = try gzip(Array(text.utf8))
+        bytes[bytes.count / 2] ^= 0xFF
+        try f.directory.write("in.csv.gz", bytes)
+        try f.pipeline(inputs: ["in.csv.gz"])
+        let error = ResourceLimitTests.expectFailure(f, mentions: ["in.csv.gz", "compressed byte offset"])
+        #expect(error?.code == .corruptInput)
+
+        try f.directory.write("in.csv.gz", try gzip(Array(text.utf8)))
+        let result = try f.prepare()
+        #expect(result.manifest.counts.kept == 5_000)
     }
 }
