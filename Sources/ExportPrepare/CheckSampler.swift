@@ -25,7 +25,8 @@ struct CheckSampler {
         report = PipelineCheckReport(pipeline: pipeline.path)
     }
 
-    /// Tallies one sampled row; returns the record, for the sample checks.
+    /// Tallies one sampled row; returns the record for the sample checks, unless a `where` rule
+    /// drops it (values of rows that are never sent cannot break the mapping).
     mutating func visit(_ outcome: ReadOutcome) -> Record? {
         report.rows += 1
         switch outcome {
@@ -38,6 +39,7 @@ struct CheckSampler {
                 count(&reasons, reason, record.origin, detail)
             case .filtered:
                 report.filtered += 1
+                return nil
             case .contact(let contact):
                 report.contacts += 1
                 for warning in contact.warnings {
@@ -127,7 +129,12 @@ struct CheckSampler {
             if others > 0 { first.message += " (and \(others) more input\(others == 1 ? "" : "s"))" }
             return first
         }
-        return merged.enumerated().sorted { a, b in
+        return inFileOrder(merged)
+    }
+
+    /// `problems` sorted by file, line and column (stably).
+    static func inFileOrder(_ problems: [ConfigProblem]) -> [ConfigProblem] {
+        problems.enumerated().sorted { a, b in
             (a.element.file, a.element.line, a.element.column, a.offset)
                 < (b.element.file, b.element.line, b.element.column, b.offset)
         }.map(\.element)

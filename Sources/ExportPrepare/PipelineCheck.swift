@@ -43,7 +43,7 @@ public struct PipelineCheck: Sendable {
             pipeline = try PipelineLoader.load(path: pipelinePath, environment: environment)
         } catch {
             var report = PipelineCheckReport(pipeline: pipelinePath)
-            report.problems = error.problems
+            report.problems = CheckSampler.inFileOrder(error.problems)
             return report
         }
         var sampler = CheckSampler(pipeline: pipeline, previewCount: previewCount, runDate: runDate)

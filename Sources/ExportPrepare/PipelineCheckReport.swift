@@ -17,6 +17,15 @@ public struct PipelineCheckReport: Sendable {
         public var columns: Int
         /// Whether the sample is the whole input.
         public var complete: Bool
+
+        /// Creates an input entry.
+        public init(name: String, format: String, rows: Int, columns: Int, complete: Bool) {
+            self.name = name
+            self.format = format
+            self.rows = rows
+            self.columns = columns
+            self.complete = complete
+        }
     }
 
     /// How often one code (a reject reason, a warning) was seen, and where first.
@@ -27,6 +36,13 @@ public struct PipelineCheckReport: Sendable {
         public var count: Int
         /// The first such row: `file:line`, then the detail when there is one.
         public var example: String
+
+        /// Creates a count.
+        public init(code: String, count: Int, example: String) {
+            self.code = code
+            self.count = count
+            self.example = example
+        }
     }
 
     /// A contact of the preview.
@@ -35,6 +51,12 @@ public struct PipelineCheckReport: Sendable {
         public var origin: RecordOrigin
         /// The batch item exactly as `prepare` writes it.
         public var json: [UInt8]
+
+        /// Creates a preview entry.
+        public init(origin: RecordOrigin, json: [UInt8]) {
+            self.origin = origin
+            self.json = json
+        }
     }
 
     /// How many mapped contacts give one field a value.
@@ -43,6 +65,12 @@ public struct PipelineCheckReport: Sendable {
         public var field: String
         /// Contacts with a value.
         public var filled: Int
+
+        /// Creates a fill rate.
+        public init(field: String, filled: Int) {
+            self.field = field
+            self.filled = filled
+        }
     }
 
     /// The pipeline file as given.
