@@ -22,14 +22,19 @@ struct InspectCommand: AsyncParsableCommand {
     @Flag(help: "Show Omnisend's failure reasons with counts and examples.")
     var failed = false
 
+    @Flag(help: "Print emails as they are instead of their keyed hash (email#…).")
+    var showEmails = false
+
     func run() async throws {
         let inspector = RunInspector(runDirectory: runDirectory)
+        let redactor = RedactionKeyFile.redactor(runDirectory: runDirectory, showsEmails: showEmails)
+        func show(_ text: String) { print(redactor.scrub(text)) }
         try Console.reportingErrors {
-            if let chunk { print(try inspector.chunk(chunk)) }
-            if let contact { print(inspector.contact(contact)) }
-            if rejects { print(inspector.rejects()) }
-            if failed { print(inspector.failures()) }
-            if chunk == nil && contact == nil && !rejects && !failed { print(try inspector.summary()) }
+            if let chunk { show(try inspector.chunk(chunk)) }
+            if let contact { show(inspector.contact(contact)) }
+            if rejects { show(inspector.rejects()) }
+            if failed { show(inspector.failures()) }
+            if chunk == nil && contact == nil && !rejects && !failed { show(try inspector.summary()) }
         }
     }
 }

@@ -14,8 +14,13 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(help: "Print emails in the last errors as they are instead of their keyed hash (email#…).")
+    var showEmails = false
+
     func run() async throws {
-        let status = try Console.reportingErrors { try UploadStatus(runDirectory: runDirectory) }
+        var status = try Console.reportingErrors { try UploadStatus(runDirectory: runDirectory) }
+        let redactor = RedactionKeyFile.redactor(runDirectory: runDirectory, showsEmails: showEmails)
+        status.lastErrors = status.lastErrors.map(redactor.scrub)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

@@ -66,6 +66,9 @@ struct UploadFlags: ParsableArguments {
     @Flag(help: "Acknowledge that uploading sends personal data out of your systems (needed for non-loopback URLs).")
     var acknowledgePersonalData = false
 
+    @Flag(help: "Print emails as they are in logs and messages instead of their keyed hash (email#…).")
+    var showEmails = false
+
     /// The options, or a usage error.
     func options() throws -> UploadOptions {
         var options = UploadOptions()
@@ -96,8 +99,10 @@ struct UploadFlags: ParsableArguments {
 enum UploadDriver {
     static func upload(runDirectory: String, flags: UploadFlags) async -> Int32 {
         let options: UploadOptions
+        let redactor = RedactionKeyFile.redactor(runDirectory: runDirectory, showsEmails: flags.showEmails)
+        let note: @Sendable (String) -> Void = { Console.note(redactor.scrub($0)) }
         do { options = try flags.options() } catch {
-            Console.note("error: \(error)")
+            note("error: \(error)")
             return ExitCodes.usage
         }
         var simulator: RunningSimulator?
@@ -109,7 +114,7 @@ enum UploadDriver {
             let manifest = try ManifestFile.read(runDirectory: runDirectory)
             var target = try UploadTarget.resolve(
                 destination: manifest.destination, options: options, environment: ProcessInfo.processInfo.environment,
-                relativeTo: nil, warn: Console.note)
+                relativeTo: nil, warn: note)
             if target == nil {
                 var configuration = SimulatorConfiguration()
                 configuration.port = 0
@@ -121,37 +126,39 @@ enum UploadDriver {
                 target = UploadTarget(
                     baseURL: running.baseURL(for: version.rawValue), apiVersion: version,
                     key: APIKey(configuration.apiKeys.first ?? "test-key"))
-                Console.note(
+                note(
                     "no API key configured: rehearsing against the bundled simulator at \(target!.baseURL) "
                         + "(set OMNISEND_API_KEY to upload to Omnisend)")
                 var rehearsal = options
                 rehearsal.pollInitialDelay = min(options.pollInitialDelay, 0.1)
                 rehearsal.pollMaxDelay = min(options.pollMaxDelay, 1)
-                return try await finish(runDirectory: runDirectory, target: target!, options: rehearsal, stop: stop)
+                return try await finish(runDirectory: runDirectory, target: target!, options: rehearsal, stop: stop, redactor: redactor)
             }
-            return try await finish(runDirectory: runDirectory, target: target!, options: options, stop: stop)
+            return try await finish(runDirectory: runDirectory, target: target!, options: options, stop: stop, redactor: redactor)
         } catch let error as ExportError {
-            Console.note("error: \(error)")
+            note("error: \(error)")
             return ExitCodes.code(for: error)
         } catch let error as UploadError {
-            Console.note("error: \(error)")
+            note("error: \(error)")
             switch error {
             case .locked: return ExitCodes.temporaryFailure
             case .personalDataNotAcknowledged: return ExitCodes.config
             case .invalidBaseURL: return ExitCodes.usage
             }
         } catch {
-            Console.note("error: \(error)")
+            note("error: \(error)")
             return ExitCodes.software
         }
     }
 
-    private static func finish(runDirectory: String, target: UploadTarget, options: UploadOptions, stop: StopSignal) async throws -> Int32 {
+    private static func finish(
+        runDirectory: String, target: UploadTarget, options: UploadOptions, stop: StopSignal, redactor: EmailRedactor
+    ) async throws -> Int32 {
         let terminal = isatty(STDERR_FILENO) == 1
         let bar = terminal ? ProgressLine() : nil
         let log: @Sendable (String) -> Void = { line in
             bar?.clear()
-            Console.note(line)
+            Console.note(redactor.scrub(line))
         }
         var progress: (@Sendable (UploadProgress) -> Void)?
         if let bar { progress = { bar.show(ProgressBar.render($0)) } }
@@ -171,10 +178,10 @@ enum UploadDriver {
             Console.note("stopped at --max-duration; \(resume)")
             return ExitCodes.deadline
         case .some(.keyRejected):
-            Console.note("error: \(stop.message ?? "the API key was refused"); nothing more was sent")
+            Console.note("error: \(redactor.scrub(stop.message ?? "the API key was refused")); nothing more was sent")
             return ExitCodes.permission
         case .some(.unreachable), .some(.error):
-            Console.note("stopped: \(stop.message ?? "Omnisend is unreachable"); \(resume)")
+            Console.note("stopped: \(redactor.scrub(stop.message ?? "Omnisend is unreachable")); \(resume)")
             return ExitCodes.temporaryFailure
         case .none:
             if !report.isComplete {

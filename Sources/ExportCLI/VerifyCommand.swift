@@ -22,8 +22,12 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Acknowledge that reading contacts back moves personal data (needed for non-loopback URLs).")
     var acknowledgePersonalData = false
 
+    @Flag(help: "Print emails as they are instead of their keyed hash (email#…).")
+    var showEmails = false
+
     func run() async throws {
         let manifest = try Console.reportingErrors { try ManifestFile.read(runDirectory: runDirectory) }
+        let redactor = RedactionKeyFile.redactor(runDirectory: runDirectory, showsEmails: showEmails)
         var options = UploadOptions()
         options.baseURL = baseURL
         options.acknowledgePersonalData = acknowledgePersonalData
@@ -33,16 +37,18 @@ struct VerifyCommand: AsyncParsableCommand {
                 destination: manifest.destination, options: options, environment: ProcessInfo.processInfo.environment, relativeTo: nil,
                 warn: Console.note)
         } catch {
-            Console.note("error: \(error)")
+            Console.note("error: \(redactor.scrub(String(describing: error)))")
             throw ExitCode(ExitCodes.config)
         }
         guard let target = resolved else {
             Console.note("error: no API key and no --base-url: nothing to verify against")
             throw ExitCode(ExitCodes.config)
         }
-        let result = try await Console.reportingErrorsAsync { try await ContactVerifier(runDirectory: runDirectory, target: target).verify(sample: sample) }
+        let result = try await Console.reportingErrorsAsync(redactor: redactor) {
+            try await ContactVerifier(runDirectory: runDirectory, target: target).verify(sample: sample)
+        }
         for difference in result.differences {
-            print("chunk \(difference.chunk) item \(difference.item) \(difference.email): \(difference.fields.joined(separator: ", "))")
+            print("chunk \(difference.chunk) item \(difference.item) \(redactor.token(difference.email)): \(difference.fields.joined(separator: ", "))")
         }
         print("checked \(result.checked) contact(s): \(result.differences.count) differ")
         if !result.differences.isEmpty { throw ExitCode(ExitCodes.someContactsFailed) }
@@ -50,12 +56,12 @@ struct VerifyCommand: AsyncParsableCommand {
 }
 
 extension Console {
-    /// `reportingErrors` for async work.
-    static func reportingErrorsAsync<T>(_ body: () async throws -> T) async throws -> T {
+    /// `reportingErrors` for async work; emails in the message are redacted.
+    static func reportingErrorsAsync<T>(redactor: EmailRedactor, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as ExportError {
-            note("error: \(error)")
+            note("error: \(redactor.scrub(String(describing: error)))")
             throw ExitCode(ExitCodes.code(for: error))
         }
     }
