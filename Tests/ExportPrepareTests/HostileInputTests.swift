@@ -125,15 +125,25 @@ import Testing
     }
 
     @Test func mappingInputsLoadOrReportProblemsAndMapToValidJSON() {
+        var loaded = 0
+        var refused: [String] = []
         for (name, bytes) in Self.inputs("mapping") {
             let text = String(decoding: bytes, as: UTF8.self)
-            guard let plan = try? MappingLoader.parse(text: text, file: "fuzz-mapping.yaml", environment: ["HOME": "/nonexistent"])
-            else { continue }
+            let plan: MappingPlan
+            do {
+                plan = try MappingLoader.parse(text: text, file: "fuzz-mapping.yaml", environment: ["HOME": "/nonexistent"])
+            } catch {
+                refused.append("\(name): \(error.problems.first.map { "\($0.line):\($0.column) \($0.message)" } ?? "")")
+                continue
+            }
+            loaded += 1
             Self.expectValidContacts(plan, apiVersion: .v5, seed: bytes.count, input: "Fuzz/mapping/\(name)")
         }
+        #expect(loaded >= 3, "the mapping seeds should load, or the fuzzer never reaches the mapper: \(refused)")
     }
 
     @Test func pipelineInputsLoadOrReportProblemsAndMapToValidJSON() {
+        var loaded = 0
         for (name, bytes) in Self.inputs("pipeline") {
             let text = String(decoding: bytes, as: UTF8.self)
             if ["/dev", "/proc", "/sys"].contains(where: { text.contains($0) }) { continue }
@@ -141,10 +151,12 @@ import Testing
             guard let pipeline = try? PipelineLoader.parse(
                 text: text, path: "/nonexistent/fuzz/pipeline.yaml", environment: environment)
             else { continue }
+            loaded += 1
             Self.expectValidContacts(
                 pipeline.mapping, apiVersion: pipeline.destination.apiVersion, seed: bytes.count,
                 input: "Fuzz/pipeline/\(name)")
         }
+        #expect(loaded >= 1, "a pipeline seed with an inline mapping should load")
     }
 
     /// The values of `Fuzz/common/stages/MapCheck.swift`.
