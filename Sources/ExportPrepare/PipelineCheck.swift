@@ -101,8 +101,12 @@ public struct PipelineCheck: Sendable {
                 }
                 header = Header(keys)
             }
-            if let header { sampler.add(pipeline.mapping.check(header: header, file: name)) }
-            sampler.add(pipeline.mapping.checkSample(records, file: name).map { problem in
+            let missing = header.map { pipeline.mapping.check(header: $0, file: name) } ?? []
+            sampler.add(missing)
+            // A column the header lacks is empty in every row too; say it once.
+            let missingLines = Set(missing.map(\.line))
+            sampler.add(pipeline.mapping.checkSample(records, file: name).compactMap { problem in
+                if missingLines.contains(problem.line) && problem.message.contains(" is empty in all ") { return nil }
                 var p = problem
                 p.message += " (sample of \(name))"
                 return p

@@ -93,6 +93,13 @@ private let peopleMapping = """
         #expect(problem.message.hasSuffix("(sample of \(fixture.root)/in.csv)"))
     }
 
+    @Test func aTypedPropertyOnAMissingColumnIsReportedOnceAsAMissingColumn() throws {
+        let fixture = try CheckFixture(
+            csv: people, mapping: peopleMapping + "custom_properties:\n  points: { column: Score, type: number }\n")
+        let report = fixture.check()
+        #expect(report.problems.map(\.message) == ["column 'Score' is not in the header of \(fixture.root)/in.csv"])
+    }
+
     @Test func aValueMapThatMissesSampledValuesIsReported() throws {
         let csv = people + "maybe@example.ro,May,,maybe,X,,VIP\n"
         let report = try CheckFixture(csv: csv, mapping: peopleMapping).check()
