@@ -45,11 +45,14 @@ SWIFT_FLAGS=(-O -g -parse-as-library -swift-version 6 -enable-upcoming-feature E
     -I Sources/CExportArchive)
 YAMS=.build/checkouts/Yams/Sources
 
-# Compiles module $1 from the remaining arguments, when a source is newer than its object.
+# Compiles module $1 from the remaining arguments when a source is newer than its object, or an
+# earlier module (modules are compiled in dependency order) was just recompiled.
+REBUILT=0
 module() {
     local name=$1; shift
     local obj="$B/obj/$name.o"
-    if [ -f "$obj" ] && [ -z "$(find "$@" -newer "$obj" 2>/dev/null | head -1)" ]; then return; fi
+    if [ $REBUILT -eq 0 ] && [ -f "$obj" ] && [ -z "$(find "$@" -newer "$obj" 2>/dev/null | head -1)" ]; then return; fi
+    REBUILT=1
     echo "fuzz.sh: compiling $name" >&2
     "$SWIFTC" "${SWIFT_FLAGS[@]}" "${SAN[@]}" -suppress-warnings -wmo -module-name "$name" -emit-module \
         -emit-module-path "$B/mods/$name.swiftmodule" -c -o "$obj" "$@"
