@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN = .build/debug/omnisend-export
 
-.PHONY: setup build demo test clean
+.PHONY: setup build demo test reliability clean
 
 setup:
 	@bash scripts/setup.sh
@@ -15,10 +15,16 @@ build: setup
 demo: build
 	@bash scripts/demo.sh $(BIN)
 
-# Builds everything and runs the whole test suite.
+# Builds everything, runs each fuzz target for a minute (a crash fails the run and leaves its
+# input in Fuzz/<target>/regressions/), then runs the whole test suite.
 test: setup
 	$(SWIFT) build --build-tests
+	bash scripts/fuzz.sh --ci
 	$(SWIFT) test --skip-build --parallel --num-workers 2
+
+# The figures of docs/reliability.md: conformance, fuzzing, hostile inputs.
+reliability: setup
+	@bash scripts/reliability.sh
 
 clean:
 	rm -rf .build runs
