@@ -1,11 +1,13 @@
 import ExportChunks
 import ExportCore
-import ExportFormats
-import ExportSources
 import ExportStages
 
 /// One execution of the record path over every input: read → map (validates the email) →
 /// dedupe → chunk, with every row accounted for.
+///
+/// Two stages on two threads: a `RowProducer` reads, parses and maps on a worker thread, and
+/// hands batches of results through a bounded `BatchQueue` to this thread, which deduplicates
+/// and writes. Rows keep their input order, so the output is the same as a serial run's.
 ///
 /// Policy `first` needs one pass. Policies `last` and `newest` need to know the winner of each
 /// email before the first contact is written (chunks are numbered in input order), so a first
@@ -46,16 +48,20 @@ struct RecordRun {
 
     private func findWinners(inputs: [ResolvedInput], mapper: ContactMapper) throws -> Winners {
         var winners = Winners(deduper: EmailDeduper(policy: pipeline.dedupe))
-        try readAll(inputs: inputs, warn: { _ in }, start: { _ in }) { sequence, outcome in
-            switch outcome {
+        var sequence = 0
+        try stream(inputs: inputs, mapper: mapper) { event in
+            switch event {
+            case .start, .warning:
+                return
             case .malformed(let rejection):
                 _ = winners.origins.append(rejection.origin)
-            case .record(let record):
-                _ = winners.origins.append(record.origin)
-                if case .contact(let contact) = mapper.map(record) {
+            case .mapped(let origin, let result):
+                _ = winners.origins.append(origin)
+                if case .contact(let contact) = result {
                     winners.deduper.offer(contact.email, row: sequence, date: contact.dedupeDate)
                 }
             }
+            sequence += 1
         }
         return winners
     }
@@ -81,27 +87,33 @@ struct RecordRun {
             tally.rejectReasons[rejection.reason, default: 0] += 1
         }
 
-        let entries = try readAll(
-            inputs: inputs,
-            warn: { message in
+        var sequence = -1
+        let entries = try stream(inputs: inputs, mapper: mapper) { event in
+            let origin: RecordOrigin
+            let result: MappingResult
+            switch event {
+            case .start(let position):
+                return tally.begin(position)
+            case .warning(let message):
                 log("warning: " + message)
                 tally.warnings["input_skipped", default: 0] += 1
-            },
-            start: { tally.begin($0) }
-        ) { sequence, outcome in
+                return
+            case .malformed(let rejection):
+                sequence += 1
+                tally.count(\.rows)
+                progress.tick(rows: tally.total.rows)
+                return try reject(rejection)
+            case .mapped(let o, let r):
+                origin = o
+                result = r
+            }
+            sequence += 1
             tally.count(\.rows)
             progress.tick(rows: tally.total.rows)
-            let record: Record
-            switch outcome {
-            case .malformed(let rejection):
-                return try reject(rejection)
-            case .record(let r):
-                record = r
-            }
             let contact: MappedContact
-            switch mapper.map(record) {
+            switch result {
             case .rejected(let reason, let detail, let email):
-                return try reject(Rejection(origin: record.origin, reason: reason, detail: detail, email: email))
+                return try reject(Rejection(origin: origin, reason: reason, detail: detail, email: email))
             case .filtered:
                 return tally.count(\.filtered)
             case .contact(let mapped):
@@ -110,7 +122,7 @@ struct RecordRun {
             for warning in contact.warnings { tally.warnings[warning.code, default: 0] += 1 }
             guard chunkWriter.fitsAlone(contact.json.count) else {
                 return try reject(Rejection(
-                    origin: record.origin, reason: "contact_too_large",
+                    origin: origin, reason: "contact_too_large",
                     detail: "the contact is \(contact.json.count) bytes, over the chunk limit of \(pipeline.maxBytesPerChunk)",
                     email: contact.email))
             }
@@ -120,20 +132,20 @@ struct RecordRun {
                 if winner != sequence {
                     let kept = winners.origins[winner]
                     try duplicates.duplicate(
-                        origin: record.origin, email: contact.email, keptInput: kept.input, keptLine: kept.line)
+                        origin: origin, email: contact.email, keptInput: kept.input, keptLine: kept.line)
                     return tally.count(\.duplicates)
                 }
             } else if let keptSlot = deduper.firstSeen(contact.email, row: keptOrigins.count) {
                 let kept = keptOrigins[keptSlot]
                 try duplicates.duplicate(
-                    origin: record.origin, email: contact.email, keptInput: kept.input, keptLine: kept.line)
+                    origin: origin, email: contact.email, keptInput: kept.input, keptLine: kept.line)
                 return tally.count(\.duplicates)
             } else {
-                _ = keptOrigins.append(record.origin)
+                _ = keptOrigins.append(origin)
             }
             let (chunk, item) = try chunkWriter.append(contact.json)
             try contacts.contact(
-                email: contact.email, chunk: chunk, item: item, input: record.origin.inputName, line: record.origin.line)
+                email: contact.email, chunk: chunk, item: item, input: origin.inputName, line: origin.line)
             tally.count(\.kept)
         }
 
@@ -183,49 +195,28 @@ struct RecordRun {
         var memberFormat: String
     }
 
-    /// Reads every input in order: `start` hears of each file or bundle member before its rows,
-    /// and `visit` gets each outcome with a run-wide sequence number.
+    /// Runs the reading stage (`RowProducer`) on its own thread and hands each event, in input
+    /// order, to `handle` on this thread. An error on either side stops both; the reader's rows
+    /// that came before its error are handled first.
     @discardableResult
-    private func readAll(
-        inputs: [ResolvedInput], warn: (String) -> Void, start: (InputPosition) -> Void,
-        visit: (_ sequence: Int, _ outcome: ReadOutcome) throws -> Void
+    private func stream(
+        inputs: [ResolvedInput], mapper: ContactMapper, handle: (RowEvent) throws -> Void
     ) throws -> [InputIdentity] {
-        var identities: [InputIdentity] = []
-        var sequence = 0
-        let budget = DecompressionBudget()
-        let limits = DecompressionLimits(
-            maxBytesPerEntry: pipeline.limits.maxDecompressedBytesPerEntry,
-            maxBytesPerRun: pipeline.limits.maxDecompressedBytesPerRun,
-            maxRatio: pipeline.limits.maxCompressionRatio)
-        for (index, input) in inputs.enumerated() {
-            let (bytes, sha256) = try FileHasher.fingerprint(input.path)
-            let forced = ForcedFormat(rawValue: input.format) ?? .auto
-            let container = try InputWalker.walk(
-                path: input.path, displayName: input.path, forced: forced, limits: limits, budget: budget, warn: warn
-            ) { logical, source in
-                start(InputPosition(input: index, member: logical.member, memberFormat: logical.formatName))
-                switch logical.format {
-                case .csv:
-                    var options = input.csv
-                    options.maxFieldBytes = pipeline.limits.maxFieldBytes
-                    var reader = CSVReader(
-                        source: AnyByteSource(source), file: input.path, member: logical.member, options: options)
-                    while let outcome = try reader.next() {
-                        try visit(sequence, outcome)
-                        sequence += 1
-                    }
-                case .ndjson:
-                    var reader = NDJSONReader(
-                        source: AnyByteSource(source), file: input.path, member: logical.member,
-                        maxLineBytes: pipeline.limits.maxFieldBytes)
-                    while let outcome = try reader.next() {
-                        try visit(sequence, outcome)
-                        sequence += 1
-                    }
-                }
-            }
-            identities.append(InputIdentity(path: input.path, bytes: bytes, sha256: sha256, format: container))
+        let queue = BatchQueue<[RowEvent]>(capacity: 4)
+        let producer = RowProducer(pipeline: pipeline, inputs: inputs, mapper: mapper)
+        let reader = WorkerThread(name: "prepare-read") {
+            defer { queue.close() }
+            return try producer.run(into: queue)
         }
-        return identities
+        do {
+            while let batch = queue.pop() {
+                for event in batch { try handle(event) }
+            }
+        } catch {
+            queue.cancel()
+            _ = try? reader.join()
+            throw error
+        }
+        return try reader.join()
     }
 }

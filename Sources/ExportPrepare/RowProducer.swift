@@ -1,0 +1,108 @@
+import ExportCore
+import ExportFormats
+import ExportSources
+import ExportStages
+
+/// What the reading stage hands the writing stage, in input order.
+enum RowEvent: Sendable {
+    /// The rows that follow belong to this file or bundle member.
+    case start(RecordRun.InputPosition)
+    /// An input or member was skipped (the text names it).
+    case warning(String)
+    /// A row the reader could not parse.
+    case malformed(Rejection)
+    /// A parsed row and what the mapper made of it.
+    case mapped(RecordOrigin, MappingResult)
+}
+
+/// The first stage of the record path: reads every input in order (decompressing, parsing) and
+/// maps each record, handing the results on in batches through a bounded queue, so that the
+/// writing stage (dedupe, chunks, side files) runs on another core at the same time.
+struct RowProducer: Sendable {
+    let pipeline: Pipeline
+    let inputs: [ResolvedInput]
+    let mapper: ContactMapper
+
+    /// Rows per batch: large enough that the queue's lock is cold, small enough to bound memory.
+    static let batchSize = 4096
+
+    /// Thrown inside the producer when the consumer cancelled the queue.
+    private struct Cancelled: Error {}
+
+    /// Reads everything into `queue` (which the caller closes) and returns the inputs' identities.
+    /// Rows read before an error are pushed before it is rethrown.
+    func run(into queue: BatchQueue<[RowEvent]>) throws -> [RecordRun.InputIdentity] {
+        var batch: [RowEvent] = []
+        batch.reserveCapacity(Self.batchSize)
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            let full = batch
+            batch = []
+            batch.reserveCapacity(Self.batchSize)
+            guard queue.push(full) else { throw Cancelled() }
+        }
+        func emit(_ event: RowEvent) throws {
+            batch.append(event)
+            if batch.count == Self.batchSize { try flush() }
+        }
+        var bound: BoundMapping?
+        let identities: [RecordRun.InputIdentity]
+        do {
+            identities = try readAll(
+                warn: { message in try? emit(.warning(message)) },
+                start: { position in try emit(.start(position)) }
+            ) { outcome in
+                switch outcome {
+                case .malformed(let rejection):
+                    try emit(.malformed(rejection))
+                case .record(let record):
+                    if bound?.header !== record.header { bound = mapper.plan.bind(record.header) }
+                    try emit(.mapped(record.origin, mapper.map(record, bound: bound!)))
+                }
+            }
+        } catch {
+            if !(error is Cancelled) { try? flush() }
+            throw error
+        }
+        try flush()
+        return identities
+    }
+
+    /// Reads every input in order: `start` hears of each file or bundle member before its rows,
+    /// and `visit` gets each outcome.
+    private func readAll(
+        warn: (String) -> Void, start: (RecordRun.InputPosition) throws -> Void,
+        visit: (ReadOutcome) throws -> Void
+    ) throws -> [RecordRun.InputIdentity] {
+        var identities: [RecordRun.InputIdentity] = []
+        let budget = DecompressionBudget()
+        let limits = DecompressionLimits(
+            maxBytesPerEntry: pipeline.limits.maxDecompressedBytesPerEntry,
+            maxBytesPerRun: pipeline.limits.maxDecompressedBytesPerRun,
+            maxRatio: pipeline.limits.maxCompressionRatio)
+        for (index, input) in inputs.enumerated() {
+            let (bytes, sha256) = try FileHasher.fingerprint(input.path)
+            let forced = ForcedFormat(rawValue: input.format) ?? .auto
+            let container = try InputWalker.walk(
+                path: input.path, displayName: input.path, forced: forced, limits: limits, budget: budget, warn: warn
+            ) { logical, source in
+                try start(RecordRun.InputPosition(input: index, member: logical.member, memberFormat: logical.formatName))
+                switch logical.format {
+                case .csv:
+                    var options = input.csv
+                    options.maxFieldBytes = pipeline.limits.maxFieldBytes
+                    var reader = CSVReader(
+                        source: AnyByteSource(source), file: input.path, member: logical.member, options: options)
+                    while let outcome = try reader.next() { try visit(outcome) }
+                case .ndjson:
+                    var reader = NDJSONReader(
+                        source: AnyByteSource(source), file: input.path, member: logical.member,
+                        maxLineBytes: pipeline.limits.maxFieldBytes)
+                    while let outcome = try reader.next() { try visit(outcome) }
+                }
+            }
+            identities.append(RecordRun.InputIdentity(path: input.path, bytes: bytes, sha256: sha256, format: container))
+        }
+        return identities
+    }
+}
