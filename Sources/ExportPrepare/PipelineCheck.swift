@@ -102,7 +102,7 @@ public struct PipelineCheck: Sendable {
                 header = Header(keys)
             }
             let missing = header.map { pipeline.mapping.check(header: $0, file: name) } ?? []
-            sampler.add(missing)
+            sampler.add(missing + (header.map { dedupeProblems($0, pipeline, name) } ?? []))
             // A column the header lacks is empty in every row too; say it once.
             let missingLines = Set(missing.map(\.line))
             sampler.add(pipeline.mapping.checkSample(records, file: name).compactMap { problem in
@@ -116,6 +116,18 @@ public struct PipelineCheck: Sendable {
                 complete: complete))
         }
         sampler.report.notes += notes
+    }
+
+    /// The `dedupe: { keep: newest, field: … }` column, when `header` lacks it.
+    private func dedupeProblems(_ header: Header, _ pipeline: Pipeline, _ name: String) -> [ConfigProblem] {
+        guard case .newest(let field) = pipeline.dedupe else { return [] }
+        let top = field.split(separator: ".", maxSplits: 1).first.map(String.init) ?? field
+        if header.index(of: field) != nil || header.index(of: top) != nil { return [] }
+        let (line, column) = Self.position(of: "field: \(field)", inFile: pipeline.path)
+        return [ConfigProblem(
+            file: pipeline.path, line: line, column: line > 0 ? column + "field: ".count : 0,
+            message: "dedupe field '\(field)' is not in the header of \(name)",
+            hint: "name the column that holds each row's date; the header has: \(header.names.prefix(20).joined(separator: ", "))")]
     }
 
     /// An input that cannot be read, as a problem: located in the input when the error says where,

@@ -100,6 +100,16 @@ private let peopleMapping = """
         #expect(report.problems.map(\.message) == ["column 'Score' is not in the header of \(fixture.root)/in.csv"])
     }
 
+    @Test func aNewestDedupeFieldTheHeaderLacksIsReportedInThePipeline() throws {
+        let fixture = try CheckFixture(csv: people, mapping: peopleMapping)
+        try fixture.directory.write(
+            "pipeline.yaml", "version: 1\ninputs: [in.csv]\ndedupe: { keep: newest, field: UpdatedAt }\nmapping: mapping.yaml\n")
+        let problems = fixture.check().problems
+        #expect(problems.count == 1)
+        #expect(problems.first?.file == fixture.pipeline && problems.first?.line == 3 && problems.first?.column == 32)
+        #expect(problems.first?.message == "dedupe field 'UpdatedAt' is not in the header of \(fixture.root)/in.csv")
+    }
+
     @Test func aValueMapThatMissesSampledValuesIsReported() throws {
         let csv = people + "maybe@example.ro,May,,maybe,X,,VIP\n"
         let report = try CheckFixture(csv: csv, mapping: peopleMapping).check()
