@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "ExportUpload",
             dependencies: [
-                "ExportCore", "ExportChunks",
+                "ExportCore", "ExportChunks", "ExportFormats",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -57,6 +57,9 @@ struct UploadFlags: ParsableArguments {
     @Option(help: "Share of the brand's rate limit to use (other integrations share it).")
     var rateShare: Double = 0.8
 
+    @Option(help: "The brand's requests a minute, until Omnisend's X-Rate-Limit-Limit header says otherwise (0: no limit, for a simulator without one).")
+    var rateLimit: Int = 400
+
     @Option(help: "Seconds one request may take before it is abandoned (and, after a crash, before its batch is looked up).")
     var requestTimeout: Double = 30
 
@@ -77,6 +80,8 @@ struct UploadFlags: ParsableArguments {
         }
         guard concurrency >= 1, concurrency <= 64 else { throw ValidationError("--concurrency: expected 1 to 64") }
         guard rateShare > 0, rateShare <= 1 else { throw ValidationError("--rate-share: expected a number above 0 and at most 1") }
+        guard rateLimit >= 0 else { throw ValidationError("--rate-limit: expected 0 or more requests a minute") }
+        options.rateLimitPerMinute = rateLimit
         guard requestTimeout > 0 else { throw ValidationError("--request-timeout: expected a positive number of seconds") }
         options.requestTimeout = requestTimeout
         options.maxDuration = duration

@@ -38,16 +38,8 @@ public struct ChunkFile: Sendable {
     /// Chunks are written one item per line; when that layout holds the lines are used as they
     /// are, otherwise the body is parsed and each item re-serialised.
     public func itemTexts() throws -> [String] {
-        var lines = body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        if lines.count >= 3, lines[0].last == UInt8(ascii: "["), lines[lines.count - 1].starts(with: Array("]}".utf8)) {
-            var items: [String] = []
-            for line in lines[1..<(lines.count - 1)] {
-                var slice = line[...]
-                if slice.last == UInt8(ascii: ",") { slice = slice.dropLast() }
-                items.append(String(decoding: slice, as: UTF8.self))
-            }
-            if items.allSatisfy({ (try? JSONSerialization.jsonObject(with: Data($0.utf8))) is [String: Any] }) { return items }
+        if let lines = itemLines(), lines.allSatisfy({ if case .object? = FastJSON.value($0) { true } else { false } }) {
+            return lines.map { String(decoding: $0, as: UTF8.self) }
         }
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
             let items = object["items"] as? [Any]
@@ -57,15 +49,35 @@ public struct ChunkFile: Sendable {
         return try items.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
     }
 
+    /// The item lines of the chunk layout (one item a line between the envelope's first and last
+    /// line, trailing commas cut), or `nil` when the body is not in that layout. Not validated.
+    private func itemLines() -> [ArraySlice<UInt8>]? {
+        var lines = body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        guard lines.count >= 3, lines[0].last == UInt8(ascii: "["), lines[lines.count - 1].starts(with: Array("]}".utf8)) else {
+            return nil
+        }
+        return lines[1..<(lines.count - 1)].map { $0.last == UInt8(ascii: ",") ? $0.dropLast() : $0 }
+    }
+
     /// The email of each item (`nil` for an item without an email identifier), in order.
     public func itemEmails() throws -> [String?] {
-        try itemTexts().map { Self.email(ofItemJSON: $0) }
+        if let lines = itemLines() {
+            var emails: [String?] = []
+            emails.reserveCapacity(lines.count)
+            for line in lines {
+                guard case .object(let object)? = FastJSON.value(line) else { break }
+                emails.append(FastJSON.email(ofItem: object))
+            }
+            if emails.count == lines.count { return emails }
+        }
+        return try itemTexts().map { Self.email(ofItemJSON: $0) }
     }
 
     /// The email identifier of one contact item given as JSON text.
     public static func email(ofItemJSON text: String) -> String? {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return nil }
-        return email(ofItem: object)
+        guard case .object(let object)? = FastJSON.value(Array(text.utf8)) else { return nil }
+        return FastJSON.email(ofItem: object)
     }
 
     /// The email identifier of one contact item (`identifiers[type=email].id`, or a top-level `email`).

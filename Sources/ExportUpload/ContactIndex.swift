@@ -18,6 +18,7 @@ public struct ContactIndex: Sendable {
 
     /// Reads the entries of `chunks` (every chunk when `nil`) from the run folder.
     public init(runDirectory: String, chunks: Set<Int>?) {
+        if chunks?.isEmpty == true { return }
         guard let data = FileManager.default.contents(atPath: "\(runDirectory)/\(RunFolderLayout.contacts)") else { return }
         for line in data.split(separator: UInt8(ascii: "\n")) {
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],

@@ -4,7 +4,7 @@
 /// how long to wait, and calls `record(now:)` when it sends. Every request counts, polls included,
 /// because Omnisend's limit is per brand and shared with other integrations.
 public struct RateGovernor: Sendable, Equatable {
-    /// The brand's limit per window (400 a minute unless the server says otherwise).
+    /// The brand's limit per window (400 a minute unless the server says otherwise); 0 means none.
     public private(set) var limit: Int
     /// The share of the limit this uploader may use (0 < share ≤ 1).
     public let share: Double
@@ -15,19 +15,20 @@ public struct RateGovernor: Sendable, Equatable {
     /// No request before this time (set after a 429).
     public private(set) var pausedUntil: Double = 0
 
-    /// Creates a governor.
+    /// Creates a governor; a `limit` of 0 admits every request (a server without a limit).
     public init(limit: Int = 400, share: Double = 0.8, window: Double = 60) {
-        self.limit = max(1, limit)
+        self.limit = max(0, limit)
         self.share = min(1, max(0.01, share))
         self.window = window
     }
 
     /// Requests this uploader may send per window.
-    public var allowance: Int { max(1, Int((Double(limit) * share).rounded(.down))) }
+    public var allowance: Int { limit == 0 ? Int.max : max(1, Int((Double(limit) * share).rounded(.down))) }
 
     /// Seconds to wait before the next request may be sent (0 when it may go now).
     public func delay(now: Double) -> Double {
         var wait = max(0, pausedUntil - now)
+        if limit == 0 { return wait }
         let recent = sent.filter { $0 > now - window }
         if recent.count >= allowance {
             // The oldest request that must leave the window before one more fits.
@@ -39,6 +40,7 @@ public struct RateGovernor: Sendable, Equatable {
 
     /// Notes a request sent at `now`.
     public mutating func record(now: Double) {
+        if limit == 0 { return }
         sent.append(now)
         let cutoff = now - window
         if let firstKept = sent.firstIndex(where: { $0 > cutoff }), firstKept > 0 {

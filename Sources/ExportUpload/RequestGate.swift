@@ -78,6 +78,23 @@ actor RequestGate {
     /// Counts one retry.
     func countRetry() { retries += 1 }
 
+    /// How long recent batches took on the server (`endedAt - createdAt`), smoothed; `nil` until one ended.
+    private var batchDuration: Double?
+
+    /// Seconds to wait before the first poll of a new batch: about as long as recent batches took
+    /// on the server, at most `ceiling`, so a fast server is not kept waiting and a slow one is
+    /// not polled in vain.
+    func firstPollDelay(ceiling: Double) -> Double {
+        guard let batchDuration else { return ceiling }
+        return min(ceiling, max(0.01, batchDuration * 1.2))
+    }
+
+    /// Learns the server-side duration of a batch that ended.
+    func learnBatchDuration(_ seconds: Double) {
+        guard seconds.isFinite, seconds >= 0 else { return }
+        batchDuration = batchDuration.map { $0 * 0.7 + seconds * 0.3 } ?? seconds
+    }
+
     private var transientFailuresInARow = 0
 
     /// Notes a chunk that failed for a transient reason; returns how many did in a row.

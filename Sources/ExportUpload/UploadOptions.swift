@@ -9,8 +9,10 @@ public struct UploadOptions: Sendable {
     public var concurrency: Int = 4
     /// Share of the brand's rate limit this upload may use.
     public var rateShare: Double = 0.8
-    /// The brand's rate limit per minute until the server tells otherwise.
+    /// The brand's rate limit per minute until the server tells otherwise; 0: none (a server without a limit).
     public var rateLimitPerMinute: Int = 400
+    /// Length of the rate limit's sliding window, seconds (Omnisend's minute; tests shrink it).
+    public var rateWindow: Double = 60
     /// Resend items and chunks that failed for transient reasons.
     public var retryFailed = false
     /// The user's acknowledgement that personal data leaves their systems.

@@ -41,15 +41,21 @@ extension UploadSession {
     /// The per-item results of a batch, waiting (polling with backoff) until it is `finished` or
     /// `stopped`. Follows `paging.next` links of the items list.
     func finishedItems(batchID: String) async -> (items: [String: Any]?, failure: String?) {
-        var delay = options.pollInitialDelay
+        var delay = await gate.firstPollDelay(ceiling: options.pollInitialDelay)
         while true {
             guard await pause(delay) else { return (nil, nil) }
             switch await read({ await client.getBatch(batchID) }) {
             case .unavailable: return (nil, nil)
             case .failed(let reason): return (nil, "GET /batches/\(batchID): \(reason)")
             case .answer(let answer):
-                let status = answer.jsonObject?["status"] as? String ?? ""
+                let object = answer.jsonObject
+                let status = object?["status"] as? String ?? ""
                 if status == "finished" || status == "stopped" {
+                    if let created = (object?["createdAt"] as? String).flatMap(Self.parseDate),
+                        let ended = (object?["endedAt"] as? String).flatMap(Self.parseDate)
+                    {
+                        await gate.learnBatchDuration(ended.timeIntervalSince(created))
+                    }
                     return await allItems(batchID: batchID)
                 }
                 delay = min(max(delay, 0.05) * 2, options.pollMaxDelay)
@@ -69,7 +75,7 @@ extension UploadSession {
             case .unavailable: return (nil, nil)
             case .failed(let reason): return (nil, "GET /batches/\(batchID)/items: \(reason)")
             case .answer(let answer):
-                guard let object = answer.jsonObject else { return (nil, "GET /batches/\(batchID)/items: not a JSON object") }
+                guard let object = FastJSON.object(answer.body) else { return (nil, "GET /batches/\(batchID)/items: not a JSON object") }
                 if var sofar = merged {
                     for key in ["responses", "errors"] {
                         sofar[key] = ((sofar[key] as? [Any]) ?? []) + ((object[key] as? [Any]) ?? [])

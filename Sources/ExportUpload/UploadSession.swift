@@ -33,7 +33,7 @@ final class UploadSession: Sendable {
             baseURL: target.baseURL, apiVersion: target.apiVersion, key: target.key, connectTimeout: options.connectTimeout,
             requestTimeout: options.requestTimeout)
         gate = RequestGate(
-            governor: RateGovernor(limit: options.rateLimitPerMinute, share: options.rateShare),
+            governor: RateGovernor(limit: options.rateLimitPerMinute, share: options.rateShare, window: options.rateWindow),
             deadline: options.maxDuration, stop: stop)
     }
 

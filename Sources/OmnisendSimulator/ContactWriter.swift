@@ -17,7 +17,9 @@ enum ContactWriter {
         case ignored
     }
 
-    static func upsert(_ contact: [String: JSONValue], brand: String, now: Date, in db: Database) throws -> Outcome {
+    /// Upserts `contact`. `fresh` (from ``fresh(_:now:)``, same `now`) saves rebuilding the
+    /// document when the contact turns out to be new with every identifier kept.
+    static func upsert(_ contact: [String: JSONValue], brand: String, now: Date, in db: Database, fresh: FreshContact? = nil) throws -> Outcome {
         let identifiers = (contact["identifiers"]?.array ?? []).compactMap(\.object)
         let email = identifiers.first { $0["type"]?.string == "email" }?["id"]?.string
         let phone = identifiers.first { $0["type"]?.string == "phone" }?["id"]?.string
@@ -29,8 +31,9 @@ enum ContactWriter {
         }
         // Identifiers owned by another contact are ignored.
         var kept: [[String: JSONValue]] = []
+        var keptPositions: [Int] = []
         var keptPhone: String?
-        for identifier in identifiers {
+        for (position, identifier) in identifiers.enumerated() {
             let type = identifier["type"]?.string
             let id = identifier["id"]?.string
             if type == "phone", let id {
@@ -41,13 +44,19 @@ enum ContactWriter {
             }
             if type == "email", let id, id != email { continue }
             kept.append(identifier)
+            keptPositions.append(position)
         }
         if kept.isEmpty { return .ignored }
 
-        var document: [String: JSONValue] = [:]
-        if let target, let stored = JSONValue.parse(target.document)?.object { document = stored }
-        merge(contact, identifiers: kept, into: &document, now: now)
-        let text = JSONValue.object(document).text
+        let text: String
+        if target == nil, let fresh, fresh.keptPositions == keptPositions {
+            text = fresh.document
+        } else {
+            var document: [String: JSONValue] = [:]
+            if let target, let stored = JSONValue.parse(target.document)?.object { document = stored }
+            merge(contact, identifiers: kept, into: &document, now: now)
+            text = JSONValue.object(document).text
+        }
         let stamp = now.timeIntervalSince1970
         if var target {
             target.document = text
@@ -61,6 +70,30 @@ enum ContactWriter {
             .execute(arguments: [brand, email, keptPhone, text, stamp, stamp])
         return .created(ContactRecord(
             rowID: db.lastInsertedRowID, brand: brand, email: email, phone: keptPhone, document: text, createdAt: stamp, updatedAt: stamp))
+    }
+
+    /// The document `contact` gets as a new contact whose identifiers nobody else owns: the
+    /// identifier rules that need no database (the first email, the first phone), then the merge.
+    static func fresh(_ contact: [String: JSONValue], now: Date) -> FreshContact {
+        let identifiers = (contact["identifiers"]?.array ?? []).compactMap(\.object)
+        let email = identifiers.first { $0["type"]?.string == "email" }?["id"]?.string
+        var kept: [[String: JSONValue]] = []
+        var keptPositions: [Int] = []
+        var keptPhone: String?
+        for (position, identifier) in identifiers.enumerated() {
+            let type = identifier["type"]?.string
+            let id = identifier["id"]?.string
+            if type == "phone", let id {
+                if keptPhone != nil, keptPhone != id { continue }
+                keptPhone = id
+            }
+            if type == "email", let id, id != email { continue }
+            kept.append(identifier)
+            keptPositions.append(position)
+        }
+        var document: [String: JSONValue] = [:]
+        merge(contact, identifiers: kept, into: &document, now: now)
+        return FreshContact(keptPositions: keptPositions, document: JSONValue.object(document).text)
     }
 
     static func fetch(brand: String, column: String, value: String, in db: Database) throws -> ContactRecord? {

@@ -2,10 +2,12 @@ import Foundation
 import Hummingbird
 
 /// The simulator's own routes, absent from the real API: `GET /__simulator/stats` (the ledger as
-/// JSON) and `GET /__simulator/contacts` (every stored contact, one JSON object a line).
+/// JSON), `GET /__simulator/contacts` (every stored contact, one JSON object a line) and
+/// `GET /__simulator/requests` (every answered API request, one JSON object a line).
 /// They need no key and are not rate limited, faulted or counted.
 struct LedgerRoutes: Sendable {
     let store: SimulatorStore
+    let requestLog: RequestLog
 
     func register(on router: Router<SimulatorRequestContext>) {
         router.get("/__simulator/stats") { _, _ in
@@ -14,6 +16,12 @@ struct LedgerRoutes: Sendable {
             encoder.outputFormatting = [.sortedKeys]
             let data = try encoder.encode(stats)
             return Response.json(status: 200, text: String(decoding: data, as: UTF8.self))
+        }
+        router.get("/__simulator/requests") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/x-ndjson"
+            let text = requestLog.entries().map { $0.json + "\n" }.joined()
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("/__simulator/contacts") { _, _ in
             var headers = HTTPFields()

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A sliding-window limiter: at most `limit` requests in any 60 seconds, per brand.
+/// A sliding-window limiter: at most `limit` requests in any `window` seconds (60), per brand.
 /// Every admitted request counts (polls too); a refused request does not.
 final class RateLimiter: @unchecked Sendable {
     /// What the limiter said about one request.
@@ -15,16 +15,16 @@ final class RateLimiter: @unchecked Sendable {
         var resetSeconds: Int
     }
 
-    static let window: TimeInterval = 60
-
+    private let window: TimeInterval
     private let limit: Int
     private let clock: any SimulatorClock
     private let lock = NSLock()
     private var admitted: [String: [TimeInterval]] = [:]
 
     /// `limit` 0 turns the limiter off (every request admitted).
-    init(limit: Int, clock: any SimulatorClock) {
+    init(limit: Int, clock: any SimulatorClock, window: TimeInterval = 60) {
         self.limit = limit
+        self.window = window
         self.clock = clock
     }
 
@@ -35,7 +35,7 @@ final class RateLimiter: @unchecked Sendable {
         let now = clock.now().timeIntervalSince1970
         return lock.withLock {
             var times = admitted[brand, default: []]
-            let cutoff = now - Self.window
+            let cutoff = now - window
             if let firstInside = times.firstIndex(where: { $0 > cutoff }) {
                 times.removeFirst(firstInside)
             } else {
@@ -44,10 +44,10 @@ final class RateLimiter: @unchecked Sendable {
             let decision: Decision
             if times.count < limit {
                 times.append(now)
-                let reset = Int((times[0] + Self.window - now).rounded(.up))
+                let reset = Int((times[0] + window - now).rounded(.up))
                 decision = Decision(admitted: true, limit: limit, remaining: limit - times.count, resetSeconds: max(0, reset))
             } else {
-                let reset = Int((times[0] + Self.window - now).rounded(.up))
+                let reset = Int((times[0] + window - now).rounded(.up))
                 decision = Decision(admitted: false, limit: limit, remaining: 0, resetSeconds: max(1, reset))
             }
             admitted[brand] = times

@@ -9,8 +9,9 @@ public enum Simulator {
     public static func start(_ configuration: SimulatorConfiguration) async throws -> RunningSimulator {
         let store = try SimulatorStore(directory: configuration.stateDirectory)
         let router = Router(context: SimulatorRequestContext.self)
-        SimulatorAPI(configuration: configuration, store: store).register(on: router)
-        LedgerRoutes(store: store).register(on: router)
+        let requestLog = RequestLog()
+        SimulatorAPI(configuration: configuration, store: store, requestLog: requestLog).register(on: router)
+        LedgerRoutes(store: store, requestLog: requestLog).register(on: router)
 
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(

@@ -13,11 +13,16 @@ struct SimulatorAPI: Sendable {
     let limiter: RateLimiter
     let faults: FaultInjector
     let keys: [String: SimulatorKey]
+    let requestLog: RequestLog
 
-    init(configuration: SimulatorConfiguration, store: SimulatorStore) {
+    init(configuration: SimulatorConfiguration, store: SimulatorStore, requestLog: RequestLog) {
         self.configuration = configuration
         self.store = store
-        limiter = RateLimiter(limit: configuration.rateLimitPerMinute, clock: configuration.clock)
+        self.requestLog = requestLog
+        let window = configuration.rateLimitWindow.components
+        limiter = RateLimiter(
+            limit: configuration.rateLimitPerMinute, clock: configuration.clock,
+            window: Double(window.seconds) + Double(window.attoseconds) / 1e18)
         faults = FaultInjector(plan: configuration.faults, seed: configuration.seed)
         var keys: [String: SimulatorKey] = [:]
         for key in configuration.allKeys where keys[key.key] == nil { keys[key.key] = key }
@@ -61,6 +66,17 @@ struct SimulatorAPI: Sendable {
 
     /// Runs one request through the pipeline and records its answer in the ledger.
     func serve(_ request: Request, _ context: SimulatorRequestContext, _ version: SimulatorAPIVersion, _ route: SimulatorRoute) async -> Response {
+        let arrived = configuration.clock.now()
+        let (response, status) = await answer(request, context, version, route)
+        requestLog.record(RequestLog.Entry(
+            at: arrived.timeIntervalSince1970, method: request.method.rawValue, path: request.uri.path, status: status))
+        return response
+    }
+
+    /// The answer to one request and its ledger status (`"200"`, `"429"`, `"dropped"`…).
+    private func answer(
+        _ request: Request, _ context: SimulatorRequestContext, _ version: SimulatorAPIVersion, _ route: SimulatorRoute
+    ) async -> (Response, String) {
         var rateHeaders: RateLimiter.Decision?
         var response: Response
         do {
@@ -75,9 +91,13 @@ struct SimulatorAPI: Sendable {
             case .status500: throw APIError(status: 500)
             case .status503: throw APIError(status: 503)
             case .status408: throw APIError(status: 408)
-            case .status429: throw APIError(status: 429, retryAfter: configuration.faultRetryAfterSeconds)
+            case .status429:
+                // As a real refusal: nothing left, and the reset says when to come back.
+                rateHeaders?.remaining = 0
+                rateHeaders?.resetSeconds = configuration.faultRetryAfterSeconds
+                throw APIError(status: 429, retryAfter: configuration.faultRetryAfterSeconds)
             case .dropBefore:
-                return await drop(context)
+                return (await drop(context), "dropped")
             case .slow:
                 try? await Task.sleep(for: configuration.slowResponseDelay)
             default:
@@ -85,7 +105,7 @@ struct SimulatorAPI: Sendable {
             }
             response = try await perform(route, request: request, brand: key.brand, version: version)
             if fault == .dropAfter {
-                return await drop(context)
+                return (await drop(context), "dropped")
             }
         } catch let error as APIError {
             response = error.response(version: version)
@@ -101,8 +121,9 @@ struct SimulatorAPI: Sendable {
             response.headers[HTTPField.Name("X-Rate-Limit-Remaining")!] = String(rateHeaders.remaining)
             response.headers[HTTPField.Name("X-Rate-Limit-Reset")!] = String(rateHeaders.resetSeconds)
         }
-        try? await store.recordRequest(status: String(response.status.code))
-        return response
+        let status = String(response.status.code)
+        try? await store.recordRequest(status: status)
+        return (response, status)
     }
 
     /// Closes the connection without an answer (the write of the returned response fails).

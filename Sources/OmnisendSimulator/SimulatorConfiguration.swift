@@ -13,6 +13,9 @@ public struct SimulatorConfiguration: Sendable {
     public var keys: [SimulatorKey] = []
     /// Requests a minute per brand (sliding window, every request counts); 0 turns the limit off.
     public var rateLimitPerMinute: Int = 400
+    /// Length of the rate limit's sliding window: a minute, as documented; tests shrink it (the
+    /// limit then counts per window, and `X-Rate-Limit-Reset` is in seconds of this window).
+    public var rateLimitWindow: Duration = .seconds(60)
     /// Faults to inject.
     public var faults: FaultPlan = .none
     /// Seed of the fault draws (same seed, same faults).

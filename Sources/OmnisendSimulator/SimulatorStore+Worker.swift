@@ -28,28 +28,36 @@ extension SimulatorStore {
         }
     }
 
-    /// Processes the next slice of a batch in one transaction; returns whether the batch ended.
+    /// Processes the next slice of a batch; returns whether the batch ended. The items are read,
+    /// then parsed, validated and turned into documents outside the database and in parallel
+    /// (the HTTP routes keep being served meanwhile), then applied in order in one transaction.
     func processSlice(rowID: Int64, rules: SliceRules, now: Date) async throws -> Bool {
-        try await writer.write { db in
-            guard var batch = try Self.fetchBatch(rowID: rowID, in: db), batch.status == "inProgress" || batch.status == "pending" else {
-                return true
+        let slice = try await writer.read { db -> (BatchRecord, [(index: Int, request: String)])? in
+            guard let batch = try Self.fetchBatch(rowID: rowID, in: db), batch.status == "inProgress" || batch.status == "pending" else {
+                return nil
             }
             var limit = rules.sliceSize
             if batch.fault == FaultPlan.Kind.stopped.rawValue {
                 limit = min(limit, max(1, batch.totalCount / 2) - batch.finishedCount)
             }
-            let items = try Row.fetchAll(
+            let rows = try Row.fetchAll(
                 db, sql: "SELECT itemIndex, request FROM batchItem WHERE batchID = ? AND responseCode IS NULL ORDER BY itemIndex LIMIT ?",
                 arguments: [rowID, max(0, limit)])
+            return (batch, rows.map { (index: $0["itemIndex"], request: $0["request"]) })
+        }
+        guard let (initial, items) = slice else { return true }
+        let partial = initial.fault == FaultPlan.Kind.partial.rawValue
+        let prepared = await Self.prepare(items.map { item in
+            (item.request, partial && Self.partialHit(seed: rules.seed, batch: rowID, index: item.index, share: rules.partialFailureShare))
+        }, now: now)
+        return try await writer.write { db in
+            guard var batch = try Self.fetchBatch(rowID: rowID, in: db), batch.status == "inProgress" || batch.status == "pending" else {
+                return true
+            }
             let update = try db.cachedStatement(sql: "UPDATE batchItem SET responseCode = ?, response = ? WHERE batchID = ? AND itemIndex = ?")
-            for row in items {
-                let index: Int = row["itemIndex"]
-                let request: String = row["request"]
-                let (code, response) = try Self.processItem(
-                    request, brand: batch.brand, partial: batch.fault == FaultPlan.Kind.partial.rawValue
-                        && Self.partialHit(seed: rules.seed, batch: rowID, index: index, share: rules.partialFailureShare),
-                    now: now, in: db)
-                try update.execute(arguments: [code, response, rowID, index])
+            for (item, preparation) in zip(items, prepared) {
+                let (code, response) = try Self.apply(preparation, brand: batch.brand, now: now, in: db)
+                try update.execute(arguments: [code, response, rowID, item.index])
                 batch.finishedCount += 1
                 if code >= 300 { batch.errorsCount += 1 }
             }
@@ -70,21 +78,50 @@ extension SimulatorStore {
         }
     }
 
-    /// Validates and upserts one item; returns its responseCode and response body.
-    private static func processItem(_ request: String, brand: String, partial: Bool, now: Date, in db: Database) throws -> (Int, String) {
+    /// Parses, validates and builds the new-contact documents of `items` (request text, whether a
+    /// `partial` fault fails it), split over the cores; results in item order.
+    static func prepare(_ items: [(request: String, partial: Bool)], now: Date) async -> [PreparedItem] {
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount, max(1, items.count / 100))
+        if parts <= 1 { return items.map { prepareItem($0.request, partial: $0.partial, now: now) } }
+        let size = (items.count + parts - 1) / parts
+        return await withTaskGroup(of: (Int, [PreparedItem]).self) { group in
+            for part in 0..<parts {
+                let range = (part * size)..<min(items.count, (part + 1) * size)
+                let slice = Array(items[range])
+                group.addTask { (part, slice.map { prepareItem($0.request, partial: $0.partial, now: now) }) }
+            }
+            var results = [[PreparedItem]](repeating: [], count: parts)
+            for await (part, prepared) in group { results[part] = prepared }
+            return results.flatMap { $0 }
+        }
+    }
+
+    /// The database-free work on one item.
+    static func prepareItem(_ request: String, partial: Bool, now: Date) -> PreparedItem {
         if partial {
-            return (500, "{\"error\":\"Internal error - the item was not processed, try again\"}")
+            return .answered(code: 500, response: "{\"error\":\"Internal error - the item was not processed, try again\"}")
         }
         guard let body = JSONValue.parse(request) else {
-            return (400, itemError([FieldProblem(field: "body", code: "invalid_json", message: "is not valid JSON")]))
+            return .answered(code: 400, response: itemError([FieldProblem(field: "body", code: "invalid_json", message: "is not valid JSON")]))
         }
         let problems = ContactValidator.validate(body, version: .v3)
-        if !problems.isEmpty { return (400, itemError(problems)) }
-        switch try ContactWriter.upsert(body.object ?? [:], brand: brand, now: now, in: db) {
-        case .created(let contact), .updated(let contact):
-            return (200, contactResult(contact))
-        case .ignored:
-            return (400, itemError([FieldProblem(field: "identifiers", code: "conflict", message: "every identifier belongs to another contact; contact not created")]))
+        if !problems.isEmpty { return .answered(code: 400, response: itemError(problems)) }
+        let contact = body.object ?? [:]
+        return .contact(contact, fresh: ContactWriter.fresh(contact, now: now))
+    }
+
+    /// Upserts a prepared item; returns its responseCode and response body.
+    private static func apply(_ item: PreparedItem, brand: String, now: Date, in db: Database) throws -> (Int, String) {
+        switch item {
+        case .answered(let code, let response):
+            return (code, response)
+        case .contact(let contact, let fresh):
+            switch try ContactWriter.upsert(contact, brand: brand, now: now, in: db, fresh: fresh) {
+            case .created(let record), .updated(let record):
+                return (200, contactResult(record))
+            case .ignored:
+                return (400, itemError([FieldProblem(field: "identifiers", code: "conflict", message: "every identifier belongs to another contact; contact not created")]))
+            }
         }
     }
 
