@@ -48,6 +48,12 @@ public final class AtomicFileWriter {
         if buffer.count >= Self.bufferCapacity { try flush() }
     }
 
+    /// Appends an array of bytes (the common case, without generic dispatch).
+    public func write(_ bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.bufferCapacity { try flush() }
+    }
+
     /// Appends bytes from a buffer.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         buffer.append(contentsOf: bytes)
@@ -63,7 +69,7 @@ public final class AtomicFileWriter {
         guard !buffer.isEmpty else { return }
         try buffer.withUnsafeBytes { raw in
             hasher.update(bufferPointer: raw)
-            for byte in raw where byte == 0x0A { lineCount += 1 }
+            lineCount += Self.countLineFeeds(raw)
             var offset = 0
             while offset < raw.count {
                 let n = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
@@ -76,6 +82,29 @@ public final class AtomicFileWriter {
         }
         byteCount += buffer.count
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// The number of 0x0A bytes in `raw`, eight bytes at a time.
+    static func countLineFeeds(_ raw: UnsafeRawBufferPointer) -> Int {
+        let n = raw.count
+        guard let base = raw.baseAddress else { return 0 }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        var count = 0
+        var i = 0
+        while i + 8 <= n {
+            // A byte of `x` is zero exactly where the input byte is a line feed; `t` has the high
+            // bit of each byte set where `x` is not zero.
+            let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ (ones &* 0x0A)
+            let t = ((x & low7) &+ low7) | x
+            count += (~t & (ones << 7)).nonzeroBitCount
+            i += 8
+        }
+        while i < n {
+            if base.load(fromByteOffset: i, as: UInt8.self) == 0x0A { count += 1 }
+            i += 1
+        }
+        return count
     }
 
     /// Flushes, fsyncs, closes and renames the file into place.

@@ -25,8 +25,15 @@ public enum JSONText {
     private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var i = 0
         let n = bytes.count
+        var runStart = 0
         while i < n {
             let b = bytes[i]
+            // Bytes that are written as they are go out in runs, not one append each.
+            if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") && b != 0x7F && b != 0xE2 {
+                i += 1
+                continue
+            }
+            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
             switch b {
             case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(b)
             case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(b)
@@ -48,6 +55,8 @@ public enum JSONText {
                 out.append(b)
             }
             i += 1
+            runStart = i
         }
+        if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n])) }
     }
 }

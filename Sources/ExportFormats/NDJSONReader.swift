@@ -114,6 +114,10 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
     private mutating func record(from object: JSONObject, origin: RecordOrigin) -> Record {
         var keys = object.keys
         var values = object.values
+        // Most lines repeat the previous line's keys, which are known to be distinct.
+        if let cachedHeader, cachedHeader.names == keys {
+            return Record(header: cachedHeader, values: values, origin: origin)
+        }
         if Self.hasRepeatedKeys(keys) {
             // The last value wins; the key keeps the place where it first appeared.
             var positions: [String: Int] = [:]

@@ -17,12 +17,64 @@ public struct ContactMapper: Sendable {
     /// The run's date, `YYYY-MM-DD` (the `run_date` source).
     public let runDate: String
     private let cache = BindingCache()
+    /// The status when the mapping gives it as a constant: worked out once, not per row.
+    private let constantStatus: String??
+    /// The status date when the mapping gives it as a constant.
+    private let constantStatusDate: DateOutcome?
 
     /// Creates a mapper.
     public init(plan: MappingPlan, apiVersion: APIVersion, runDate: String) {
         self.plan = plan
         self.apiVersion = apiVersion
         self.runDate = runDate
+        let header = Header([])
+        let row = Row(
+            record: Record(header: header, values: [], origin: RecordOrigin(file: "", line: 0, index: 0)),
+            bound: plan.bind(header), runDate: runDate)
+        if let spec = plan.status, Self.isConstant(spec) {
+            constantStatus = .some(Self.status(of: spec, in: row))
+        } else {
+            constantStatus = nil
+        }
+        if let field = plan.statusDate, Self.isConstant(field.spec) {
+            constantStatusDate = Self.statusDate(of: field, in: row)
+        } else {
+            constantStatusDate = nil
+        }
+    }
+
+    /// Whether `spec` gives the same value for every row (a constant or the run date).
+    private static func isConstant(_ spec: ValueSpec) -> Bool {
+        switch spec.source {
+        case .constant, .runDate: return true
+        default: return false
+        }
+    }
+
+    /// The wire status of `spec` in `row`, or `nil` when it is not a status.
+    private static func status(of spec: ValueSpec, in row: Row) -> String? {
+        let text: String?
+        if case .value(let v) = row.evaluate(spec) { text = v.map { TextOps.trim($0.joined()) } } else { text = nil }
+        return text.flatMap(canonicalStatus)
+    }
+
+    /// What a status date field gives for one row.
+    private enum DateOutcome: Sendable {
+        case absent
+        case date(String)
+        case invalid(String)
+    }
+
+    private static func statusDate(of field: MappingPlan.DateField, in row: Row) -> DateOutcome {
+        switch row.evaluate(field.spec) {
+        case .value(let v?):
+            let text = TextOps.trim(v.joined())
+            if text.isEmpty { return .absent }
+            if let parts = field.formats.lazy.compactMap({ $0.parse(text) }).first { return .date(iso.format(parts)) }
+            return .invalid("not a date in the configured formats")
+        case .value(nil): return .absent
+        case .invalid(let why): return .invalid(why)
+        }
     }
 
     /// Maps `record`, binding its header once (the last header is cached by identity).
@@ -66,9 +118,7 @@ public struct ContactMapper: Sendable {
         // Status.
         var status = "nonSubscribed"
         if let spec = plan.status {
-            let text: String?
-            if case .value(let v) = row.evaluate(spec) { text = v.map { TextOps.trim($0.joined()) } } else { text = nil }
-            guard let text, let canonical = Self.canonicalStatus(text) else {
+            guard let canonical = constantStatus ?? Self.status(of: spec, in: row) else {
                 return .rejected(reason: "status_invalid",
                     detail: "status is not subscribed, unsubscribed or nonSubscribed", email: rawEmail)
             }
@@ -77,16 +127,9 @@ public struct ContactMapper: Sendable {
 
         var statusDate: String?
         if let field = plan.statusDate {
-            switch row.evaluate(field.spec) {
-            case .value(let v?):
-                let text = TextOps.trim(v.joined())
-                if text.isEmpty { break }
-                if let parts = field.formats.lazy.compactMap({ $0.parse(text) }).first {
-                    statusDate = Self.iso.format(parts)
-                } else {
-                    invalid(apiVersion.statusDateKey, "status_date_invalid", field.onInvalid, "not a date in the configured formats")
-                }
-            case .value(nil): break
+            switch constantStatusDate ?? Self.statusDate(of: field, in: row) {
+            case .absent: break
+            case .date(let date): statusDate = date
             case .invalid(let why): invalid(apiVersion.statusDateKey, "status_date_invalid", field.onInvalid, why)
             }
         }
@@ -206,13 +249,12 @@ public struct ContactMapper: Sendable {
         // Custom properties.
         var openedProperties = false
         for property in plan.customProperties {
-            let field = "customProperties.\(property.name)"
             let value: MappingValue
             switch row.evaluate(property.spec) {
             case .value(let v?): value = v
             case .value(nil): continue
             case .invalid(let why):
-                invalid(field, "custom_property_invalid", property.onInvalid, why)
+                invalid("customProperties.\(property.name)", "custom_property_invalid", property.onInvalid, why)
                 continue
             }
             if value.isBlank { continue }
@@ -220,7 +262,7 @@ public struct ContactMapper: Sendable {
             switch CustomPropertyWriter.write(value, as: property, into: &json) {
             case .ok: break
             case .invalid(let code, let detail):
-                invalid(field, code, property.onInvalid, detail)
+                invalid("customProperties.\(property.name)", code, property.onInvalid, detail)
                 continue
             }
             out.raw(openedProperties ? "," : ",\"customProperties\":{")
@@ -228,7 +270,7 @@ public struct ContactMapper: Sendable {
             out.string(property.name)
             out.raw(":")
             out.bytes.append(contentsOf: json)
-            out.mark("custom_properties.\(property.name)")
+            if out.tracksPresence { out.mark("custom_properties.\(property.name)") }
         }
         if openedProperties { out.raw("}") }
         out.raw("}")

@@ -15,7 +15,8 @@ enum CustomPropertyWriter {
         let text = TextOps.trim(value.joined())
         switch property.kind {
         case .string:
-            if text.count > maxStringCharacters { return tooLong }
+            // At most 2048 bytes is at most 2048 characters: count characters only beyond that.
+            if text.utf8.count > maxStringCharacters && text.count > maxStringCharacters { return tooLong }
             JSONText.appendString(text, to: &out)
         case .number, .integer:
             guard var number = NumberText.parse(text, decimal: property.decimal) else {

@@ -4,6 +4,7 @@ enum NumberText {
     /// spaces (also NBSP and narrow NBSP) and `'` are thousands separators. A leading `+` is
     /// dropped, leading zeros are removed. `nil` when it is not a number.
     static func parse(_ raw: String, decimal: UInt8) -> String? {
+        if decimal == UInt8(ascii: "."), isCanonical(raw) { return raw }
         var intDigits: [UInt8] = []
         var fracDigits: [UInt8] = []
         var negative = false
@@ -35,6 +36,35 @@ enum NumberText {
         if !fracDigits.isEmpty { out += "." + String(decoding: fracDigits, as: UTF8.self) }
         if out == "-0" { out = "0" }
         return out
+    }
+
+    /// Whether `text` is already what `parse` would return with `.` as the decimal mark:
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?`, other than `-0`.
+    private static func isCanonical(_ text: String) -> Bool {
+        var utf8 = text.utf8.makeIterator()
+        guard var byte = utf8.next() else { return false }
+        let negative = byte == UInt8(ascii: "-")
+        if negative {
+            guard let next = utf8.next() else { return false }
+            byte = next
+        }
+        guard byte &- UInt8(ascii: "0") < 10 else { return false }
+        let leadingZero = byte == UInt8(ascii: "0")
+        var integerDigits = 1
+        var fractionDigits = 0
+        var inFraction = false
+        while let b = utf8.next() {
+            if b &- UInt8(ascii: "0") < 10 {
+                if inFraction { fractionDigits += 1 } else { integerDigits += 1 }
+            } else if b == UInt8(ascii: ".") && !inFraction {
+                inFraction = true
+            } else {
+                return false
+            }
+        }
+        if leadingZero && integerDigits > 1 { return false }
+        if inFraction && fractionDigits == 0 { return false }
+        return !(negative && leadingZero && !inFraction)
     }
 
     /// The integer text of a parsed number: `12.00` → `12`; `nil` when it has a fraction or

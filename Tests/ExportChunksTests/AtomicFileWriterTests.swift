@@ -1,4 +1,4 @@
-import ExportChunks
+@testable import ExportChunks
 import ExportCore
 import ExportTestSupport
 import Foundation
@@ -18,6 +18,21 @@ import Testing
         var info = stat()
         stat(path, &info)
         #expect(info.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func lineFeedsAreCountedAtEveryOffsetAndLength() throws {
+        // The word-at-a-time count must agree with a byte loop, for line feeds next to bytes that
+        // differ from 0x0A in one bit (0x0B, 0x8A, 0x2A) and at every alignment.
+        var random = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x0A, 0x0B, 0x8A, 0x2A, 0x00, 0xFF, 0x09, 0x41]
+        for length in 0..<40 {
+            let bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            for offset in 0...min(length, 9) {
+                let slice = Array(bytes[offset...])
+                let expected = slice.filter { $0 == 0x0A }.count
+                #expect(slice.withUnsafeBytes { AtomicFileWriter.countLineFeeds($0) } == expected)
+            }
+        }
     }
 
     @Test func abandonedWriterLeavesNothingBehind() throws {
