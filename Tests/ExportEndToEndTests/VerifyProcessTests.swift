@@ -1,0 +1,76 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Testing
+
+/// `verify` against a simulator child process: what was sent is what is stored, until someone
+/// changes a contact, or Omnisend ignored a status with an older date.
+@Suite(.serialized, .enabled(if: CLI.exists, "build the binary first: swift build --product omnisend-export"))
+struct VerifyProcessTests {
+    /// `POST /v5/contacts` straight to the simulator, as another integration would.
+    private func store(_ json: String, simulator: SimulatorProcess, key: String) async throws {
+        var request = HTTPClientRequest(url: simulator.v5 + "/contacts")
+        request.method = .POST
+        request.headers.add(name: "X-API-KEY", value: key)
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: json))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        #expect((200..<300).contains(Int(response.status.code)), "POST /contacts: \(response.status)")
+    }
+
+    private func contact(_ index: Int, firstName: String, status: String, date: String) -> String {
+        "{\"identifiers\":[{\"type\":\"email\",\"id\":\"\(UploadTestFolder.email(index))\",\"channels\":{\"email\":{\"status\":\"\(status)\","
+            + "\"statusDate\":\"\(date)\"}}}],\"firstName\":\"\(firstName)\"}"
+    }
+
+    @Test func verifyFindsNothingThenAContactChangedBehindOurBack() async throws {
+        let key = "verify-key-\(UUID().uuidString)"
+        let simulator = try SimulatorProcess(key: key)
+        defer { simulator.stop() }
+        let env = ["OMNISEND_API_KEY": key]
+        let folder = try UploadTestFolder.make(contacts: 6, perChunk: 3)
+        let upload = try CLI.run(["upload", folder, "--base-url", simulator.v5], environment: env, scratch: folder)
+        #expect(upload.status == 0, "\(upload.output)")
+
+        let clean = try CLI.run(["verify", folder, "--base-url", simulator.v5], environment: env, scratch: folder)
+        #expect(clean.status == 0, "\(clean.output)")
+        #expect(clean.stdout == "checked 6 contact(s): 0 differ\n", "\(clean.output)")
+
+        try await store(contact(1, firstName: "Changed", status: "subscribed", date: "2024-01-01T00:00:00Z"), simulator: simulator, key: key)
+        let changed = try CLI.run(["verify", folder, "--base-url", simulator.v5], environment: env, scratch: folder)
+        #expect(changed.status == 2, "\(changed.output)")
+        let lines = changed.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 && lines.last == "checked 6 contact(s): 1 differ", "\(changed.output)")
+        #expect(lines.first?.hasPrefix("chunk 1 item 1 email#") == true && lines.first?.hasSuffix(": firstName") == true, "\(changed.output)")
+        #expect(!changed.output.contains("@"))
+        let shown = try CLI.run(["verify", folder, "--base-url", simulator.v5, "--show-emails"], environment: env, scratch: folder)
+        #expect(shown.stdout.hasPrefix("chunk 1 item 1 \(UploadTestFolder.email(1)): firstName\n"), "\(shown.output)")
+
+        let sampled = try CLI.run(["verify", folder, "--base-url", simulator.v5, "--sample", "2"], environment: env, scratch: folder)
+        #expect(sampled.stdout.contains("checked 2 contact(s)"), "\(sampled.output)")
+    }
+
+    @Test func verifyReportsAStatusOmnisendIgnoredForItsOlderDate() async throws {
+        let key = "verify-key-\(UUID().uuidString)"
+        let simulator = try SimulatorProcess(key: key)
+        defer { simulator.stop() }
+        let env = ["OMNISEND_API_KEY": key]
+        // Stored first with a newer status date: our "subscribed" of 2024-01-01 is silently ignored.
+        try await store(contact(2, firstName: "User2", status: "unsubscribed", date: "2025-06-01T00:00:00Z"), simulator: simulator, key: key)
+        let folder = try UploadTestFolder.make(contacts: 4, perChunk: 4)
+        let upload = try CLI.run(["upload", folder, "--base-url", simulator.v5], environment: env, scratch: folder)
+        #expect(upload.status == 0, "Omnisend accepts the item while ignoring its status: \(upload.output)")
+        let verify = try CLI.run(["verify", folder, "--base-url", simulator.v5], environment: env, scratch: folder)
+        #expect(verify.status == 2, "\(verify.output)")
+        let lines = verify.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 && lines[0].hasPrefix("chunk 1 item 2 email#"), "\(verify.output)")
+        #expect(lines[0].hasSuffix(": identifiers.channels.email.status"), "\(verify.output)")
+    }
+
+    @Test func verifyWithoutAKeyOrURLIsAConfigurationError() throws {
+        let folder = try UploadTestFolder.make(contacts: 2, perChunk: 2)
+        let result = try CLI.run(["verify", folder], scratch: folder)
+        #expect(result.status == 78, "\(result.output)")
+        #expect(result.stderr.contains("nothing to verify against"))
+    }
+}
