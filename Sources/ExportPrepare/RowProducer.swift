@@ -81,28 +81,47 @@ struct RowProducer: Sendable {
             maxBytesPerRun: pipeline.limits.maxDecompressedBytesPerRun,
             maxRatio: pipeline.limits.maxCompressionRatio)
         for (index, input) in inputs.enumerated() {
-            let (bytes, sha256) = try FileHasher.fingerprint(input.path)
+            // The input's SHA-256 is a second, independent read: it runs on its own thread.
+            let path = input.path
+            let fingerprint = WorkerThread(name: "prepare-hash") { try FileHasher.fingerprint(path) }
             let forced = ForcedFormat(rawValue: input.format) ?? .auto
-            let container = try InputWalker.walk(
-                path: input.path, displayName: input.path, forced: forced, limits: limits, budget: budget, warn: warn
-            ) { logical, source in
-                try start(RecordRun.InputPosition(input: index, member: logical.member, memberFormat: logical.formatName))
-                switch logical.format {
-                case .csv:
-                    var options = input.csv
-                    options.maxFieldBytes = pipeline.limits.maxFieldBytes
-                    var reader = CSVReader(
-                        source: AnyByteSource(source), file: input.path, member: logical.member, options: options)
-                    while let outcome = try reader.next() { try visit(outcome) }
-                case .ndjson:
-                    var reader = NDJSONReader(
-                        source: AnyByteSource(source), file: input.path, member: logical.member,
-                        maxLineBytes: pipeline.limits.maxFieldBytes)
-                    while let outcome = try reader.next() { try visit(outcome) }
-                }
+            let container: String
+            do {
+                container = try walk(input, index: index, forced: forced, limits: limits, budget: budget,
+                    warn: warn, start: start, visit: visit)
+            } catch {
+                _ = try fingerprint.join()  // a hashing error comes first, as when hashing ran before reading
+                throw error
             }
+            let (bytes, sha256) = try fingerprint.join()
             identities.append(RecordRun.InputIdentity(path: input.path, bytes: bytes, sha256: sha256, format: container))
         }
         return identities
+    }
+
+    /// Reads one input (every member of a bundle) with the reader its format needs.
+    private func walk(
+        _ input: ResolvedInput, index: Int, forced: ForcedFormat, limits: DecompressionLimits,
+        budget: DecompressionBudget, warn: (String) -> Void, start: (RecordRun.InputPosition) throws -> Void,
+        visit: (ReadOutcome) throws -> Void
+    ) throws -> String {
+        try InputWalker.walk(
+            path: input.path, displayName: input.path, forced: forced, limits: limits, budget: budget, warn: warn
+        ) { logical, source in
+            try start(RecordRun.InputPosition(input: index, member: logical.member, memberFormat: logical.formatName))
+            switch logical.format {
+            case .csv:
+                var options = input.csv
+                options.maxFieldBytes = pipeline.limits.maxFieldBytes
+                var reader = CSVReader(
+                    source: AnyByteSource(source), file: input.path, member: logical.member, options: options)
+                while let outcome = try reader.next() { try visit(outcome) }
+            case .ndjson:
+                var reader = NDJSONReader(
+                    source: AnyByteSource(source), file: input.path, member: logical.member,
+                    maxLineBytes: pipeline.limits.maxFieldBytes)
+                while let outcome = try reader.next() { try visit(outcome) }
+            }
+        }
     }
 }
