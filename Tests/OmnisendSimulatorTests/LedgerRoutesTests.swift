@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import OmnisendSimulator
 
-/// `/__simulator/stats` and `/__simulator/contacts`.
+/// `/__simulator/stats`, `/__simulator/contacts` and `/__simulator/requests`.
 @Suite("Ledger routes")
 struct LedgerRoutesTests {
     @Test func statsCountItemsReceivedMoreThanOnce() async throws {
@@ -31,6 +31,31 @@ struct LedgerRoutesTests {
         for key in ["contactsStored", "itemsReceived", "itemsReceivedMoreThanOnce", "requestsByStatus", "batchesByStatus"] {
             #expect(raw.object[key] != nil, "\(key)")
         }
+    }
+
+    @Test func requestsAreLoggedWithArrivalTimeAndStatus() async throws {
+        let simulator = try await TestHTTP.start {
+            $0.faults = try! FaultPlan(parsing: "429@2")
+            $0.faultRetryAfterSeconds = 7
+            $0.rateLimitPerMinute = 400
+        }
+        defer { Task { try await simulator.stop() } }
+        let url = simulator.baseURL(for: "v3") + "/batches"
+        let before = Date().timeIntervalSince1970
+        let created = try await TestHTTP.send(.POST, url, headers: TestHTTP.auth(.v3), body: TestHTTP.batch([TestHTTP.contact("a@example.com")]))
+        let refused = try await TestHTTP.send(.GET, url + "/" + (created.object["batchID"] as? String ?? ""), headers: TestHTTP.auth(.v3))
+        // A faulted 429 says when to come back, as a real refusal would.
+        #expect(refused.status == 429)
+        #expect(refused.headers["X-Rate-Limit-Remaining"].first == "0")
+        #expect(refused.headers["X-Rate-Limit-Reset"].first == "7")
+        let log = try await TestHTTP.send(.GET, simulator.rootURL + "/__simulator/requests")
+        let lines = log.body.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.count == 2)
+        #expect(lines.map { $0["status"] as? String } == ["200", "429"])
+        #expect(lines.map { $0["method"] as? String } == ["POST", "GET"])
+        #expect(lines.first?["path"] as? String == "/v3/batches")
+        let times = lines.compactMap { $0["at"] as? Double }
+        #expect(times.count == 2 && times[0] >= before - 1 && times[0] <= times[1])
     }
 
     @Test func contactsAreServedAsNDJSON() async throws {

@@ -22,6 +22,16 @@ struct RateLimiterTests {
         #expect(!limiter.admit(brand: "a").admitted)
     }
 
+    @Test func aShorterWindowSlidesSooner() {
+        let clock = ManualSimulatorClock()
+        let limiter = RateLimiter(limit: 2, clock: clock, window: 2)
+        #expect(limiter.admit(brand: "a").resetSeconds == 2)
+        #expect(limiter.admit(brand: "a").admitted)
+        #expect(!limiter.admit(brand: "a").admitted)
+        clock.advance(by: 2.1)
+        #expect(limiter.admit(brand: "a").admitted)
+    }
+
     @Test func zeroLimitAdmitsEverything() {
         let limiter = RateLimiter(limit: 0, clock: ManualSimulatorClock())
         #expect(!limiter.isEnabled)
