@@ -40,7 +40,12 @@ private struct Parser {
     /// Reused for strings with escapes or non-ASCII bytes.
     private var scratch: [UInt8] = []
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        // One allocation each for a typical NDJSON line's flat object, instead of regrowing.
+        values.reserveCapacity(32)
+        keys.reserveCapacity(32)
+    }
 
     private static let quote = UInt8(ascii: "\"")
     private static let backslash = UInt8(ascii: "\\")
