@@ -1,39 +1,33 @@
 import ExportCore
-import ExportPrepare
 import ExportTestSupport
 import Foundation
 import Testing
 
-/// Prepares each bundled sample pipeline and compares its run folder, byte for byte, with the
-/// reviewed copy under `Golden/<pipeline>/`. `RECORD_GOLDEN=1 swift test --filter GoldenRunTests`
-/// rewrites the copies; the test then fails once, so that a person reviews the diff.
-@Suite struct GoldenRunTests {
+/// Prepares each bundled sample pipeline with the built binary, from the package root as the
+/// README does, and compares its run folder byte for byte with the reviewed copy under
+/// `Golden/<pipeline>/`. `RECORD_GOLDEN=1 swift test --filter GoldenRunTests` rewrites the copies;
+/// the test then fails once, so that a person reviews the diff.
+@Suite(.enabled(if: ToolProcess.isBuilt, "needs .build/debug/omnisend-export (swift build --build-tests)"))
+struct GoldenRunTests {
     static let samples = ["sample-csv", "sample-ndjson", "sample-bundle", "customer-insights"]
-    static let root = SharedFolder.packageRoot
-    static let goldenDirectory = root + "/Tests/ExportEndToEndTests/Golden"
-
-    /// Absolute paths differ between checkouts: golden files hold them relative to the package root.
-    static func normalized(_ bytes: Data) -> Data {
-        var text = String(decoding: bytes, as: UTF8.self)
-        text = text.replacingOccurrences(of: root + "/pipelines/../", with: "")
-        text = text.replacingOccurrences(of: root + "/", with: "")
-        return Data(text.utf8)
-    }
+    static let goldenDirectory = SharedFolder.packageRoot + "/Tests/ExportEndToEndTests/Golden"
 
     @Test(arguments: samples)
     func sampleRunFolderMatchesItsGoldenCopy(sample: String) throws {
         let work = try TemporaryDirectory(prefix: "golden")
-        let result = try PrepareJob(
-            pipelinePath: Self.root + "/pipelines/\(sample).yaml", outputDirectory: work.path + "/run",
-            runDate: "2026-11-29"
-        ).run(log: { _ in })
-        #expect(result.manifest.counts.isBalanced)
+        let outcome = try ToolProcess.run([
+            "prepare", "pipelines/\(sample).yaml", "--out", work.path + "/run", "--run-date", "2026-11-29",
+        ])
+        try #require(outcome.status == 0, "prepare failed: \(outcome.stderr)")
+        let manifest = try JSONDecoder().decode(
+            RunManifest.self, from: Data(contentsOf: URL(fileURLWithPath: work.path + "/run/manifest.json")))
+        #expect(manifest.counts.isBalanced)
         let files = ["manifest.json", "rejects.ndjson", "duplicates.ndjson", "contacts.ndjson"]
-            + result.manifest.chunks.map(\.file)
+            + manifest.chunks.map(\.file)
         let record = ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1"
         let golden = Self.goldenDirectory + "/" + sample
         for file in files {
-            let actual = Self.normalized(try Data(contentsOf: URL(fileURLWithPath: work.path + "/run/" + file)))
+            let actual = try Data(contentsOf: URL(fileURLWithPath: work.path + "/run/" + file))
             let expectedPath = golden + "/" + file
             if record {
                 try FileManager.default.createDirectory(
@@ -48,7 +42,7 @@ import Testing
         }
         if !record {
             let goldenChunks = (try? FileManager.default.contentsOfDirectory(atPath: golden + "/chunks")) ?? []
-            #expect(goldenChunks.count == result.manifest.chunks.count, "chunk count changed")
+            #expect(goldenChunks.count == manifest.chunks.count, "chunk count changed")
         }
     }
 }
