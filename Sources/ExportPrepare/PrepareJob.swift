@@ -8,7 +8,8 @@ import Foundation
 /// The `prepare` stage: reads a pipeline's inputs, validates, maps and deduplicates every row,
 /// and writes a run folder of chunk files, side files and, last, the manifest.
 ///
-/// The record path is synchronous and pull-based. Every row read is accounted for as kept,
+/// The record path runs in two stages on two threads (read, parse and map | dedupe and write),
+/// joined by a bounded queue of row batches; no `await` per row. Every row read is accounted for as kept,
 /// rejected, duplicate or filtered; the job refuses to write a manifest whose counts do not
 /// balance. Nothing in the folder is trusted until `manifest.json` appears, atomically, at the end.
 public struct PrepareJob: Sendable {
