@@ -16,6 +16,12 @@ struct BatchRecord: Sendable, Equatable {
     var errorsCount: Int
     /// The batch fault drawn for this batch (`stopped`, `partial`), if any.
     var fault: String?
+    /// The API version it came in on (raw value); its item errors are written in that version's
+    /// style (RFC 9457 problems for 2026-03-15). `nil` (batches stored before it was recorded): v3.
+    var apiVersion: String? = nil
+
+    /// The version whose style its item errors take.
+    var itemVersion: SimulatorAPIVersion { apiVersion.flatMap(SimulatorAPIVersion.init(rawValue:)) ?? .v3 }
 
     var batchID: String { ObjectID.make(ObjectID.batch, rowID) }
 

@@ -57,7 +57,7 @@ extension SimulatorAPI {
         let fault = faults.nextBatchFault()
         let batch = try await store.createBatch(
             brand: brand, method: "POST", endpoint: "contacts", origin: body["origin"]?.string, items: texts, emails: emails,
-            fault: fault?.rawValue, now: configuration.clock.now())
+            fault: fault?.rawValue, version: version, now: configuration.clock.now())
         let status = configuration.batchCreatedStatus ?? version.defaultBatchCreatedStatus
         return .json(status: status, text: "{\"batchID\":\(JSONText.quote(batch.batchID)),\"totalCount\":\(batch.totalCount)}")
     }

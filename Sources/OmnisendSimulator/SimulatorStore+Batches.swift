@@ -22,12 +22,13 @@ struct BatchQuery: Sendable {
 extension SimulatorStore {
     /// Stores a new batch and its items (and updates the received-items ledger) in one transaction.
     func createBatch(
-        brand: String, method: String, endpoint: String, origin: String?, items: [String], emails: [String?], fault: String?, now: Date
+        brand: String, method: String, endpoint: String, origin: String?, items: [String], emails: [String?], fault: String?,
+        version: SimulatorAPIVersion, now: Date
     ) async throws -> BatchRecord {
         try await writer.write { db in
             try db.execute(
-                sql: "INSERT INTO batch(brand, method, endpoint, origin, status, createdAt, totalCount, fault) VALUES (?,?,?,?, 'pending', ?,?,?)",
-                arguments: [brand, method, endpoint, origin, now.timeIntervalSince1970, items.count, fault])
+                sql: "INSERT INTO batch(brand, method, endpoint, origin, status, createdAt, totalCount, fault, apiVersion) VALUES (?,?,?,?, 'pending', ?,?,?,?)",
+                arguments: [brand, method, endpoint, origin, now.timeIntervalSince1970, items.count, fault, version.rawValue])
             let rowID = db.lastInsertedRowID
             let insert = try db.cachedStatement(sql: "INSERT INTO batchItem(batchID, itemIndex, request) VALUES (?,?,?)")
             for (index, item) in items.enumerated() {
@@ -37,7 +38,8 @@ extension SimulatorStore {
             try Self.bump("batchesReceived", in: db)
             return BatchRecord(
                 rowID: rowID, brand: brand, method: method, endpoint: endpoint, origin: origin, status: "pending",
-                createdAt: now.timeIntervalSince1970, totalCount: items.count, finishedCount: 0, errorsCount: 0, fault: fault)
+                createdAt: now.timeIntervalSince1970, totalCount: items.count, finishedCount: 0, errorsCount: 0, fault: fault,
+                apiVersion: version.rawValue)
         }
     }
 
@@ -74,7 +76,8 @@ extension SimulatorStore {
         BatchRecord(
             rowID: row["id"], brand: row["brand"], method: row["method"], endpoint: row["endpoint"], origin: row["origin"],
             status: row["status"], createdAt: row["createdAt"], startedAt: row["startedAt"], endedAt: row["endedAt"],
-            totalCount: row["totalCount"], finishedCount: row["finishedCount"], errorsCount: row["errorsCount"], fault: row["fault"])
+            totalCount: row["totalCount"], finishedCount: row["finishedCount"], errorsCount: row["errorsCount"], fault: row["fault"],
+            apiVersion: row["apiVersion"])
     }
 
     /// The batch and its items, if the batch belongs to `brand`.

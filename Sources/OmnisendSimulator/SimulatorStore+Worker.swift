@@ -47,16 +47,17 @@ extension SimulatorStore {
         }
         guard let (initial, items) = slice else { return true }
         let partial = initial.fault == FaultPlan.Kind.partial.rawValue
+        let version = initial.itemVersion
         let prepared = await Self.prepare(items.map { item in
             (item.request, partial && Self.partialHit(seed: rules.seed, batch: rowID, index: item.index, share: rules.partialFailureShare))
-        }, now: now)
+        }, version: version, now: now)
         return try await writer.write { db in
             guard var batch = try Self.fetchBatch(rowID: rowID, in: db), batch.status == "inProgress" || batch.status == "pending" else {
                 return true
             }
             let update = try db.cachedStatement(sql: "UPDATE batchItem SET responseCode = ?, response = ? WHERE batchID = ? AND itemIndex = ?")
             for (item, preparation) in zip(items, prepared) {
-                let (code, response) = try Self.apply(preparation, brand: batch.brand, now: now, in: db)
+                let (code, response) = try Self.apply(preparation, brand: batch.brand, version: version, now: now, in: db)
                 try update.execute(arguments: [code, response, rowID, item.index])
                 batch.finishedCount += 1
                 if code >= 300 { batch.errorsCount += 1 }
@@ -80,15 +81,15 @@ extension SimulatorStore {
 
     /// Parses, validates and builds the new-contact documents of `items` (request text, whether a
     /// `partial` fault fails it), split over the cores; results in item order.
-    static func prepare(_ items: [(request: String, partial: Bool)], now: Date) async -> [PreparedItem] {
+    static func prepare(_ items: [(request: String, partial: Bool)], version: SimulatorAPIVersion, now: Date) async -> [PreparedItem] {
         let parts = min(ProcessInfo.processInfo.activeProcessorCount, max(1, items.count / 100))
-        if parts <= 1 { return items.map { prepareItem($0.request, partial: $0.partial, now: now) } }
+        if parts <= 1 { return items.map { prepareItem($0.request, partial: $0.partial, version: version, now: now) } }
         let size = (items.count + parts - 1) / parts
         return await withTaskGroup(of: (Int, [PreparedItem]).self) { group in
             for part in 0..<parts {
                 let range = (part * size)..<min(items.count, (part + 1) * size)
                 let slice = Array(items[range])
-                group.addTask { (part, slice.map { prepareItem($0.request, partial: $0.partial, now: now) }) }
+                group.addTask { (part, slice.map { prepareItem($0.request, partial: $0.partial, version: version, now: now) }) }
             }
             var results = [[PreparedItem]](repeating: [], count: parts)
             for await (part, prepared) in group { results[part] = prepared }
@@ -97,21 +98,21 @@ extension SimulatorStore {
     }
 
     /// The database-free work on one item.
-    static func prepareItem(_ request: String, partial: Bool, now: Date) -> PreparedItem {
+    static func prepareItem(_ request: String, partial: Bool, version: SimulatorAPIVersion, now: Date) -> PreparedItem {
         if partial {
-            return .answered(code: 500, response: "{\"error\":\"Internal error - the item was not processed, try again\"}")
+            return .answered(code: 500, response: itemError(status: 500, detail: "Internal error - the item was not processed, try again", version: version))
         }
         guard let body = JSONValue.parse(request) else {
-            return .answered(code: 400, response: itemError([FieldProblem(field: "body", code: "invalid_json", message: "is not valid JSON")]))
+            return .answered(code: 400, response: itemError([FieldProblem(field: "body", code: "invalid_json", message: "is not valid JSON")], version: version))
         }
         let problems = ContactValidator.validate(body, version: .v3)
-        if !problems.isEmpty { return .answered(code: 400, response: itemError(problems)) }
+        if !problems.isEmpty { return .answered(code: 400, response: itemError(problems, version: version)) }
         let contact = body.object ?? [:]
         return .contact(contact, fresh: ContactWriter.fresh(contact, now: now))
     }
 
     /// Upserts a prepared item; returns its responseCode and response body.
-    private static func apply(_ item: PreparedItem, brand: String, now: Date, in db: Database) throws -> (Int, String) {
+    private static func apply(_ item: PreparedItem, brand: String, version: SimulatorAPIVersion, now: Date, in db: Database) throws -> (Int, String) {
         switch item {
         case .answered(let code, let response):
             return (code, response)
@@ -120,7 +121,7 @@ extension SimulatorStore {
             case .created(let record), .updated(let record):
                 return (200, contactResult(record))
             case .ignored:
-                return (400, itemError([FieldProblem(field: "identifiers", code: "conflict", message: "every identifier belongs to another contact; contact not created")]))
+                return (400, itemError([FieldProblem(field: "identifiers", code: "conflict", message: "every identifier belongs to another contact; contact not created")], version: version))
             }
         }
     }
@@ -133,9 +134,18 @@ extension SimulatorStore {
         return text + "\"contactID\":\(JSONText.quote(contact.contactID))}"
     }
 
-    static func itemError(_ problems: [FieldProblem]) -> String {
+    /// A failed item's response: v3 `{"error","fields":{"0":[…]}}` (the documented example, used
+    /// for v3 and v5), or an RFC 9457 problem with `errors[]` for a 2026-03-15 batch.
+    static func itemError(_ problems: [FieldProblem], version: SimulatorAPIVersion) -> String {
+        if version.usesProblemDetails { return APIError(status: 400, problems: problems).body(version: version).0 }
         let messages = problems.map { JSONText.quote($0.v3Text) }.joined(separator: ",")
         return "{\"error\":\"\(problems.count) error(s) found. Check 'fields' array for details.\",\"fields\":{\"0\":[\(messages)]}}"
+    }
+
+    /// A failed item's response without field problems (a `partial` fault's 500).
+    static func itemError(status: Int, detail: String, version: SimulatorAPIVersion) -> String {
+        if version.usesProblemDetails { return APIError(status: status, detail: detail).body(version: version).0 }
+        return "{\"error\":\(JSONText.quote(detail))}"
     }
 
     /// Seeded, order-independent choice of the items a `partial` batch fails.

@@ -68,6 +68,9 @@ final class SimulatorStore: Sendable {
                 CREATE TABLE counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "ALTER TABLE batch ADD COLUMN apiVersion TEXT")
+        }
         return migrator
     }
 

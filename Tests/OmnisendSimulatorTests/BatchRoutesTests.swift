@@ -121,6 +121,51 @@ struct BatchRoutesTests {
         #expect(missing.status == 404)
     }
 
+    @Test func itemErrorsOfA2026BatchAreProblems() async throws {
+        let simulator = try await TestHTTP.start {
+            $0.faults = try! FaultPlan(parsing: "partial@1")
+            $0.partialFailureShare = 0.5
+        }
+        defer { Task { try await simulator.stop() } }
+        let base = simulator.baseURL(for: "2026-03-15")
+        // The first batch: partly failed with 500s; the second: one invalid item.
+        let partial = try await TestHTTP.send(
+            .POST, base + "/batches", headers: TestHTTP.auth(.v2026_03_15),
+            body: TestHTTP.batch((0..<10).map { TestHTTP.contact("p\($0)@example.com") }))
+        let invalid = try await TestHTTP.send(
+            .POST, base + "/batches", headers: TestHTTP.auth(.v2026_03_15),
+            body: TestHTTP.batch([TestHTTP.contact("ok@example.com"), #"{"identifiers":[{"type":"email","id":"vanessa.kensingtonexample.com"}]}"#]))
+        for (created, status) in [(partial, 500), (invalid, 400)] {
+            let id = try #require(created.object["batchID"] as? String)
+            _ = try await TestHTTP.waitForBatch(simulator, .v2026_03_15, id)
+            let items = try await TestHTTP.send(.GET, base + "/batches/\(id)/items", headers: TestHTTP.auth(.v2026_03_15))
+            let errors = try #require(items.object["errors"] as? [[String: Any]])
+            #expect(!errors.isEmpty)
+            for error in errors {
+                #expect(error["responseCode"] as? Int == status)
+                let problem = try #require(error["response"] as? [String: Any])
+                #expect(problem["status"] as? Int == status)
+                #expect((problem["type"] as? String)?.hasPrefix("https://problems.omnisend.com/") == true)
+                #expect(problem["title"] is String && problem["detail"] is String && problem["error"] == nil)
+                if status == 400 {
+                    let fields = (problem["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+                    #expect(fields.contains("identifiers[0].channels"))
+                }
+            }
+            let responses = try #require(items.object["responses"] as? [[String: Any]])
+            #expect(responses.allSatisfy { ($0["response"] as? [String: Any])?["contactID"] is String })
+        }
+        // The same invalid item in a v5 batch keeps the v3 form.
+        let v5 = try await TestHTTP.send(
+            .POST, simulator.baseURL(for: "v5") + "/batches", headers: TestHTTP.auth(.v5),
+            body: TestHTTP.batch([#"{"identifiers":[{"type":"email","id":"vanessa.kensingtonexample.com"}]}"#]))
+        let v5ID = try #require(v5.object["batchID"] as? String)
+        _ = try await TestHTTP.waitForBatch(simulator, .v5, v5ID)
+        let v5Items = try await TestHTTP.send(.GET, simulator.baseURL(for: "v5") + "/batches/\(v5ID)/items", headers: TestHTTP.auth(.v5))
+        let v5Error = try #require((v5Items.object["errors"] as? [[String: Any]])?.first?["response"] as? [String: Any])
+        #expect(v5Error["error"] as? String == "2 error(s) found. Check 'fields' array for details.")
+    }
+
     @Test(arguments: SimulatorAPIVersion.allCases)
     func unknownBatchIs404(_ version: SimulatorAPIVersion) async throws {
         let simulator = try await TestHTTP.start()
