@@ -88,6 +88,15 @@ struct RecordRun {
         }
 
         var sequence = -1
+        // If an input turns out unusable half way, say what became of the rows read before the
+        // damage: they are accounted for even though no manifest is written.
+        var completed = false
+        defer {
+            if !completed && tally.total.rows > 0 {
+                let c = tally.total
+                log("before stopping: rows \(c.rows) = kept \(c.kept) + rejected \(c.rejected) + duplicates \(c.duplicates) + filtered \(c.filtered); no manifest was written, so this run folder is not complete")
+            }
+        }
         let entries = try stream(inputs: inputs, mapper: mapper) { event in
             let origin: RecordOrigin
             let result: MappingResult
@@ -173,6 +182,7 @@ struct RecordRun {
             chunks: chunks,
             files: files)
         try ManifestFile.write(manifest, runDirectory: runDirectory)
+        completed = true
         try FileSystem.syncDirectory(runDirectory + "/" + RunFolderLayout.chunksDirectory)
         try FileSystem.syncDirectory(runDirectory)
         return manifest

@@ -158,3 +158,22 @@ func makeZip(in dir: TemporaryDirectory, entries: [(String, String)]) throws -> 
     process.waitUntilExit()
     return "bundle.zip"
 }
+
+@Suite struct DamagedInputAccountingTests {
+    @Test func rowsReadBeforeTheDamageAreAccountedFor() throws {
+        let f = try PrepareFixture()
+        var ndjson = ""
+        for n in 0..<20000 { ndjson += "{\"Email\":\"u\(n)@example.com\",\"FirstName\":\"N\(n)\",\"Segment\":\"S\"}\n" }
+        let gz = try gzip(Array(ndjson.utf8))
+        try f.directory.write("in.ndjson.gz", Array(gz.prefix(gz.count / 2)))
+        try f.pipeline(inputs: ["in.ndjson.gz"])
+        var lines: [String] = []
+        #expect(throws: ExportError.self) {
+            try PrepareJob(pipelinePath: f.root + "/pipeline.yaml", outputDirectory: f.root + "/run", runDate: "2026-11-29")
+                .run(log: { lines.append($0) })
+        }
+        let summary = try #require(lines.first { $0.hasPrefix("before stopping: rows ") })
+        #expect(summary.contains("no manifest was written"))
+        #expect(!FileManager.default.fileExists(atPath: f.root + "/run/manifest.json"))
+    }
+}
