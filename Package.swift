@@ -95,7 +95,7 @@ let package = Package(
 
         // Shared test helpers.
         .target(
-            name: "ExportTestSupport", dependencies: ["ExportCore"], path: "Tests/ExportTestSupport",
+            name: "ExportTestSupport", dependencies: ["ExportCore", "ExportChunks"], path: "Tests/ExportTestSupport",
             swiftSettings: strict),
 
         .testTarget(name: "ExportCoreTests", dependencies: ["ExportCore", "ExportTestSupport"]),

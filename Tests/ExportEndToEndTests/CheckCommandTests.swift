@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The built `omnisend-export` binary (`swift build --product omnisend-export`).
-private let binary = SharedFolder.packageRoot + "/.build/debug/omnisend-export"
+private let binary = ToolProcess.binary
 private let binaryExists = FileManager.default.isExecutableFile(atPath: binary)
 
 /// What a finished child process said.

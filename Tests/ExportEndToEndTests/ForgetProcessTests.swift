@@ -1,4 +1,5 @@
 import ExportCore
+import ExportTestSupport
 import Foundation
 import Testing
 
@@ -64,10 +65,10 @@ struct ForgetProcessTests {
         defer { simulator.stop() }
         let env = ["OMNISEND_API_KEY": key]
         // Contact 3 fails at Omnisend (invalid country); chunks of one contact each.
-        let folder = try UploadTestFolder.make(contacts: 6, perChunk: 1, invalid: [3])
+        let folder = try TestRunFolder.make(contacts: 6, perChunk: 1, invalid: [3])
         let first = try CLI.run(["upload", folder, "--base-url", simulator.v5], environment: env, scratch: folder)
         #expect(first.status == 2, "\(first.output)")
-        let person = UploadTestFolder.email(3)
+        let person = TestRunFolder.email(3)
         #expect(CLI.files(in: folder, containing: person).contains("failed.ndjson"))
         let inspected = try CLI.run(["inspect", folder, "--failed"], scratch: folder)
         #expect(!inspected.output.contains(person) && inspected.stdout.contains("email#"), "\(inspected.output)")
@@ -88,35 +89,35 @@ struct ForgetProcessTests {
         #expect(json?["chunksDone"] as? Int == 5 && json?["failed"] as? Int == 0 && json?["accepted"] as? Int == 5, "\(status.stdout)")
         // The other contacts' lines still point at the right chunk and item.
         let chunk5 = try CLI.run(["inspect", folder, "--chunk", "5", "--show-emails"], scratch: folder)
-        #expect(chunk5.stdout.contains(UploadTestFolder.email(4)) && chunk5.stdout.contains("input.csv:6"), "\(chunk5.output)")
+        #expect(chunk5.stdout.contains(TestRunFolder.email(4)) && chunk5.stdout.contains("input.csv:6"), "\(chunk5.output)")
     }
 
     @Test func forgetWithoutACheckpointRenumbersChunksForTheFirstUpload() throws {
         let key = "forget-key-\(UUID().uuidString)"
         let simulator = try SimulatorProcess(key: key)
         defer { simulator.stop() }
-        let folder = try UploadTestFolder.make(contacts: 4, perChunk: 1)
-        let forgot = try CLI.run(["forget", UploadTestFolder.email(1), "--runs", folder], scratch: folder)
+        let folder = try TestRunFolder.make(contacts: 4, perChunk: 1)
+        let forgot = try CLI.run(["forget", TestRunFolder.email(1), "--runs", folder], scratch: folder)
         #expect(forgot.status == 0, "\(forgot.output)")
         let contacts = try String(contentsOfFile: folder + "/contacts.ndjson", encoding: .utf8)
-        #expect(contacts.contains("\"email\":\"\(UploadTestFolder.email(2))\",\"chunk\":2,\"item\":0"), "\(contacts)")
+        #expect(contacts.contains("\"email\":\"\(TestRunFolder.email(2))\",\"chunk\":2,\"item\":0"), "\(contacts)")
         let upload = try CLI.run(["upload", folder, "--base-url", simulator.v5], environment: ["OMNISEND_API_KEY": key], scratch: folder)
         #expect(upload.status == 0, "\(upload.output)")
         let chunk2 = try CLI.run(["inspect", folder, "--chunk", "2", "--show-emails"], scratch: folder)
-        #expect(chunk2.stdout.contains(UploadTestFolder.email(2)) && chunk2.stdout.contains("input.csv:4"), "\(chunk2.output)")
+        #expect(chunk2.stdout.contains(TestRunFolder.email(2)) && chunk2.stdout.contains("input.csv:4"), "\(chunk2.output)")
     }
 
     @Test func forgetFindsRunFoldersBelowAFolderAndRefusesATamperedChunk() throws {
         let parent = CLI.scratch("forget-runs")
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        let a = try UploadTestFolder.make(contacts: 3, perChunk: 2)
-        let b = try UploadTestFolder.make(contacts: 3, perChunk: 2)
+        let a = try TestRunFolder.make(contacts: 3, perChunk: 2)
+        let b = try TestRunFolder.make(contacts: 3, perChunk: 2)
         try FileManager.default.moveItem(atPath: a, toPath: parent + "/a")
         try FileManager.default.moveItem(atPath: b, toPath: parent + "/b")
         try Data("{\"tampered\":true}".utf8).write(to: URL(fileURLWithPath: parent + "/b/chunks/chunk-000001.json"))
-        let result = try CLI.run(["forget", UploadTestFolder.email(0), "--runs", parent], scratch: parent)
+        let result = try CLI.run(["forget", TestRunFolder.email(0), "--runs", parent], scratch: parent)
         #expect(result.status == 65, "\(result.output)")
         #expect(result.stdout.contains("\(parent)/a: forgot email#"))
-        #expect(result.stderr.contains("chunk-000001.json") && !result.output.contains(UploadTestFolder.email(0)))
+        #expect(result.stderr.contains("chunk-000001.json") && !result.output.contains(TestRunFolder.email(0)))
     }
 }

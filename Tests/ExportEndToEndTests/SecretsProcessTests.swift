@@ -8,7 +8,7 @@ import Testing
 
 /// Runs the built `omnisend-export` as a child process, with output captured in files.
 enum CLI {
-    static let binary = SharedFolder.packageRoot + "/.build/debug/omnisend-export"
+    static let binary = ToolProcess.binary
     static let exists = FileManager.default.isExecutableFile(atPath: binary)
 
     /// The result of one finished command.

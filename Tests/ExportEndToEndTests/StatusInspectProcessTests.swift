@@ -1,3 +1,4 @@
+import ExportTestSupport
 import Foundation
 import Testing
 
@@ -61,7 +62,7 @@ struct StatusInspectProcessTests {
         let key = "status-key-\(UUID().uuidString)"
         let simulator = try SimulatorProcess(key: key)
         defer { simulator.stop() }
-        let folder = try UploadTestFolder.make(contacts: 5, perChunk: 5, invalid: [1, 3])
+        let folder = try TestRunFolder.make(contacts: 5, perChunk: 5, invalid: [1, 3])
         let upload = try CLI.run(["upload", folder, "--base-url", simulator.v5], environment: ["OMNISEND_API_KEY": key], scratch: folder)
         #expect(upload.status == 2, "\(upload.output)")
         let failed = try CLI.run(["inspect", folder, "--failed"], scratch: folder)
@@ -71,10 +72,10 @@ struct StatusInspectProcessTests {
         #expect(lines.contains { $0.hasPrefix("input.csv:5 chunk 1 item 3 email#") }, "\(failed.stdout)")
         #expect(!failed.stdout.contains("@"))
         let shown = try CLI.run(["inspect", folder, "--failed", "--show-emails"], scratch: folder)
-        #expect(shown.stdout.contains("input.csv:3 chunk 1 item 1 \(UploadTestFolder.email(1))"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("input.csv:3 chunk 1 item 1 \(TestRunFolder.email(1))"), "\(shown.stdout)")
         let status = try CLI.run(["status", folder, "--json"], scratch: folder)
         let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
         #expect(json?["accepted"] as? Int == 3 && json?["failed"] as? Int == 2, "\(status.stdout)")
-        #expect(try CLI.run(["inspect", try UploadTestFolder.make(contacts: 1, perChunk: 1), "--failed"], scratch: folder).stdout == "none\n")
+        #expect(try CLI.run(["inspect", try TestRunFolder.make(contacts: 1, perChunk: 1), "--failed"], scratch: folder).stdout == "none\n")
     }
 }

@@ -10,7 +10,7 @@ import Testing
 #endif
 
 /// The built `omnisend-export` binary (`swift build --product omnisend-export`).
-private let binary = SharedFolder.packageRoot + "/.build/debug/omnisend-export"
+private let binary = ToolProcess.binary
 private let binaryExists = FileManager.default.isExecutableFile(atPath: binary)
 private let key = "omni-test-canary-\(UUID().uuidString)"
 
@@ -83,7 +83,7 @@ struct UploadProcessTests {
     @Test func survivesSIGKILLAtRandomMomentsAndResumes() async throws {
         let simulator = try await startSimulator(faults: "slow:0.3")
         defer { Task { try? await simulator.stop() } }
-        let folder = try UploadTestFolder.make(contacts: 240, perChunk: 10)
+        let folder = try TestRunFolder.make(contacts: 240, perChunk: 10)
         var random = SplitMix64(seed: 20_260_315)
         let kills = 8
         var outputs = ""
@@ -107,7 +107,7 @@ struct UploadProcessTests {
     @Test func ctrlCStopsResumablyWithExit130ThenResumeFinishes() async throws {
         let simulator = try await startSimulator(faults: "slow:1")
         defer { Task { try? await simulator.stop() } }
-        let folder = try UploadTestFolder.make(contacts: 100, perChunk: 10)
+        let folder = try TestRunFolder.make(contacts: 100, perChunk: 10)
         let child = try UploadProcess(folder: folder, baseURL: simulator.baseURL(for: "v5"))
         usleep(700_000)
         let stoppedAt = Date()
@@ -124,7 +124,7 @@ struct UploadProcessTests {
     @Test func aSecondUploaderIsRefusedAtOnce() async throws {
         let simulator = try await startSimulator(faults: "slow:1")
         defer { Task { try? await simulator.stop() } }
-        let folder = try UploadTestFolder.make(contacts: 60, perChunk: 10)
+        let folder = try TestRunFolder.make(contacts: 60, perChunk: 10)
         let first = try UploadProcess(folder: folder, baseURL: simulator.baseURL(for: "v5"))
         usleep(500_000)
         let second = try UploadProcess(folder: folder, baseURL: simulator.baseURL(for: "v5"))
@@ -137,7 +137,7 @@ struct UploadProcessTests {
     @Test func aBadKeyStopsAtOnceWithExit77() async throws {
         let simulator = try await startSimulator()
         defer { Task { try? await simulator.stop() } }
-        let folder = try UploadTestFolder.make(contacts: 50, perChunk: 5)
+        let folder = try TestRunFolder.make(contacts: 50, perChunk: 5)
         let child = try UploadProcess(folder: folder, baseURL: simulator.baseURL(for: "v5"), key: "wrong-key-secret")
         #expect(child.wait(seconds: 20) == 77, "\(child.text)")
         #expect(!child.text.contains("wrong-key-secret"))
@@ -147,7 +147,7 @@ struct UploadProcessTests {
     @Test func theDeadlineExitsWith3AndATamperedFolderWith65() async throws {
         let simulator = try await startSimulator(faults: "slow:1")
         defer { Task { try? await simulator.stop() } }
-        let folder = try UploadTestFolder.make(contacts: 100, perChunk: 5)
+        let folder = try TestRunFolder.make(contacts: 100, perChunk: 5)
         let child = try UploadProcess(folder: folder, baseURL: simulator.baseURL(for: "v5"), extra: ["--max-duration", "1s"])
         #expect(child.wait(seconds: 20) == 3, "\(child.text)")
         let chunk = folder + "/chunks/chunk-000020.json"

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ExportTestSupport
 import Foundation
 import NIOCore
 import Testing
@@ -19,7 +20,7 @@ struct VerifyProcessTests {
     }
 
     private func contact(_ index: Int, firstName: String, status: String, date: String) -> String {
-        "{\"identifiers\":[{\"type\":\"email\",\"id\":\"\(UploadTestFolder.email(index))\",\"channels\":{\"email\":{\"status\":\"\(status)\","
+        "{\"identifiers\":[{\"type\":\"email\",\"id\":\"\(TestRunFolder.email(index))\",\"channels\":{\"email\":{\"status\":\"\(status)\","
             + "\"statusDate\":\"\(date)\"}}}],\"firstName\":\"\(firstName)\"}"
     }
 
@@ -28,7 +29,7 @@ struct VerifyProcessTests {
         let simulator = try SimulatorProcess(key: key)
         defer { simulator.stop() }
         let env = ["OMNISEND_API_KEY": key]
-        let folder = try UploadTestFolder.make(contacts: 6, perChunk: 3)
+        let folder = try TestRunFolder.make(contacts: 6, perChunk: 3)
         let upload = try CLI.run(["upload", folder, "--base-url", simulator.v5], environment: env, scratch: folder)
         #expect(upload.status == 0, "\(upload.output)")
 
@@ -44,7 +45,7 @@ struct VerifyProcessTests {
         #expect(lines.first?.hasPrefix("chunk 1 item 1 email#") == true && lines.first?.hasSuffix(": firstName") == true, "\(changed.output)")
         #expect(!changed.output.contains("@"))
         let shown = try CLI.run(["verify", folder, "--base-url", simulator.v5, "--show-emails"], environment: env, scratch: folder)
-        #expect(shown.stdout.hasPrefix("chunk 1 item 1 \(UploadTestFolder.email(1)): firstName\n"), "\(shown.output)")
+        #expect(shown.stdout.hasPrefix("chunk 1 item 1 \(TestRunFolder.email(1)): firstName\n"), "\(shown.output)")
 
         let sampled = try CLI.run(["verify", folder, "--base-url", simulator.v5, "--sample", "2"], environment: env, scratch: folder)
         #expect(sampled.stdout.contains("checked 2 contact(s)"), "\(sampled.output)")
@@ -57,7 +58,7 @@ struct VerifyProcessTests {
         let env = ["OMNISEND_API_KEY": key]
         // Stored first with a newer status date: our "subscribed" of 2024-01-01 is silently ignored.
         try await store(contact(2, firstName: "User2", status: "unsubscribed", date: "2025-06-01T00:00:00Z"), simulator: simulator, key: key)
-        let folder = try UploadTestFolder.make(contacts: 4, perChunk: 4)
+        let folder = try TestRunFolder.make(contacts: 4, perChunk: 4)
         let upload = try CLI.run(["upload", folder, "--base-url", simulator.v5], environment: env, scratch: folder)
         #expect(upload.status == 0, "Omnisend accepts the item while ignoring its status: \(upload.output)")
         let verify = try CLI.run(["verify", folder, "--base-url", simulator.v5], environment: env, scratch: folder)
@@ -68,7 +69,7 @@ struct VerifyProcessTests {
     }
 
     @Test func verifyWithoutAKeyOrURLIsAConfigurationError() throws {
-        let folder = try UploadTestFolder.make(contacts: 2, perChunk: 2)
+        let folder = try TestRunFolder.make(contacts: 2, perChunk: 2)
         let result = try CLI.run(["verify", folder], scratch: folder)
         #expect(result.status == 78, "\(result.output)")
         #expect(result.stderr.contains("nothing to verify against"))

@@ -74,7 +74,7 @@ import Glibc
     }
 
     /// The command-line tool, built beside the tests by `swift build --build-tests`.
-    static let tool = SharedFolder.packageRoot + "/.build/debug/omnisend-export"
+    static let tool = ToolProcess.binary
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: tool), "needs .build/debug/omnisend-export"))
     func fileSizeLimitExitsNonZeroAndTheNextPrepareWorks() throws {

@@ -1,5 +1,6 @@
 import ExportCore
 import ExportUpload
+import ExportTestSupport
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ExportCore
 import ExportUpload
+import ExportTestSupport
 import Foundation
 import OmnisendSimulator
 import Testing

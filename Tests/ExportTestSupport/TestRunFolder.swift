@@ -4,12 +4,12 @@ import Foundation
 
 /// Writes a prepared run folder for upload tests: chunk files in the prepare layout, the side
 /// files, and a manifest with correct sha256s — without running `prepare`.
-enum TestRunFolder {
+public enum TestRunFolder {
     /// The email of contact `index`.
-    static func email(_ index: Int) -> String { "user\(index)@example.com" }
+    public static func email(_ index: Int) -> String { "user\(index)@example.com" }
 
     /// One contact item; `invalid` ones fail Omnisend's validation (a 3-letter country code).
-    static func item(_ index: Int, invalid: Bool = false) -> String {
+    public static func item(_ index: Int, invalid: Bool = false) -> String {
         let country = invalid ? ",\"countryCode\":\"XYZ\"" : ""
         return "{\"identifiers\":[{\"type\":\"email\",\"id\":\"\(email(index))\",\"channels\":{\"email\":{\"status\":\"subscribed\","
             + "\"statusDate\":\"2024-01-01T00:00:00Z\"}}}],\"firstName\":\"User\(index)\"\(country)}"
@@ -17,7 +17,7 @@ enum TestRunFolder {
 
     /// Creates a run folder of `contacts` contacts in chunks of `perChunk`; contacts whose index is
     /// in `invalid` carry a field Omnisend refuses.
-    static func make(
+    public static func make(
         contacts: Int, perChunk: Int, version: APIVersion = .v5, invalid: Set<Int> = [], destination: Destination? = nil
     ) throws -> String {
         let directory = NSTemporaryDirectory() + "upload-test-\(UUID().uuidString)"
