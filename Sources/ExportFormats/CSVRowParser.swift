@@ -204,9 +204,13 @@ struct CSVRowParser {
     private mutating func append(_ input: UnsafeBufferPointer<UInt8>, from: Int, to: Int) {
         guard storing, to > from else { return }
         let length = to - from
-        if bytes.count - fieldStart + length > maxFieldBytes {
+        // Report the limit whose byte is reached first, whatever the read chunking (a field and
+        // its record can cross their limits within the same run of bytes; a tie goes to the field).
+        let fieldRoom = maxFieldBytes - (bytes.count - fieldStart)
+        let recordRoom = maxRecordBytes - bytes.count - 8 * fieldEnds.count
+        if length > fieldRoom && fieldRoom <= recordRoom {
             stopStoring(.fieldTooLarge(field: fieldCount + 1))
-        } else if bytes.count + length + 8 * fieldEnds.count > maxRecordBytes {
+        } else if length > recordRoom {
             stopStoring(.recordTooLarge(field: fieldCount + 1))
         } else {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[from..<to]))
