@@ -60,3 +60,23 @@ class ChunkWriter:
         with open(os.path.join(self.dir, f"chunk-{self.count:06d}.json"), "wb") as f:
             f.write(self.HEAD + b",\n".join(self.items) + self.TAIL)
         self.items = []
+
+
+def contact(rec, email):
+    """The benchmark mapping of one record (a dict from CSV or NDJSON) as an Omnisend contact."""
+    c = {"identifiers": identifiers(email)}
+    for key, col in STRING_FIELDS:
+        v = rec.get(col)
+        if v:
+            c[key] = v
+    if rec.get("Segment"):
+        c["tags"] = ["segment: " + rec["Segment"]]
+    props = {}
+    if rec.get("LoyaltyTier"):
+        props["loyaltyTier"] = rec["LoyaltyTier"]
+    spend = rec.get("TotalSpend")
+    if spend not in (None, "") and is_number(str(spend)):
+        props["totalSpend"] = float(spend)
+    if props:
+        c["customProperties"] = props
+    return c

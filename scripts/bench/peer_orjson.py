@@ -2,7 +2,7 @@
 """Benchmark peer: Python + orjson (csv module for CSV, orjson for JSON in and out). Usage: peer_orjson.py INPUT OUTDIR"""
 import csv, gzip, os, sys
 import orjson
-from benchlib import EMAIL_RE, STRING_FIELDS, ChunkWriter, identifiers, is_number
+from benchlib import EMAIL_RE, ChunkWriter, contact
 
 
 def records(path):
@@ -29,22 +29,7 @@ def main(path, out):
             if email in seen:
                 continue
             seen.add(email)
-            c = {"identifiers": identifiers(email)}
-            for key, col in STRING_FIELDS:
-                v = rec.get(col)
-                if v:
-                    c[key] = v
-            if rec.get("Segment"):
-                c["tags"] = ["segment: " + rec["Segment"]]
-            props = {}
-            if rec.get("LoyaltyTier"):
-                props["loyaltyTier"] = rec["LoyaltyTier"]
-            spend = rec.get("TotalSpend")
-            if spend not in (None, "") and is_number(str(spend)):
-                props["totalSpend"] = float(spend)
-            if props:
-                c["customProperties"] = props
-            chunks.add(dumps(c))
+            chunks.add(dumps(contact(rec, email)))
     chunks.flush()
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark peer: Python standard library only (csv, json, gzip). Usage: peer_stdlib.py INPUT OUTDIR"""
 import csv, gzip, io, json, os, sys
-from benchlib import EMAIL_RE, STRING_FIELDS, ChunkWriter, identifiers, is_number
+from benchlib import EMAIL_RE, ChunkWriter, contact
 
 
 def records(path):
@@ -28,22 +28,7 @@ def main(path, out):
             if email in seen:
                 continue
             seen.add(email)
-            c = {"identifiers": identifiers(email)}
-            for key, col in STRING_FIELDS:
-                v = rec.get(col)
-                if v:
-                    c[key] = v
-            if rec.get("Segment"):
-                c["tags"] = ["segment: " + rec["Segment"]]
-            props = {}
-            if rec.get("LoyaltyTier"):
-                props["loyaltyTier"] = rec["LoyaltyTier"]
-            spend = rec.get("TotalSpend")
-            if spend not in (None, "") and is_number(str(spend)):
-                props["totalSpend"] = float(spend)
-            if props:
-                c["customProperties"] = props
-            chunks.add(dumps(c).encode("utf-8"))
+            chunks.add(dumps(contact(rec, email)).encode("utf-8"))
     chunks.flush()
 
 
