@@ -1,5 +1,11 @@
 import ExportCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A strict RFC 8259 parser of one JSON text into a `FieldValue`.
 ///
 /// Strict means: no trailing commas, no leading zeros, no comments, no single quotes, no control
@@ -23,6 +29,17 @@ public enum JSONValueParser {
         var parser = Parser(bytes: bytes)
         return try parser.parseDocument()
     }
+
+    /// The values of `bytes` when it holds one object whose keys are exactly `keys` (byte for
+    /// byte, in order) and whose values are all strings, numbers, booleans or null; otherwise nil.
+    ///
+    /// The fast path for NDJSON lines that repeat the previous line's keys: no key `String`s and
+    /// no container stacks. When it returns values they are the ones `parse` would give; when it
+    /// returns nil (a nested value, other keys, a syntax error), the caller parses with `parse`.
+    static func parseFlatObject(_ bytes: UnsafeBufferPointer<UInt8>, keys: FlatObjectKeys) -> [FieldValue]? {
+        var parser = Parser(bytes: bytes, reserving: false)
+        return try? parser.parseFlatObject(keys: keys)
+    }
 }
 
 /// The cursor and the explicit container stacks of one parse.
@@ -40,11 +57,62 @@ private struct Parser {
     /// Reused for strings with escapes or non-ASCII bytes.
     private var scratch: [UInt8] = []
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
+    init(bytes: UnsafeBufferPointer<UInt8>, reserving: Bool = true) {
         self.bytes = bytes
+        guard reserving else { return }
         // One allocation each for a typical NDJSON line's flat object, instead of regrowing.
         values.reserveCapacity(32)
         keys.reserveCapacity(32)
+    }
+
+    /// See `JSONValueParser.parseFlatObject(_:keys:)`; throws (any error) where it returns nil.
+    mutating func parseFlatObject(keys expected: FlatObjectKeys) throws(JSONSyntaxError) -> [FieldValue]? {
+        var result: [FieldValue] = []
+        result.reserveCapacity(expected.count)
+        skipWhitespace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return nil }
+        i += 1
+        try expected.bytes.withUnsafeBufferPointer { (keyBytes) throws(JSONSyntaxError) in
+            var keyStart = 0
+            for (index, keyEnd) in expected.ends.enumerated() {
+                if index > 0 {
+                    guard i < bytes.count, bytes[i] == UInt8(ascii: ",") else { throw fail("") }
+                    i += 1
+                }
+                skipWhitespace()
+                // `"key"` with exactly the expected bytes: they hold no escape, so this is the decoded key.
+                let length = keyEnd - keyStart
+                guard i + length + 1 < bytes.count, bytes[i] == Self.quote, bytes[i + length + 1] == Self.quote,
+                    memcmp(bytes.baseAddress! + i + 1, keyBytes.baseAddress! + keyStart, length) == 0
+                else { throw fail("") }
+                i += length + 2
+                keyStart = keyEnd
+                skipWhitespace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("") }
+                i += 1
+                skipWhitespace()
+                guard i < bytes.count else { throw fail("") }
+                switch bytes[i] {
+                case Self.quote: result.append(.string(try parseString()))
+                case UInt8(ascii: "t"):
+                    try literal("true")
+                    result.append(.bool(true))
+                case UInt8(ascii: "f"):
+                    try literal("false")
+                    result.append(.bool(false))
+                case UInt8(ascii: "n"):
+                    try literal("null")
+                    result.append(.null)
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): result.append(try parseNumber())
+                default: throw fail("")  // a nested value, or not a value
+                }
+                skipWhitespace()
+            }
+        }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { return nil }
+        i += 1
+        skipWhitespace()
+        return i == bytes.count ? result : nil
     }
 
     private static let quote = UInt8(ascii: "\"")

@@ -1,5 +1,11 @@
 import ExportCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads newline-delimited JSON (one object per line) from any `ByteSource`.
 ///
 /// Each line is one record: its top-level keys, in order, become the record's header (the last
@@ -23,7 +29,11 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
     /// Whether the line being read has already passed `maxLineBytes` (its bytes are dropped).
     private var overflowing = false
     /// The header of the previous record, reused while the keys stay the same.
-    private var cachedHeader: Header?
+    private var cachedHeader: Header? {
+        didSet { flatKeys = cachedHeader.flatMap { FlatObjectKeys($0.names) } }
+    }
+    /// `cachedHeader`'s keys for the parser's fast path, when they qualify.
+    private var flatKeys: FlatObjectKeys?
 
     /// Creates a reader of `source`, which `file` (and `member`, inside a bundle) names in origins.
     /// - Parameter maxLineBytes: the longest line accepted, in bytes (without its line break).
@@ -51,7 +61,7 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
                 continue
             }
             let unread = input.unread
-            guard let lineFeed = unread.firstIndex(of: UInt8(ascii: "\n")) else {
+            guard let lineFeed = Self.firstLineFeed(in: unread) else {
                 input.start = input.end
                 if !overflowing {
                     if pending.count + unread.count > maxLineBytes {
@@ -93,6 +103,10 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
         if let offset = UTF8Validator.firstInvalidOffset(line) {
             return .malformed(
                 Rejection(origin: origin, reason: "invalid_utf8", detail: "invalid UTF-8 at column \(offset + 1)"))
+        }
+        // Most lines are flat objects with the previous line's keys.
+        if let flatKeys, let cachedHeader, let values = JSONValueParser.parseFlatObject(line, keys: flatKeys) {
+            return .record(Record(header: cachedHeader, values: values, origin: origin))
         }
         let value: FieldValue
         do {
@@ -148,6 +162,12 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
     private mutating func nextOrigin() -> RecordOrigin {
         defer { index += 1 }
         return RecordOrigin(file: file, member: member, line: linesRead, index: index)
+    }
+
+    /// The offset of the first line feed in `bytes` (`memchr`, many bytes per step).
+    private static func firstLineFeed(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress, let found = memchr(base, 0x0A, bytes.count) else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
     private static func hasRepeatedKeys(_ keys: [String]) -> Bool {

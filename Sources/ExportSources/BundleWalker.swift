@@ -109,7 +109,11 @@ struct BundleWalker {
         let input = LogicalInput(
             member: entry.name, format: format,
             formatName: "\(containerName):\(format.rawValue)\(peeled.gzipSuffix)")
-        var source: any ByteSource = peeled.source
+        // A zip member is inflated by libarchive: on its own thread too, like a gzip layer. The
+        // read-ahead ends (and hands the archive back) when `source` goes, before the next entry.
+        var source: any ByteSource =
+            self.format == .zip
+            ? ReadAheadSource(peeled.source, threadName: "prepare-unzip") : InputWalker.readingAhead(peeled)
         try body(input, &source)
         return true
     }

@@ -46,7 +46,7 @@ public enum InputWalker {
             // The gzip layer under a bundle is re-read on every pass; only member bytes count for the run.
             let peeled = try PeeledStream(
                 FileSource(path: path), name: displayName, limits: limits, budget: DecompressionBudget())
-            return try ArchiveReader(format: bundle, source: peeled.source, name: displayName)
+            return try ArchiveReader(format: bundle, source: readingAhead(peeled), name: displayName)
         }
         try walker.walk(warn: warn, body: body)
         return containerName
@@ -56,8 +56,15 @@ public enum InputWalker {
         _ stream: PeeledStream, format: PayloadFormat, body: (LogicalInput, inout any ByteSource) throws -> Void
     ) throws -> String {
         let name = format.rawValue + stream.gzipSuffix
-        var source: any ByteSource = stream.source
+        var source = readingAhead(stream)
         try body(LogicalInput(member: nil, format: format, formatName: name), &source)
         return name
+    }
+
+    /// The payload of `stream`, decompressed on its own thread when it had gzip layers, so that
+    /// inflating overlaps with parsing.
+    static func readingAhead(_ stream: PeeledStream) -> any ByteSource {
+        guard stream.gzipLayers > 0 else { return stream.source }
+        return ReadAheadSource(stream.source, threadName: "prepare-gunzip")
     }
 }

@@ -60,4 +60,55 @@ import Testing
         #expect(error.offset == 513)
         #expect(error.message.contains("nested deeper than 512"))
     }
+
+    static func flat(_ text: String, keys: [String]) -> [FieldValue]? {
+        let keys = FlatObjectKeys(keys)!
+        return Array(text.utf8).withUnsafeBufferPointer { JSONValueParser.parseFlatObject($0, keys: keys) }
+    }
+
+    @Test(arguments: [
+        "{\"a\":1,\"b\":\"x\"}",
+        " {\"a\" :\t-0.5E+3 ,\"b\": \"\\u00e9\\n\\ud834\\udd1e\\\"\"}\r",
+        "{\"a\":true,\"b\":null}",
+        "{\"a\":false,\"b\":\"Bahnhofstraße 1190 東京 😀\"}",
+    ])
+    func flatObjectGivesTheValuesParseGives(_ text: String) throws {
+        guard case .object(let object) = try Self.parse(text) else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(object.keys == ["a", "b"])
+        #expect(Self.flat(text, keys: ["a", "b"]) == object.values)
+    }
+
+    @Test(arguments: [
+        "{\"a\":1}",  // a key missing
+        "{\"a\":1,\"b\":2,\"c\":3}",  // a key more
+        "{\"b\":1,\"a\":2}",  // other order
+        "{\"a\":1,\"bb\":2}",
+        "{\"a\":1,\"b\":2,\"a\":3}",  // repeated
+        "{\"\\u0061\":1,\"b\":2}",  // the same key, escaped: the full parser decides
+        "{\"a\":[1],\"b\":2}",  // nested
+        "{\"a\":{},\"b\":2}",
+        "{\"a\":1,\"b\":2,}",  // invalid
+        "{\"a\":1 \"b\":2}",
+        "{\"a\":01,\"b\":2}",
+        "{\"a\":1,\"b\":\"\t\"}",
+        "{\"a\":1,\"b\":2} 3",
+        "{\"a\":1,\"b\":2",
+        "{\"a\":1,\"b\":tru}",
+        "[1,2]",
+        "",
+    ])
+    func flatObjectDeclinesEverythingElse(_ text: String) {
+        #expect(Self.flat(text, keys: ["a", "b"]) == nil)
+    }
+
+    @Test func flatObjectWithAnEmptyKey() {
+        let keys = FlatObjectKeys(["", "b"])!
+        let values = Array("{\"\":1,\"b\":2}".utf8).withUnsafeBufferPointer { JSONValueParser.parseFlatObject($0, keys: keys) }
+        #expect(values == [.number("1"), .number("2")])
+        let skipped = Array("{\"b\":2}".utf8).withUnsafeBufferPointer { JSONValueParser.parseFlatObject($0, keys: keys) }
+        #expect(skipped == nil)
+    }
 }

@@ -82,6 +82,29 @@ struct NDJSONCase: Sendable, CustomTestStringConvertible {
         NDJSONCase(
             "U+2028 inside a string is not a line break", "{\"a\":\"x\u{2028}y\"}\n",
             rows: [.object(line: 1, keys: ["a"], values: [.string("x\u{2028}y")])]),
+        NDJSONCase(
+            "lines repeating the keys: escapes, spaces, other kinds, nested values",
+            "{\"a\":1,\"b\":\"x\"}\n {\"a\" : \"q\\\"\\u00e9\" , \"b\":true } \n{\"a\":[1],\"b\":null}\n"
+                + "{\"\\u0061\":-0.5e3,\"b\":false}\n{\"a\":1,\"b\":2,\"a\":3}\n{\"a\":1}\n",
+            rows: [
+                .object(line: 1, keys: ["a", "b"], values: [.number("1"), .string("x")]),
+                .object(line: 2, keys: ["a", "b"], values: [.string("q\"é"), .bool(true)]),
+                .object(line: 3, keys: ["a", "b"], values: [.array([.number("1")]), .null]),
+                .object(line: 4, keys: ["a", "b"], values: [.number("-0.5e3"), .bool(false)]),
+                .object(line: 5, keys: ["a", "b"], values: [.number("3"), .number("2")]),
+                .object(line: 6, keys: ["a"], values: [.number("1")]),
+            ]),
+        NDJSONCase(
+            "lines repeating the keys keep their exact errors",
+            "{\"a\":1,\"b\":2}\n{\"a\":1,\"b\":2,}\n{\"a\":01,\"b\":2}\n{\"a\":1,\"b\":\"\t\"}\n{\"a\":1,\"b\":2} x\n",
+            rows: [
+                .object(line: 1, keys: ["a", "b"], values: [.number("1"), .number("2")]),
+                .rejected(line: 2, reason: "invalid_json", detail: "unexpected '}', expected a string key at column 14"),
+                .rejected(line: 3, reason: "invalid_json", detail: "leading zero in a number at column 7"),
+                .rejected(
+                    line: 4, reason: "invalid_json", detail: "unescaped control character byte 0x09 in a string at column 13"),
+                .rejected(line: 5, reason: "invalid_json", detail: "unexpected 'x' after the JSON value at column 15"),
+            ]),
         NDJSONCase("empty input", "", rows: []),
         NDJSONCase("only blank lines", "\n \n\r\n", rows: []),
         NDJSONCase(
