@@ -32,7 +32,6 @@ public final class AtomicFileWriter {
         self.temporaryPath = path + ".tmp"
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw Self.error("cannot create", path: path) }
-        buffer.reserveCapacity(Self.bufferCapacity)
     }
 
     deinit {
@@ -48,10 +47,19 @@ public final class AtomicFileWriter {
         if buffer.count >= Self.bufferCapacity { try flush() }
     }
 
-    /// Appends an array of bytes (the common case, without generic dispatch).
+    /// Appends an array of bytes (the common case, without generic dispatch); a block as large
+    /// as the buffer goes to the file without a copy.
     public func write(_ bytes: [UInt8]) throws {
+        if bytes.count >= Self.bufferCapacity { return try writeThrough(bytes) }
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.bufferCapacity { try flush() }
+    }
+
+    /// Appends a block of bytes straight to the file (after anything buffered), without copying
+    /// it into the buffer: for callers that build large blocks themselves.
+    public func writeThrough(_ bytes: [UInt8]) throws {
+        try flush()
+        try bytes.withUnsafeBytes { try put($0) }
     }
 
     /// Appends bytes from a buffer.
@@ -67,21 +75,25 @@ public final class AtomicFileWriter {
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
-        try buffer.withUnsafeBytes { raw in
-            hasher.update(bufferPointer: raw)
-            lineCount += Self.countLineFeeds(raw)
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw Self.error("cannot write", path: path)
-                }
-                offset += n
-            }
-        }
-        byteCount += buffer.count
+        try buffer.withUnsafeBytes { try put($0) }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Hashes, counts and writes `raw` to the temporary file.
+    private func put(_ raw: UnsafeRawBufferPointer) throws {
+        guard raw.count > 0 else { return }
+        hasher.update(bufferPointer: raw)
+        lineCount += Self.countLineFeeds(raw)
+        var offset = 0
+        while offset < raw.count {
+            let n = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Self.error("cannot write", path: path)
+            }
+            offset += n
+        }
+        byteCount += raw.count
     }
 
     /// The number of 0x0A bytes in `raw`, eight bytes at a time.
@@ -126,7 +138,7 @@ public final class AtomicFileWriter {
     @discardableResult
     public static func write(_ bytes: [UInt8], to path: String) throws -> (bytes: Int, lines: Int, sha256: String) {
         let writer = try AtomicFileWriter(path: path)
-        try writer.write(bytes)
+        try writer.writeThrough(bytes)
         return try writer.commit()
     }
 

@@ -6,6 +6,10 @@ import ExportCore
 /// line separated by `,`, then `]}` and a newline. It holds at most `maxItems` contacts and at
 /// most `maxBytes` bytes; chunks are numbered from 1 in the order contacts arrive, and each
 /// appears atomically (see `AtomicFileWriter`).
+///
+/// A chunk is built in memory; when it is complete, its file is written (hashed, synced, renamed)
+/// on the `FileWorkQueue` given, or at once without one. A write error surfaces from a later
+/// `append` or from `finish`.
 public final class ChunkWriter {
     private static let head = Array(#"{"method":"POST","endpoint":"contacts","items":["#.utf8) + [0x0A]
     private static let separator: [UInt8] = [UInt8(ascii: ","), 0x0A]
@@ -14,21 +18,31 @@ public final class ChunkWriter {
     /// The smallest chunk byte limit that still fits a contact.
     public static let framingBytes = head.count + tail.count
 
+    /// The manifest entries of the chunks written so far, filled in by the file jobs.
+    private final class Entries {
+        var list: [RunManifest.ChunkEntry] = []
+    }
+
     private let runDirectory: String
     private let maxItems: Int
     private let maxBytes: Int
-    private var current: AtomicFileWriter?
+    private let io: FileWorkQueue?
+    private let entries = Entries()
+    /// The bytes of the open chunk; empty when no chunk is open.
+    private var current: [UInt8] = []
     private var currentItems = 0
-    private var currentBytes = 0
-    /// Chunks finished so far.
-    public private(set) var chunks: [RunManifest.ChunkEntry] = []
+    /// Chunks started so far (the number of the open chunk).
+    private var started = 0
+    private var lastChunkBytes = 0
 
-    /// Creates a writer for `runDirectory/chunks/`, which must exist.
-    public init(runDirectory: String, maxItems: Int, maxBytes: Int) {
+    /// Creates a writer for `runDirectory/chunks/`, which must exist. Chunk files are written on
+    /// `io` when given (the caller closes it), else on the calling thread.
+    public init(runDirectory: String, maxItems: Int, maxBytes: Int, io: FileWorkQueue? = nil) {
         precondition(maxItems > 0 && maxBytes > Self.framingBytes, "chunk limits must leave room for a contact")
         self.runDirectory = runDirectory
         self.maxItems = maxItems
         self.maxBytes = maxBytes
+        self.io = io
     }
 
     /// Whether a contact of `byteCount` bytes can be sent at all under the byte limit.
@@ -37,40 +51,48 @@ public final class ChunkWriter {
     /// Appends one contact (one line of JSON, no newline).
     /// - Returns: the 1-based chunk number and the 0-based position of the contact in it.
     /// - Precondition: `fitsAlone(item.count)`.
+    /// - Throws: the error of an earlier chunk's file write.
     public func append(_ item: [UInt8]) throws -> (chunk: Int, item: Int) {
         precondition(fitsAlone(item.count))
-        if current != nil
-            && (currentItems == maxItems || currentBytes + Self.separator.count + item.count + Self.tail.count > maxBytes)
+        if !current.isEmpty
+            && (currentItems == maxItems || current.count + Self.separator.count + item.count + Self.tail.count > maxBytes)
         {
             try finishCurrent()
         }
-        if current == nil {
-            current = try AtomicFileWriter(path: runDirectory + "/" + RunFolderLayout.chunkFile(chunks.count + 1))
-            try current!.write(Self.head)
-            currentBytes = Self.head.count
+        if current.isEmpty {
+            // The previous chunk's size is a good guess for this one's, so it rarely reallocates.
+            current.reserveCapacity(lastChunkBytes + lastChunkBytes / 8 + item.count + Self.framingBytes)
+            current.append(contentsOf: Self.head)
             currentItems = 0
+            started += 1
         } else {
-            try current!.write(Self.separator)
-            currentBytes += Self.separator.count
+            current.append(contentsOf: Self.separator)
         }
-        try current!.write(item)
-        currentBytes += item.count
+        current.append(contentsOf: item)
         currentItems += 1
-        return (chunks.count + 1, currentItems - 1)
+        return (started, currentItems - 1)
     }
 
-    /// Finishes the last chunk and returns every chunk written.
+    /// Finishes the last chunk, waits for every chunk file and returns their manifest entries.
     public func finish() throws -> [RunManifest.ChunkEntry] {
-        if current != nil { try finishCurrent() }
-        return chunks
+        if !current.isEmpty { try finishCurrent() }
+        try io?.drain()
+        return entries.list
     }
 
     private func finishCurrent() throws {
-        guard let writer = current else { return }
-        try writer.write(Self.tail)
-        let (bytes, _, sha256) = try writer.commit()
-        chunks.append(RunManifest.ChunkEntry(
-            file: RunFolderLayout.chunkFile(chunks.count + 1), contacts: currentItems, bytes: bytes, sha256: sha256))
-        current = nil
+        current.append(contentsOf: Self.tail)
+        let bytes = current
+        current = []
+        lastChunkBytes = bytes.count
+        let file = RunFolderLayout.chunkFile(started)
+        let path = runDirectory + "/" + file
+        let contacts = currentItems
+        let entries = self.entries
+        let job = {
+            let (size, _, sha256) = try AtomicFileWriter.write(bytes, to: path)
+            entries.list.append(RunManifest.ChunkEntry(file: file, contacts: contacts, bytes: size, sha256: sha256))
+        }
+        if let io { try io.submit(job) } else { try job() }
     }
 }

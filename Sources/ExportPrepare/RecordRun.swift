@@ -58,7 +58,7 @@ struct RecordRun {
             case .mapped(let origin, let result):
                 _ = winners.origins.append(origin)
                 if case .contact(let contact) = result {
-                    winners.deduper.offer(contact.email, row: sequence, date: contact.dedupeDate)
+                    winners.deduper.offer(key: contact.key, row: sequence, date: contact.dedupeDate)
                 }
             }
             sequence += 1
@@ -71,11 +71,14 @@ struct RecordRun {
     private func write(
         inputs: [ResolvedInput], mapper: ContactMapper, winners: Winners?, pipelineBytes: [UInt8]
     ) throws -> RunManifest {
+        // Hashing and writing the chunks and side files runs on a third thread.
+        let io = FileWorkQueue(name: "prepare-write")
+        defer { io.close() }
         let chunkWriter = ChunkWriter(
-            runDirectory: runDirectory, maxItems: pipeline.maxItemsPerChunk, maxBytes: pipeline.maxBytesPerChunk)
-        let rejects = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.rejects)
-        let duplicates = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.duplicates)
-        let contacts = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.contacts)
+            runDirectory: runDirectory, maxItems: pipeline.maxItemsPerChunk, maxBytes: pipeline.maxBytesPerChunk, io: io)
+        let rejects = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.rejects, io: io)
+        let duplicates = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.duplicates, io: io)
+        let contacts = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.contacts, io: io)
         var deduper = EmailDeduper()
         var keptOrigins = OriginTable()
         var tally = Tally()
@@ -137,14 +140,14 @@ struct RecordRun {
             }
             if let winners {
                 // Two-pass policies: pass 1 chose the winner of every email.
-                let winner = winners.deduper.winner(of: contact.email)!
+                let winner = winners.deduper.winner(of: contact.key)!
                 if winner != sequence {
                     let kept = winners.origins[winner]
                     try duplicates.duplicate(
                         origin: origin, email: contact.email, keptInput: kept.input, keptLine: kept.line)
                     return tally.count(\.duplicates)
                 }
-            } else if let keptSlot = deduper.firstSeen(contact.email, row: keptOrigins.count) {
+            } else if let keptSlot = deduper.firstSeen(key: contact.key, row: keptOrigins.count) {
                 let kept = keptOrigins[keptSlot]
                 try duplicates.duplicate(
                     origin: origin, email: contact.email, keptInput: kept.input, keptLine: kept.line)
@@ -153,8 +156,7 @@ struct RecordRun {
                 _ = keptOrigins.append(origin)
             }
             let (chunk, item) = try chunkWriter.append(contact.json)
-            try contacts.contact(
-                email: contact.email, chunk: chunk, item: item, input: origin.inputName, line: origin.line)
+            try contacts.contact(email: contact.email, chunk: chunk, item: item, origin: origin)
             tally.count(\.kept)
         }
 

@@ -4,86 +4,162 @@ import ExportCore
 /// Writes the NDJSON side files of a run folder (`rejects.ndjson`, `duplicates.ndjson`,
 /// `contacts.ndjson`), one object per line with a fixed key order, so that `jq` and `grep` work
 /// on them and the same run gives the same bytes.
+///
+/// Lines are built straight into a block of about 256 KiB; full blocks are hashed and written on
+/// the `FileWorkQueue` given (or at once without one). The keys are constant bytes, and the
+/// input name, the same for every row of an input, is escaped once per input.
 final class SideFileWriter {
     private let writer: AtomicFileWriter
+    private let io: FileWorkQueue?
     /// The file name inside the run folder.
     let name: String
-    private var line: [UInt8] = []
+    private var block: [UInt8] = []
+    private static let blockBytes = 1 << 18
+    private var input = InputNameCache()
+    private var keptInput = InputNameCache()
 
-    init(runDirectory: String, name: String) throws {
+    /// Creates the file (under a temporary name until `commit`); blocks are written on `io`.
+    init(runDirectory: String, name: String, io: FileWorkQueue? = nil) throws {
         self.name = name
+        self.io = io
         writer = try AtomicFileWriter(path: runDirectory + "/" + name)
-        line.reserveCapacity(512)
+        block.reserveCapacity(Self.blockBytes + 4096)
     }
+
+    private static let rejectInput = Array(#"{"input":"#.utf8)
+    private static let rejectReason = Array(#","reason":"#.utf8)
+    private static let rejectDetail = Array(#","detail":"#.utf8)
+    private static let rejectEmail = Array(#","email":"#.utf8)
+    private static let lineKey = Array(#","line":"#.utf8)
+    private static let null = Array("null".utf8)
 
     /// `{"input":…,"line":…,"reason":…,"detail":…,"email":…}`
     func reject(_ rejection: Rejection) throws {
-        begin()
-        string("input", rejection.origin.inputName)
-        integer("line", rejection.origin.line)
-        string("reason", rejection.reason)
-        string("detail", rejection.detail)
-        if let email = rejection.email { string("email", email) } else { null("email") }
+        block.append(contentsOf: Self.rejectInput)
+        block.append(contentsOf: input.json(for: rejection.origin))
+        block.append(contentsOf: Self.lineKey)
+        Self.appendDecimal(rejection.origin.line, to: &block)
+        block.append(contentsOf: Self.rejectReason)
+        JSONText.appendString(rejection.reason, to: &block)
+        block.append(contentsOf: Self.rejectDetail)
+        JSONText.appendString(rejection.detail, to: &block)
+        block.append(contentsOf: Self.rejectEmail)
+        if let email = rejection.email { JSONText.appendString(email, to: &block) } else { block.append(contentsOf: Self.null) }
         try end()
     }
+
+    private static let duplicateEmail = Array(#","email":"#.utf8)
+    private static let duplicateKeptInput = Array(#","keptInput":"#.utf8)
+    private static let duplicateKeptLine = Array(#","keptLine":"#.utf8)
 
     /// `{"input":…,"line":…,"email":…,"keptInput":…,"keptLine":…}`
     func duplicate(origin: RecordOrigin, email: String, keptInput: String, keptLine: Int) throws {
-        begin()
-        string("input", origin.inputName)
-        integer("line", origin.line)
-        string("email", email)
-        string("keptInput", keptInput)
-        integer("keptLine", keptLine)
+        block.append(contentsOf: Self.rejectInput)
+        block.append(contentsOf: input.json(for: origin))
+        block.append(contentsOf: Self.lineKey)
+        Self.appendDecimal(origin.line, to: &block)
+        block.append(contentsOf: Self.duplicateEmail)
+        JSONText.appendString(email, to: &block)
+        block.append(contentsOf: Self.duplicateKeptInput)
+        block.append(contentsOf: self.keptInput.json(forName: keptInput))
+        block.append(contentsOf: Self.duplicateKeptLine)
+        Self.appendDecimal(keptLine, to: &block)
         try end()
     }
 
+    private static let contactEmail = Array(#"{"email":"#.utf8)
+    private static let contactChunk = Array(#","chunk":"#.utf8)
+    private static let contactItem = Array(#","item":"#.utf8)
+    private static let contactInput = Array(#","input":"#.utf8)
+
     /// `{"email":…,"chunk":…,"item":…,"input":…,"line":…}`
-    func contact(email: String, chunk: Int, item: Int, input: String, line number: Int) throws {
-        begin()
-        string("email", email)
-        integer("chunk", chunk)
-        integer("item", item)
-        string("input", input)
-        integer("line", number)
+    func contact(email: String, chunk: Int, item: Int, origin: RecordOrigin) throws {
+        block.append(contentsOf: Self.contactEmail)
+        JSONText.appendString(email, to: &block)
+        block.append(contentsOf: Self.contactChunk)
+        Self.appendDecimal(chunk, to: &block)
+        block.append(contentsOf: Self.contactItem)
+        Self.appendDecimal(item, to: &block)
+        block.append(contentsOf: Self.contactInput)
+        block.append(contentsOf: input.json(for: origin))
+        block.append(contentsOf: Self.lineKey)
+        Self.appendDecimal(origin.line, to: &block)
         try end()
     }
 
     /// Makes the file appear under its name and returns its manifest entry.
     func commit() throws -> RunManifest.FileEntry {
+        try handOff()
+        try io?.drain()
         let (bytes, lines, sha256) = try writer.commit()
         return RunManifest.FileEntry(file: name, lines: lines, bytes: bytes, sha256: sha256)
     }
 
-    private func begin() {
-        line.removeAll(keepingCapacity: true)
-        line.append(UInt8(ascii: "{"))
-    }
-
-    private func key(_ name: String) {
-        if line.count > 1 { line.append(UInt8(ascii: ",")) }
-        JSONText.appendString(name, to: &line)
-        line.append(UInt8(ascii: ":"))
-    }
-
-    private func string(_ name: String, _ value: String) {
-        key(name)
-        JSONText.appendString(value, to: &line)
-    }
-
-    private func integer(_ name: String, _ value: Int) {
-        key(name)
-        line.append(contentsOf: String(value).utf8)
-    }
-
-    private func null(_ name: String) {
-        key(name)
-        line.append(contentsOf: "null".utf8)
+    /// Appends the decimal digits of `value` (no `String` made).
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        if magnitude < 10 { return out.append(UInt8(ascii: "0") &+ UInt8(magnitude)) }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, room for 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { raw in
+            while magnitude > 0 {
+                raw[23 - count] = UInt8(ascii: "0") &+ UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[(24 - count)...]))
+        }
     }
 
     private func end() throws {
-        line.append(UInt8(ascii: "}"))
-        line.append(0x0A)
-        try writer.write(line)
+        block.append(UInt8(ascii: "}"))
+        block.append(0x0A)
+        if block.count >= Self.blockBytes { try handOff() }
+    }
+
+    /// Passes the block to the file (on the queue when there is one) and starts a new one.
+    private func handOff() throws {
+        guard !block.isEmpty else { return }
+        let full = block
+        let writer = self.writer
+        if let io {
+            block = []
+            block.reserveCapacity(Self.blockBytes + 4096)
+            try io.submit { try writer.writeThrough(full) }
+        } else {
+            block.removeAll(keepingCapacity: true)
+            try writer.writeThrough(full)
+        }
+    }
+}
+
+/// The JSON string of the last input name seen (`file` or `file:member`), so that rows of the
+/// same input reuse it instead of building and escaping the name each time.
+struct InputNameCache {
+    private var file: String?
+    private var member: String?
+    private var name: String?
+    private var bytes: [UInt8] = []
+
+    /// The quoted, escaped input name of `origin`.
+    mutating func json(for origin: RecordOrigin) -> [UInt8] {
+        if let file, file == origin.file, member == origin.member { return bytes }
+        self.file = origin.file
+        member = origin.member
+        name = nil
+        bytes = []
+        JSONText.appendString(origin.inputName, to: &bytes)
+        return bytes
+    }
+
+    /// The quoted, escaped `name`.
+    mutating func json(forName name: String) -> [UInt8] {
+        if let known = self.name, known == name { return bytes }
+        self.name = name
+        file = nil
+        bytes = []
+        JSONText.appendString(name, to: &bytes)
+        return bytes
     }
 }

@@ -17,6 +17,12 @@ public struct EmailKey: Hashable, Sendable {
         }
     }
 
+    /// A key from its two halves (the all-zero key marks an empty slot in `EmailTable`).
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
     public func hash(into hasher: inout Hasher) { hasher.combine(low) }
 
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {

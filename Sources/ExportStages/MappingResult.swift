@@ -13,7 +13,12 @@ public enum MappingResult: Sendable, Equatable {
 /// One contact as it will be sent.
 public struct MappedContact: Sendable, Equatable {
     /// The normalised email (the dedupe key).
-    public var email: String
+    public var email: String {
+        didSet { key = EmailKey(email) }
+    }
+    /// The dedupe key of `email`, computed where the contact is made (the reading thread of the
+    /// prepare job), so that the writing thread only looks it up.
+    public private(set) var key: EmailKey
     /// The batch item, one line of JSON without a newline, byte-identical run to run.
     public var json: [UInt8]
     /// Fields left out because their value broke a rule.
@@ -24,6 +29,7 @@ public struct MappedContact: Sendable, Equatable {
     /// Creates a contact.
     public init(email: String, json: [UInt8], warnings: [MappingWarning] = [], dedupeDate: String? = nil) {
         self.email = email
+        self.key = EmailKey(email)
         self.json = json
         self.warnings = warnings
         self.dedupeDate = dedupeDate

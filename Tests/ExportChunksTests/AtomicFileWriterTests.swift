@@ -72,4 +72,22 @@ import Testing
         stat(dir.path + "/a/b/run", &info)
         #expect(info.st_mode & 0o777 == 0o700)
     }
+
+    @Test func largeBlocksWrittenThroughHashLikeBufferedBytes() throws {
+        let dir = try TemporaryDirectory()
+        let block = [UInt8]((0..<300_000).map { UInt8(truncatingIfNeeded: $0 % 251 == 0 ? 0x0A : $0) })
+        let mixed = try AtomicFileWriter(path: dir.path + "/a")
+        try mixed.write("head\n")
+        try mixed.write(block)  // as large as the buffer: written through
+        try mixed.writeThrough(Array("tail\n".utf8))
+        let a = try mixed.commit()
+        let buffered = try AtomicFileWriter(path: dir.path + "/b")
+        try buffered.write("head\n".utf8)
+        try buffered.write(block[...])
+        try buffered.write("tail\n".utf8)
+        let b = try buffered.commit()
+        #expect(a == b)
+        #expect(a.bytes == block.count + 10)
+        #expect(FileManager.default.contents(atPath: dir.path + "/a") == FileManager.default.contents(atPath: dir.path + "/b"))
+    }
 }

@@ -59,4 +59,38 @@ import Testing
         }
         #expect(try run() == run())
     }
+
+    @Test func writingOnAQueueGivesTheSameChunks() throws {
+        func run(io: FileWorkQueue?) throws -> ([RunManifest.ChunkEntry], [Data]) {
+            let dir = try TemporaryDirectory()
+            try FileSystem.createDirectory(dir.path + "/chunks")
+            let writer = ChunkWriter(runDirectory: dir.path, maxItems: 7, maxBytes: 2_000, io: io)
+            for n in 0..<100 { _ = try writer.append(item(n, padding: n % 13)) }
+            let chunks = try writer.finish()
+            let data = chunks.map { FileManager.default.contents(atPath: dir.path + "/" + $0.file) ?? Data() }
+            return (chunks, data)
+        }
+        let io = FileWorkQueue(name: "test-io")
+        defer { io.close() }
+        let (queued, queuedData) = try run(io: io)
+        let (direct, directData) = try run(io: nil)
+        #expect(queued == direct)
+        #expect(queuedData == directData)
+        #expect(queued.count > 10)
+    }
+
+    @Test func aChunkThatCannotBeWrittenIsAnErrorNamingTheFile() throws {
+        let dir = try TemporaryDirectory()  // no chunks/ folder: every chunk file fails to open
+        let io = FileWorkQueue(name: "test-io")
+        defer { io.close() }
+        let writer = ChunkWriter(runDirectory: dir.path, maxItems: 1, maxBytes: 10_000, io: io)
+        do {
+            for n in 0..<20 { _ = try writer.append(item(n)) }
+            _ = try writer.finish()
+            Issue.record("no error for a missing chunks folder")
+        } catch let error as ExportError {
+            #expect(error.code == .cannotCreate)
+            #expect(error.description.contains(dir.path + "/chunks/chunk-000001.json"), "\(error)")
+        }
+    }
 }

@@ -40,6 +40,26 @@ import Testing
         #expect(deduper.winner(of: "b@example.com") == 7)
     }
 
+    @Test func keyFormsAgreeWithStringForms() {
+        var first = EmailDeduper(policy: .first)
+        #expect(first.firstSeen(key: EmailKey("a@example.com"), row: 0) == nil)
+        #expect(first.firstSeen("a@example.com", row: 1) == 0)
+        #expect(first.firstSeen(key: EmailKey("a@example.com"), row: 2) == 0)
+        var newest = EmailDeduper(policy: .newest(field: "UpdatedAt"))
+        newest.offer(key: EmailKey("a@example.com"), row: 0, date: "2024-05-02")
+        newest.offer("a@example.com", row: 1, date: "2024-05-01")
+        #expect(newest.winner(of: EmailKey("a@example.com")) == 0)
+        #expect(newest.winner(of: "a@example.com") == 0)
+        #expect(newest.winner(of: EmailKey("b@example.com")) == nil)
+    }
+
+    @Test func contactsCarryTheKeyOfTheirEmail() {
+        var contact = MappedContact(email: "a@example.com", json: [])
+        #expect(contact.key == EmailKey("a@example.com"))
+        contact.email = "b@example.com"
+        #expect(contact.key == EmailKey("b@example.com"))
+    }
+
     @Test func keysAreDeterministicAndDistinct() {
         #expect(EmailKey("a@example.com") == EmailKey("a@example.com"))
         #expect(EmailKey("a@example.com").high == 0x0 || EmailKey("a@example.com") != EmailKey("b@example.com"))
