@@ -22,6 +22,8 @@ public struct CSVReader<Source: ByteSource>: RecordReader {
     private let transcoded: Bool
     private var started = false
     private var index = 0
+    /// Whether the parser still holds the row `nextRaw()` returned (reset before reading on).
+    private var pending = false
 
     /// Creates a reader of `source`, which `file` (and `member`, inside a bundle) names in origins.
     public init(source: Source, file: String, member: String? = nil, options: CSVOptions = CSVOptions()) {
@@ -76,8 +78,39 @@ public struct CSVReader<Source: ByteSource>: RecordReader {
     /// - Throws: `ExportError(.corruptInput)` for an unterminated quoted field (naming the line
     ///   where it opened) or a UTF-16 input; errors of the source.
     public mutating func next() throws -> ReadOutcome? {
+        guard let raw = try nextRaw() else { return nil }
+        switch raw {
+        case .malformed(let rejection):
+            return .malformed(rejection)
+        case .fields(let origin):
+            var values: [FieldValue] = []
+            values.reserveCapacity(parser.fieldCount)
+            withCurrentFields { fields in
+                for i in 0..<fields.count { values.append(.string(String(decoding: fields[i], as: UTF8.self))) }
+            }
+            return .record(Record(header: header!, values: values, origin: origin))
+        }
+    }
+
+    /// What `nextRaw()` found: a row that cannot be a record, or one whose fields
+    /// `withCurrentFields(_:)` now lends out.
+    public enum RawOutcome: Sendable {
+        /// A row the reader rejects (field count, invalid UTF-8, size limits, stray quotes).
+        case malformed(Rejection)
+        /// A record with as many fields as the header, all valid UTF-8.
+        case fields(RecordOrigin)
+    }
+
+    /// The next row without building its values: `next()` without a `String` per field. After
+    /// `.fields`, `withCurrentFields(_:)` reads the row until the next call to a reading method.
+    /// - Throws: as `next()`.
+    public mutating func nextRaw() throws -> RawOutcome? {
+        if pending {
+            parser.reset()
+            pending = false
+        }
         guard let header = try readHeader(), try advance() else { return nil }
-        defer { parser.reset() }
+        pending = true
         let origin = RecordOrigin(file: file, member: member, line: parser.recordLine, index: index)
         index += 1
         if let problem = parser.problem { return .malformed(rejection(problem, header: header, origin: origin)) }
@@ -87,21 +120,33 @@ public struct CSVReader<Source: ByteSource>: RecordReader {
                     origin: origin, reason: "field_count",
                     detail: "expected \(header.names.count) fields, found \(parser.fieldCount)"))
         }
-        var values: [FieldValue] = []
-        values.reserveCapacity(parser.fieldCount)
-        let invalid: (field: Int, offset: Int)? = withFields { field, bytes in
-            if let offset = UTF8Validator.firstInvalidOffset(bytes) { return (field, offset) }
-            values.append(.string(String(decoding: bytes, as: UTF8.self)))
-            return nil
-        }
-        if let invalid {
+        if !recordIsValidUTF8(), let invalid = withFields({ field, bytes in
+            UTF8Validator.firstInvalidOffset(bytes).map { (field: field, offset: $0) }
+        }) {
             return .malformed(
                 Rejection(
                     origin: origin, reason: "invalid_utf8",
                     detail: "invalid UTF-8 in \(Self.describe(field: invalid.field + 1, header: header)) "
                         + "at byte offset \(invalid.offset) of the field"))
         }
-        return .record(Record(header: header, values: values, origin: origin))
+        return .fields(origin)
+    }
+
+    /// Whether every field of the current record is valid UTF-8, checked in one pass over the
+    /// record: the whole is valid and no field starts inside a multi-byte character.
+    private func recordIsValidUTF8() -> Bool {
+        parser.bytes.withUnsafeBufferPointer { bytes in
+            guard UTF8Validator.firstInvalidOffset(bytes) == nil else { return false }
+            for end in parser.fieldEnds where end < bytes.count && bytes[end] & 0xC0 == 0x80 { return false }
+            return true
+        }
+    }
+
+    /// Calls `body` with the fields of the row `nextRaw()` last returned as `.fields`.
+    public func withCurrentFields<R>(_ body: (RawFields) throws -> R) rethrows -> R {
+        try parser.bytes.withUnsafeBufferPointer { bytes in
+            try parser.fieldEnds.withUnsafeBufferPointer { ends in try body(RawFields(bytes: bytes, ends: ends)) }
+        }
     }
 
     /// Feeds the parser until a record ends.

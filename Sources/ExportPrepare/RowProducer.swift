@@ -45,21 +45,12 @@ struct RowProducer: Sendable {
             batch.append(event)
             if batch.count == Self.batchSize { try flush() }
         }
-        var bound: BoundMapping?
         let identities: [RecordRun.InputIdentity]
         do {
             identities = try readAll(
                 warn: { message in try? emit(.warning(message)) },
-                start: { position in try emit(.start(position)) }
-            ) { outcome in
-                switch outcome {
-                case .malformed(let rejection):
-                    try emit(.malformed(rejection))
-                case .record(let record):
-                    if bound?.header !== record.header { bound = mapper.plan.bind(record.header) }
-                    try emit(.mapped(record.origin, mapper.map(record, bound: bound!)))
-                }
-            }
+                start: { position in try emit(.start(position)) },
+                emit: emit)
         } catch {
             if !(error is Cancelled) { try? flush() }
             throw error
@@ -69,10 +60,10 @@ struct RowProducer: Sendable {
     }
 
     /// Reads every input in order: `start` hears of each file or bundle member before its rows,
-    /// and `visit` gets each outcome.
+    /// and `emit` gets each row, mapped.
     private func readAll(
         warn: (String) -> Void, start: (RecordRun.InputPosition) throws -> Void,
-        visit: (ReadOutcome) throws -> Void
+        emit: (RowEvent) throws -> Void
     ) throws -> [RecordRun.InputIdentity] {
         var identities: [RecordRun.InputIdentity] = []
         let budget = DecompressionBudget()
@@ -88,7 +79,7 @@ struct RowProducer: Sendable {
             let container: String
             do {
                 container = try walk(input, index: index, forced: forced, limits: limits, budget: budget,
-                    warn: warn, start: start, visit: visit)
+                    warn: warn, start: start, emit: emit)
             } catch {
                 _ = try fingerprint.join()  // a hashing error comes first, as when hashing ran before reading
                 throw error
@@ -99,13 +90,24 @@ struct RowProducer: Sendable {
         return identities
     }
 
-    /// Reads one input (every member of a bundle) with the reader its format needs.
+    /// Reads one input (every member of a bundle) with the reader its format needs, and maps its
+    /// rows: CSV rows straight from their bytes when the mapping compiles to a `ByteMapping`.
     private func walk(
         _ input: ResolvedInput, index: Int, forced: ForcedFormat, limits: DecompressionLimits,
         budget: DecompressionBudget, warn: (String) -> Void, start: (RecordRun.InputPosition) throws -> Void,
-        visit: (ReadOutcome) throws -> Void
+        emit: (RowEvent) throws -> Void
     ) throws -> String {
-        try InputWalker.walk(
+        var bound: BoundMapping?
+        func visit(_ outcome: ReadOutcome) throws {
+            switch outcome {
+            case .malformed(let rejection):
+                try emit(.malformed(rejection))
+            case .record(let record):
+                if bound?.header !== record.header { bound = mapper.plan.bind(record.header) }
+                try emit(.mapped(record.origin, mapper.map(record, bound: bound!)))
+            }
+        }
+        return try InputWalker.walk(
             path: input.path, displayName: input.path, forced: forced, limits: limits, budget: budget, warn: warn
         ) { logical, source in
             try start(RecordRun.InputPosition(input: index, member: logical.member, memberFormat: logical.formatName))
@@ -115,12 +117,33 @@ struct RowProducer: Sendable {
                 options.maxFieldBytes = pipeline.limits.maxFieldBytes
                 var reader = CSVReader(
                     source: AnyByteSource(source), file: input.path, member: logical.member, options: options)
-                while let outcome = try reader.next() { try visit(outcome) }
+                if let byteMapping = mapper.byteMapping {
+                    try Self.map(&reader, with: byteMapping, emit: emit)
+                } else {
+                    while let outcome = try reader.next() { try visit(outcome) }
+                }
             case .ndjson:
                 var reader = NDJSONReader(
                     source: AnyByteSource(source), file: input.path, member: logical.member,
                     maxLineBytes: pipeline.limits.maxFieldBytes)
                 while let outcome = try reader.next() { try visit(outcome) }
+            }
+        }
+    }
+
+    /// Reads and maps every row of `reader` on its bytes (no `Record` is built).
+    private static func map(
+        _ reader: inout CSVReader<AnyByteSource>, with byteMapping: ByteMapping, emit: (RowEvent) throws -> Void
+    ) throws {
+        var columns: ByteMapping.Columns?
+        while let outcome = try reader.nextRaw() {
+            switch outcome {
+            case .malformed(let rejection):
+                try emit(.malformed(rejection))
+            case .fields(let origin):
+                if let header = reader.header, columns?.header !== header { columns = byteMapping.bind(header) }
+                let result = reader.withCurrentFields { byteMapping.map($0, columns: columns!) }
+                try emit(.mapped(origin, result))
             }
         }
     }

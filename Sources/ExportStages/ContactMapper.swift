@@ -18,9 +18,11 @@ public struct ContactMapper: Sendable {
     public let runDate: String
     private let cache = BindingCache()
     /// The status when the mapping gives it as a constant: worked out once, not per row.
-    private let constantStatus: String??
+    let constantStatus: String??
     /// The status date when the mapping gives it as a constant.
-    private let constantStatusDate: DateOutcome?
+    let constantStatusDate: DateOutcome?
+    /// The same mapping compiled to run on field bytes, when the plan allows (see `ByteMapping`).
+    public private(set) var byteMapping: ByteMapping?
 
     /// Creates a mapper.
     public init(plan: MappingPlan, apiVersion: APIVersion, runDate: String) {
@@ -41,6 +43,7 @@ public struct ContactMapper: Sendable {
         } else {
             constantStatusDate = nil
         }
+        byteMapping = ByteMapping(self)
     }
 
     /// Whether `spec` gives the same value for every row (a constant or the run date).
@@ -59,7 +62,7 @@ public struct ContactMapper: Sendable {
     }
 
     /// What a status date field gives for one row.
-    private enum DateOutcome: Sendable {
+    enum DateOutcome: Sendable {
         case absent
         case date(String)
         case invalid(String)
@@ -84,7 +87,7 @@ public struct ContactMapper: Sendable {
 
     /// Maps `record` with columns already resolved by `plan.bind(record.header)`.
     public func map(_ record: Record, bound: BoundMapping) -> MappingResult {
-        var row = Row(record: record, bound: bound, runDate: runDate)
+        let row = Row(record: record, bound: bound, runDate: runDate)
 
         for condition in plan.conditions where !row.holds(condition) {
             return .filtered(detail: "where rule at \(condition.location) not met")
@@ -179,33 +182,15 @@ public struct ContactMapper: Sendable {
             case .invalid(let why):
                 invalid(field.wireName, "\(field.key)_invalid", field.onInvalid, why)
             }
-            guard var value = text, !value.isEmpty else { continue }
-            switch field.kind {
-            case .text: break
-            case .countryCode:
-                guard let code = CountryCodes.alpha2(for: value) else {
-                    invalid(field.wireName, "country_code_unknown", field.onInvalid, "not a country name or ISO 3166 code")
-                    continue
-                }
-                value = code
-            case .gender:
-                switch value.lowercased() {
-                case "m", "male": value = "m"
-                case "f", "female": value = "f"
-                default:
-                    invalid(field.wireName, "gender_invalid", field.onInvalid, "not m or f (map the source values with 'map')")
-                    continue
-                }
-            case .birthdate(let formats):
-                guard let parts = formats.lazy.compactMap({ $0.parse(value) }).first else {
-                    invalid(field.wireName, "birthdate_invalid", field.onInvalid, "not a date in the configured formats")
-                    continue
-                }
-                value = Self.day.format(parts)
+            guard let value = text, !value.isEmpty else { continue }
+            switch Self.render(value, as: field) {
+            case .invalid(let code, let detail):
+                invalid(field.wireName, code, field.onInvalid, detail)
+            case .text(let text):
+                out.bytes.append(contentsOf: field.jsonKey)
+                out.string(text)
+                out.mark(field.key)
             }
-            out.bytes.append(contentsOf: field.jsonKey)
-            out.string(value)
-            out.mark(field.key)
         }
 
         // Tags.
@@ -285,6 +270,36 @@ public struct ContactMapper: Sendable {
         var dedupeDate: String?
         if let lookup = bound.dedupeDate { dedupeDate = BoundMapping.value(lookup, in: record)?.text }
         return .contact(MappedContact(email: email, json: out.bytes, warnings: warnings, dedupeDate: dedupeDate))
+    }
+
+    /// What a plain field's trimmed, non-empty `value` becomes on the wire.
+    enum Rendered {
+        case text(String)
+        case invalid(code: String, detail: String)
+    }
+
+    /// `value` rendered as `field`'s kind wants it (a country code, `m`/`f`, a day).
+    static func render(_ value: String, as field: MappingPlan.ContactField) -> Rendered {
+        switch field.kind {
+        case .text:
+            return .text(value)
+        case .countryCode:
+            guard let code = CountryCodes.alpha2(for: value) else {
+                return .invalid(code: "country_code_unknown", detail: "not a country name or ISO 3166 code")
+            }
+            return .text(code)
+        case .gender:
+            switch value.lowercased() {
+            case "m", "male": return .text("m")
+            case "f", "female": return .text("f")
+            default: return .invalid(code: "gender_invalid", detail: "not m or f (map the source values with 'map')")
+            }
+        case .birthdate(let formats):
+            guard let parts = formats.lazy.compactMap({ $0.parse(value) }).first else {
+                return .invalid(code: "birthdate_invalid", detail: "not a date in the configured formats")
+            }
+            return .text(day.format(parts))
+        }
     }
 
     private static let iso = DatePattern("iso8601")!

@@ -4,7 +4,7 @@ enum NumberText {
     /// spaces (also NBSP and narrow NBSP) and `'` are thousands separators. A leading `+` is
     /// dropped, leading zeros are removed. `nil` when it is not a number.
     static func parse(_ raw: String, decimal: UInt8) -> String? {
-        if decimal == UInt8(ascii: "."), isCanonical(raw) { return raw }
+        if decimal == UInt8(ascii: "."), isCanonical(raw.utf8) { return raw }
         var intDigits: [UInt8] = []
         var fracDigits: [UInt8] = []
         var negative = false
@@ -40,8 +40,8 @@ enum NumberText {
 
     /// Whether `text` is already what `parse` would return with `.` as the decimal mark:
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?`, other than `-0`.
-    private static func isCanonical(_ text: String) -> Bool {
-        var utf8 = text.utf8.makeIterator()
+    static func isCanonical(_ text: some Sequence<UInt8>) -> Bool {
+        var utf8 = text.makeIterator()
         guard var byte = utf8.next() else { return false }
         let negative = byte == UInt8(ascii: "-")
         if negative {

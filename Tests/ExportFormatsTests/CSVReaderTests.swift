@@ -80,6 +80,13 @@ struct CSVCase: Sendable, CustomTestStringConvertible {
                 .values(line: 3, ["2", "3"]),
             ]),
         CSVCase(
+            "a character split across two fields", bytes: Array("a,b\n".utf8) + [0xC3, 0x2C, 0xA9] + Array("\n1,2\n".utf8),
+            header: ["a", "b"],
+            rows: [
+                .rejected(line: 2, reason: "invalid_utf8", detail: "invalid UTF-8 in field 1 ('a') at byte offset 0 of the field"),
+                .values(line: 3, ["1", "2"]),
+            ]),
+        CSVCase(
             "blank lines are skipped", "a\n\n1\n\r\n\n2\n\n", header: ["a"],
             rows: [.values(line: 3, ["1"]), .values(line: 6, ["2"])]),
         CSVCase("empty quoted field", "a,b\n\"\",x\n", header: ["a", "b"], rows: [.values(line: 2, ["", "x"])]),
@@ -172,6 +179,29 @@ struct CSVCase: Sendable, CustomTestStringConvertible {
         if c.errorContains == nil {
             #expect(try reader.readHeader()?.names == c.header)
         }
+    }
+
+    /// `nextRaw()` lends out the same fields, origins and rejections that `next()` returns.
+    @Test(arguments: CSVCase.all.filter { $0.errorContains == nil })
+    func rawRowsMatchRecords(_ c: CSVCase) throws {
+        var records = CSVReader(source: MemorySource(c.input), file: "in.csv", options: c.options)
+        var raw = CSVReader(source: MemorySource(c.input), file: "in.csv", options: c.options)
+        while let expected = try records.next() {
+            let outcome = try #require(try raw.nextRaw())
+            switch (expected, outcome) {
+            case (.record(let record), .fields(let origin)):
+                #expect(origin == record.origin)
+                let values = raw.withCurrentFields { fields in
+                    (0..<fields.count).map { String(decoding: fields[$0], as: UTF8.self) }
+                }
+                #expect(values.map(FieldValue.string) == record.values)
+            case (.malformed(let a), .malformed(let b)):
+                #expect(a == b)
+            default:
+                Issue.record("\(c.name): \(expected) but the raw reader gave \(outcome)")
+            }
+        }
+        #expect(try raw.nextRaw() == nil)
     }
 
     @Test func unterminatedQuoteErrorCarriesOrigin() throws {

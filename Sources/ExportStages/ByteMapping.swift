@@ -1,0 +1,448 @@
+import ExportCore
+import ExportFormats
+
+/// A `ContactMapper` compiled for the common shape of a mapping, run on a CSV record's field
+/// bytes instead of a `String` per field.
+///
+/// `ContactMapper` evaluates every value as text (source, trim, transforms, rules); on a million
+/// rows that is most of `prepare`'s time. When a mapping reads columns (or constants) as they are
+/// (no transforms, no `where` or `require` rules, no phone identifier, a constant status and
+/// status date, at most 16 tag sources), this writes the same JSON straight from the bytes the
+/// CSV reader parsed: ASCII white space is trimmed in place and text is escaped from the bytes.
+/// What it cannot do on bytes (a value whose ends are not ASCII, a country code, a number, a long
+/// string property) goes through the functions `ContactMapper` uses, so both give the same bytes,
+/// warnings and rejections (a property test compares them on random rows).
+///
+/// For CSV only: every value of a CSV record is a string, so a dotted column name that is not in
+/// the header has no value, as under `ContactMapper`.
+public struct ByteMapping: Sendable {
+    /// Where a value comes from.
+    enum Source: Sendable {
+        /// A column, by the plan's column slot.
+        case column(Int)
+        /// A constant, as written in the mapping.
+        case constant(String)
+    }
+
+    /// A plain field: a column slot (or `-1` and the trimmed constant) and its key bytes.
+    struct Field: Sendable {
+        let slot: Int
+        let constant: String?
+        /// `,"wireName":`.
+        let jsonKey: [UInt8]
+        /// Whether the value is written as it is (no country code, gender or date rules).
+        let isText: Bool
+    }
+
+    /// A tag source: a column slot (or `-1` and the trimmed constant), prefix and suffix bytes.
+    struct Tag: Sendable {
+        let slot: Int
+        let constant: [UInt8]?
+        let prefix: [UInt8]
+        let suffix: [UInt8]
+    }
+
+    /// A custom property: a column slot (or `-1` and the constant) and its `"name":` bytes.
+    struct Property: Sendable {
+        let slot: Int
+        let constant: String?
+        let key: [UInt8]
+        /// What the value is when it can be written as it is.
+        let kind: DirectKind
+    }
+
+    /// The property values written straight from their bytes.
+    enum DirectKind: Sendable {
+        /// A `string` (at most 2048 bytes, so at most 2048 characters).
+        case string
+        /// A `number` with `.` as its decimal mark, already in canonical form (`12`, `-3.50`).
+        case number
+        /// Anything else: through `CustomPropertyWriter`.
+        case none
+    }
+
+    /// A failure every row shares (a constant status date that is not a date).
+    struct Problem: Sendable {
+        let field: String
+        let code: String
+        let detail: String
+        let onInvalid: OnInvalid
+    }
+
+    private let plan: MappingPlan
+    private let emailSlot: Int
+    /// The constant status is not a status: every row with a valid email is rejected.
+    private let statusRejects: Bool
+    private let statusDateProblem: Problem?
+    /// The item up to the email id, and from after it to the end of `identifiers`.
+    private let head: [UInt8]
+    private let identifiersTail: [UInt8]
+    private let fields: [Field]
+    private let tags: [Tag]
+    private let properties: [Property]
+
+    /// Compiles `mapper`'s plan, or `nil` when it uses something only `ContactMapper` does.
+    init?(_ mapper: ContactMapper) {
+        let plan = mapper.plan
+        guard plan.conditions.isEmpty, plan.requirements.isEmpty, plan.phone == nil, plan.tags.count <= 16,
+            plan.email.transforms.isEmpty, case .column(let emailSlot) = plan.email.source
+        else { return nil }
+        self.plan = plan
+        self.emailSlot = emailSlot
+
+        var status = "nonSubscribed"
+        var statusRejects = false
+        if plan.status != nil {
+            guard let constant = mapper.constantStatus else { return nil }
+            if let constant { status = constant } else { statusRejects = true }
+        }
+        self.statusRejects = statusRejects
+        var statusDate: String?
+        var statusDateProblem: Problem?
+        if let field = plan.statusDate {
+            guard let constant = mapper.constantStatusDate else { return nil }
+            switch constant {
+            case .absent: break
+            case .date(let date): statusDate = date
+            case .invalid(let why):
+                statusDateProblem = Problem(
+                    field: mapper.apiVersion.statusDateKey, code: "status_date_invalid", detail: why,
+                    onInvalid: field.onInvalid)
+            }
+        }
+        self.statusDateProblem = statusDateProblem
+        head = Array("{\"identifiers\":[{\"type\":\"email\",\"id\":".utf8)
+        var tail = Array(",\"channels\":{\"email\":{\"status\":".utf8)
+        JSONText.appendString(status, to: &tail)
+        if let statusDate {
+            tail += Array(",\"\(mapper.apiVersion.statusDateKey)\":".utf8)
+            JSONText.appendString(statusDate, to: &tail)
+        }
+        tail += Array("}},\"sendWelcomeMessage\":".utf8)
+        tail += Array((plan.sendWelcomeMessage ? "true}]" : "false}]").utf8)
+        identifiersTail = tail
+
+        var fields: [Field] = []
+        for field in plan.fields {
+            guard let source = Self.source(field.spec) else { return nil }
+            let isText: Bool
+            if case .text = field.kind { isText = true } else { isText = false }
+            switch source {
+            case .column(let slot):
+                fields.append(Field(slot: slot, constant: nil, jsonKey: field.jsonKey, isText: isText))
+            case .constant(let text):
+                let value = TextOps.trim(text)
+                fields.append(
+                    Field(slot: -1, constant: value.isEmpty ? nil : value, jsonKey: field.jsonKey, isText: isText))
+            }
+        }
+        self.fields = fields
+        var tags: [Tag] = []
+        for tag in plan.tags {
+            guard tag.split == nil, let source = Self.source(tag.spec) else { return nil }
+            let prefix = Array(tag.prefix.utf8)
+            let suffix = Array(tag.suffix.utf8)
+            switch source {
+            case .column(let slot):
+                tags.append(Tag(slot: slot, constant: nil, prefix: prefix, suffix: suffix))
+            case .constant(let text):
+                let value = TextOps.trim(text)
+                tags.append(
+                    Tag(slot: -1, constant: value.isEmpty ? nil : Array(value.utf8), prefix: prefix, suffix: suffix))
+            }
+        }
+        self.tags = tags
+        var properties: [Property] = []
+        for property in plan.customProperties {
+            guard let source = Self.source(property.spec) else { return nil }
+            var key: [UInt8] = []
+            JSONText.appendString(property.name, to: &key)
+            key.append(UInt8(ascii: ":"))
+            let kind: DirectKind
+            switch property.kind {
+            case .string: kind = .string
+            case .number where property.decimal == UInt8(ascii: "."): kind = .number
+            default: kind = .none
+            }
+            switch source {
+            case .column(let slot):
+                properties.append(Property(slot: slot, constant: nil, key: key, kind: kind))
+            case .constant(let text):
+                properties.append(Property(slot: -1, constant: text, key: key, kind: kind))
+            }
+        }
+        self.properties = properties
+    }
+
+    /// A spec's source when it is one this mapping reads as it is.
+    private static func source(_ spec: ValueSpec) -> Source? {
+        guard spec.transforms.isEmpty else { return nil }
+        switch spec.source {
+        case .column(let slot): return .column(slot)
+        case .constant(let text): return .constant(text)
+        default: return nil
+        }
+    }
+
+    /// The plan's column slots resolved against one CSV header: a field index, or `-1` for none.
+    public struct Columns: Sendable {
+        /// The header these positions belong to.
+        public let header: Header
+        let fields: [Int]
+        let dedupeDate: Int
+    }
+
+    /// Resolves the plan's columns against `header` (once per input, not per row).
+    public func bind(_ header: Header) -> Columns {
+        func index(_ lookup: BoundMapping.Lookup?) -> Int {
+            if case .index(let i)? = lookup { return i }
+            return -1
+        }
+        let bound = plan.bind(header)
+        return Columns(header: header, fields: bound.lookups.map(index), dedupeDate: index(bound.dedupeDate))
+    }
+
+    /// Maps one record, given as its fields' bytes, exactly as `ContactMapper.map` maps the
+    /// `Record` of the same fields.
+    public func map(_ record: RawFields, columns: Columns) -> MappingResult {
+        let slots = columns.fields
+        @inline(__always) func column(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
+            let i = slots[slot]
+            return i >= 0 && i < record.count ? record[i] : nil
+        }
+
+        // Email.
+        guard let emailField = column(emailSlot) else {
+            return .rejected(reason: "email_missing", detail: "the email field is empty", email: nil)
+        }
+        let rawEmail = Trimmed(emailField)
+        if rawEmail.isEmpty || rawEmail.text.isEmpty {
+            return .rejected(reason: "email_missing", detail: "the email field is empty", email: rawEmail.text)
+        }
+        // All ASCII: lower-cased here; otherwise by the String rules of `EmailAddress.normalize`.
+        let email = rawEmail.asciiLowercased() ?? EmailAddress.normalize(rawEmail.text)
+        if let problem = EmailAddress.validate(email) {
+            return .rejected(reason: problem.reason, detail: problem.detail, email: rawEmail.text)
+        }
+        if statusRejects {
+            return .rejected(
+                reason: "status_invalid", detail: "status is not subscribed, unsubscribed or nonSubscribed",
+                email: rawEmail.text)
+        }
+
+        var problems = Problems()
+        if let problem = statusDateProblem {
+            problems.add(problem.field, problem.code, problem.onInvalid, problem.detail)
+        }
+
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        out.append(contentsOf: head)
+        JSONText.appendString(email, to: &out)
+        out.append(contentsOf: identifiersTail)
+
+        // Plain fields.
+        for i in fields.indices {
+            let text: String
+            if fields[i].slot < 0 {
+                guard let constant = fields[i].constant else { continue }
+                text = constant
+            } else {
+                guard let bytes = column(fields[i].slot) else { continue }
+                let value = Trimmed(bytes)
+                if value.isEmpty { continue }
+                if fields[i].isText && value.isTrimmed {
+                    out.append(contentsOf: fields[i].jsonKey)
+                    JSONText.appendString(bytes: value.bytes, to: &out)
+                    continue
+                }
+                text = value.text
+                if text.isEmpty { continue }
+            }
+            switch ContactMapper.render(text, as: plan.fields[i]) {
+            case .invalid(let code, let detail):
+                problems.add(plan.fields[i].wireName, code, plan.fields[i].onInvalid, detail)
+            case .text(let rendered):
+                out.append(contentsOf: fields[i].jsonKey)
+                JSONText.appendString(rendered, to: &out)
+            }
+        }
+
+        // Tags: each source gives at most one tag here (no `split`), so at most 16, kept once.
+        if !tags.isEmpty {
+            var written: [[UInt8]] = []
+            for i in tags.indices {
+                var full = tags[i].prefix
+                if tags[i].slot < 0 {
+                    guard let constant = tags[i].constant else { continue }
+                    full.append(contentsOf: constant)
+                } else {
+                    guard let bytes = column(tags[i].slot) else { continue }
+                    let value = Trimmed(bytes)
+                    if value.isEmpty { continue }
+                    if value.isTrimmed {
+                        full.append(contentsOf: value.bytes)
+                    } else {
+                        let text = value.text
+                        if text.isEmpty { continue }
+                        full.append(contentsOf: text.utf8)
+                    }
+                }
+                full.append(contentsOf: tags[i].suffix)
+                if !written.contains(where: { Self.sameText($0, full) }) { written.append(full) }
+            }
+            if !written.isEmpty {
+                out.append(contentsOf: Self.tagsKey)
+                for (i, tag) in written.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    tag.withUnsafeBufferPointer { JSONText.appendString(bytes: $0, to: &out) }
+                }
+                out.append(UInt8(ascii: "]"))
+            }
+        }
+
+        // Custom properties.
+        var openedProperties = false
+        for i in properties.indices {
+            let value: String
+            if properties[i].slot < 0 {
+                guard let constant = properties[i].constant, !TextOps.isBlank(constant) else { continue }
+                value = constant
+            } else {
+                guard let bytes = column(properties[i].slot) else { continue }
+                let trimmed = Trimmed(bytes)
+                if trimmed.isEmpty { continue }
+                if trimmed.isTrimmed {
+                    let direct: Bool
+                    switch properties[i].kind {
+                    case .string: direct = trimmed.bytes.count <= CustomPropertyWriter.maxStringCharacters
+                    case .number: direct = NumberText.isCanonical(trimmed.bytes)
+                    case .none: direct = false
+                    }
+                    if direct {
+                        out.append(contentsOf: openedProperties ? Self.comma : Self.propertiesKey)
+                        openedProperties = true
+                        out.append(contentsOf: properties[i].key)
+                        if case .string = properties[i].kind {
+                            JSONText.appendString(bytes: trimmed.bytes, to: &out)
+                        } else {
+                            out.append(contentsOf: trimmed.bytes)
+                        }
+                        continue
+                    }
+                }
+                value = trimmed.text
+                if value.isEmpty { continue }
+            }
+            var json: [UInt8] = []
+            if case .invalid(let code, let detail) = CustomPropertyWriter.write(
+                .text(value), as: plan.customProperties[i], into: &json)
+            {
+                let property = plan.customProperties[i]
+                problems.add("customProperties.\(property.name)", code, property.onInvalid, detail)
+                continue
+            }
+            out.append(contentsOf: openedProperties ? Self.comma : Self.propertiesKey)
+            openedProperties = true
+            out.append(contentsOf: properties[i].key)
+            out.append(contentsOf: json)
+        }
+        if openedProperties { out.append(UInt8(ascii: "}")) }
+        out.append(UInt8(ascii: "}"))
+
+        if let rejection = problems.rejection {
+            return .rejected(reason: rejection.code, detail: rejection.detail, email: rawEmail.text)
+        }
+        var dedupeDate: String?
+        if columns.dedupeDate >= 0 && columns.dedupeDate < record.count {
+            dedupeDate = String(decoding: record[columns.dedupeDate], as: UTF8.self)
+        }
+        return .contact(MappedContact(email: email, json: out, warnings: problems.warnings, dedupeDate: dedupeDate))
+    }
+
+    private static let tagsKey = Array(",\"tags\":[".utf8)
+    private static let propertiesKey = Array(",\"customProperties\":{".utf8)
+    private static let comma = [UInt8(ascii: ",")]
+
+    /// The warnings of one row and its first rejecting failure, collected as `ContactMapper` does.
+    private struct Problems {
+        var warnings: [MappingWarning] = []
+        var rejection: (code: String, detail: String)?
+
+        mutating func add(_ field: String, _ code: String, _ onInvalid: OnInvalid, _ detail: String) {
+            if onInvalid == .reject {
+                if rejection == nil { rejection = (code, "\(field): \(detail)") }
+            } else {
+                warnings.append(MappingWarning(field: field, code: code))
+            }
+        }
+    }
+
+    /// A field without the ASCII white space at its ends: what `TextOps.trim` gives when
+    /// `isTrimmed`; otherwise an end may be Unicode white space, which `text` trims.
+    struct Trimmed {
+        /// The bytes between the ASCII white space.
+        let bytes: UnsafeBufferPointer<UInt8>
+
+        @inline(__always)
+        init(_ field: UnsafeBufferPointer<UInt8>) {
+            var start = 0
+            var end = field.count
+            while start < end && Self.isASCIISpace(field[start]) { start += 1 }
+            while end > start && Self.isASCIISpace(field[end - 1]) { end -= 1 }
+            bytes = UnsafeBufferPointer(rebasing: field[start..<end])
+        }
+
+        var isEmpty: Bool { bytes.isEmpty }
+
+        /// Whether no Unicode white space is left at either end. Non-ASCII white space (U+0085,
+        /// U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) starts with byte
+        /// C2, E1, E2 or E3: an end character with another first byte cannot be white space.
+        var isTrimmed: Bool {
+            let n = bytes.count
+            if n == 0 { return true }
+            if bytes[0] >= 0x80 && Self.mayStartSpace(bytes[0]) { return false }
+            if bytes[n - 1] < 0x80 { return true }
+            var lead = n - 1
+            while lead > 0 && lead > n - 4 && bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+            return !Self.mayStartSpace(bytes[lead])
+        }
+
+        /// The text, trimmed as `TextOps.trim` trims.
+        var text: String {
+            let text = String(decoding: bytes, as: UTF8.self)
+            return isTrimmed ? text : TextOps.trim(text)
+        }
+
+        @inline(__always)
+        private static func mayStartSpace(_ lead: UInt8) -> Bool {
+            lead == 0xC2 || lead == 0xE1 || lead == 0xE2 || lead == 0xE3
+        }
+
+        /// The text lower-cased when it is all ASCII (what `EmailAddress.normalize` gives then);
+        /// `nil` when it has other characters.
+        func asciiLowercased() -> String? {
+            var upper = false
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                if b >= 0x41 && b <= 0x5A { upper = true }
+            }
+            if !upper { return String(decoding: bytes, as: UTF8.self) }
+            return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                for (i, b) in bytes.enumerated() { buffer[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+                return bytes.count
+            }
+        }
+
+        @inline(__always)
+        private static func isASCIISpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+    }
+
+    /// Whether two tags are the same `String` (Swift compares canonical equivalents as equal, so
+    /// differing bytes are only surely different when both are ASCII).
+    private static func sameText(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        if a == b { return true }
+        if a.allSatisfy({ $0 < 0x80 }) && b.allSatisfy({ $0 < 0x80 }) { return false }
+        return String(decoding: a, as: UTF8.self) == String(decoding: b, as: UTF8.self)
+    }
+}

@@ -1,0 +1,157 @@
+import ExportCore
+import ExportFormats
+import ExportTestSupport
+import Testing
+@testable import ExportStages
+
+/// `ByteMapping` must give exactly what `ContactMapper` gives: the same JSON bytes, warnings,
+/// rejections and dedupe dates, on any CSV row.
+@Suite struct ByteMappingTests {
+    static let header = Header([
+        "Email", "First", "Last", "Country", "Gender", "DOB", "Segment", "Tier", "Spend", "Points", "Flag", "Joined",
+        "Note", "Seen",
+    ])
+
+    static func mapper(_ yaml: String, api: APIVersion = .v5) throws -> ContactMapper {
+        ContactMapper(plan: try MappingLoader.parse(text: yaml, file: "m.yaml"), apiVersion: api, runDate: "2026-01-02")
+    }
+
+    /// The mapping of the issue-5 benchmark.
+    static let benchmark = """
+        email: Email
+        status: { value: subscribed }
+        status_date: { value: "2026-01-01T00:00:00Z" }
+        send_welcome_message: false
+        first_name: First
+        last_name: Last
+        address: Note
+        country: Country
+        tags:
+          - { column: Segment, prefix: "segment: " }
+        custom_properties:
+          loyaltyTier: { column: Tier, type: string }
+          totalSpend: { column: Spend, type: number }
+        """
+
+    /// Every field kind, constants, several tag sources that can repeat, every property type.
+    static let everyKind = """
+        email: Email
+        status: { value: unsubscribed }
+        send_welcome_message: true
+        first_name: First
+        last_name: { value: "  Constant  " }
+        city: Missing.Column
+        country: Country
+        country_code: { column: Country, on_invalid: drop }
+        gender: Gender
+        birthdate: { column: DOB, formats: ["DD.MM.YYYY", "YYYY-MM-DD"] }
+        tags:
+          - { column: Segment, prefix: "s: " }
+          - { column: Tier, prefix: "s: " }
+          - { value: imported }
+          - { column: First, suffix: " ✓" }
+        custom_properties:
+          tier: { column: Tier, type: string }
+          spend: { column: Spend, type: number, decimal: "," }
+          points: { column: Points, type: integer, on_invalid: reject }
+          flag: { column: Flag, type: boolean }
+          joined: { column: Joined, type: date, formats: ["YYYY-MM-DD"] }
+          note: { column: Note, type: string }
+          list: { column: Segment, type: list }
+          source: { value: crm }
+        """
+
+    /// Text that trips trimming, escaping, Unicode equality and the property limits.
+    static let palette: [String] = [
+        "", " ", "  \t ", "Ana", " Ana ", "\u{00A0}Ana\u{00A0}", "\u{3000}", "Ana\u{2003}", "\u{2028}x", "é", "e\u{0301}",
+        "Ștefan", "张伟", "🙂 emoji", "say \"hi\"", "back\\slash", "two\nlines", "cr\r\nlf", "tab\there", "\u{01}ctl",
+        "România", "DE", "Atlantis", "m", "Female", "x", "05.11.1981", "1990-02-31", "1.234,5", "12", "-3", "abc",
+        "true", "no", "2024-01-05", "VIP", "vip", "Gold", String(repeating: "ă", count: 1100),
+        String(repeating: "a", count: 2049), String(repeating: "b", count: 2048),
+    ]
+
+    static let emails: [String] = [
+        "ana.pop@example.com", " Ana.Pop@Example.COM ", "\u{00A0}ana@example.ro\u{3000}", "", "  ", "no-at-sign",
+        "a..b@example.com", "ZOË@exämple.de", "x@y", "a@b.co", "Quoted\"@x.com", "ăna@exemplu.ro ",
+    ]
+
+    /// `count` random rows of the test header.
+    static func rows(_ count: Int, seed: UInt64) -> [[String]] {
+        var random = SplitMix64(seed: seed)
+        return (0..<count).map { _ in
+            header.names.indices.map { i in
+                i == 0 ? emails.randomElement(using: &random)! : palette.randomElement(using: &random)!
+            }
+        }
+    }
+
+    static func expectSameResults(_ mapper: ContactMapper, seed: UInt64) throws {
+        let byteMapping = try #require(mapper.byteMapping)
+        let columns = byteMapping.bind(header)
+        for (n, values) in rows(3000, seed: seed).enumerated() {
+            let record = Record(
+                header: header, values: values.map(FieldValue.string), origin: RecordOrigin(file: "in.csv", line: n + 2, index: n))
+            let expected = mapper.map(record)
+            let actual = RawFields.with(values) { byteMapping.map($0, columns: columns) }
+            if actual != expected {
+                Issue.record("row \(n) \(values.map { String($0.prefix(40)) }): \(Self.describe(actual)) != \(Self.describe(expected))")
+                return
+            }
+        }
+    }
+
+    /// A result short enough to read in a failure (the JSON as text, long values cut).
+    static func describe(_ result: MappingResult) -> String {
+        guard case .contact(let contact) = result else { return "\(result)" }
+        return "\(String(decoding: contact.json, as: UTF8.self).prefix(600)) \(contact.warnings) \(contact.dedupeDate ?? "-")"
+    }
+
+    @Test func theBenchmarkMappingGivesTheSameResults() throws {
+        try Self.expectSameResults(try Self.mapper(Self.benchmark), seed: 1)
+    }
+
+    @Test func everyFieldKindGivesTheSameResults() throws {
+        try Self.expectSameResults(try Self.mapper(Self.everyKind), seed: 2)
+        try Self.expectSameResults(try Self.mapper(Self.everyKind, api: .v2026_03_15), seed: 3)
+    }
+
+    @Test func aConstantStatusDateThatIsNotADateGivesTheSameResults() throws {
+        let drop = Self.benchmark.replacingOccurrences(of: "2026-01-01T00:00:00Z", with: "soon")
+        try Self.expectSameResults(try Self.mapper(drop), seed: 4)
+        let reject = Self.benchmark.replacingOccurrences(
+            of: "{ value: \"2026-01-01T00:00:00Z\" }", with: "{ value: soon, on_invalid: reject }")
+        try Self.expectSameResults(try Self.mapper(reject), seed: 5)
+    }
+
+    @Test func theNewestDedupeFieldIsTheRawText() throws {
+        var mapper = try Self.mapper(Self.benchmark)
+        var plan = mapper.plan
+        plan.dedupeDateField = "Joined"
+        mapper = ContactMapper(plan: plan, apiVersion: .v5, runDate: "2026-01-02")
+        try Self.expectSameResults(mapper, seed: 6)
+    }
+
+    @Test func mappingsWithRulesOrTransformsAreLeftToContactMapper() throws {
+        let others = [
+            "email: { column: Email, transforms: [trim] }\n",
+            "email: Email\nfirst_name: { column: First, transforms: [title] }\n",
+            "email: Email\nphone: First\n",
+            "email: Email\nwhere: [{ column: Segment, equals: VIP }]\n",
+            "email: Email\nfirst_name: First\nrequire: [first_name]\n",
+            "email: Email\nstatus: Segment\n",
+            "email: Email\ntags: [{ column: Segment, split: \";\" }]\n",
+            "email: Email\ncustom_properties: { row: { source: row_number } }\n",
+        ]
+        for yaml in others {
+            let mapper = try Self.mapper(yaml)
+            #expect(mapper.byteMapping == nil, "\(yaml)")
+        }
+        #expect(try Self.mapper(Self.benchmark).byteMapping != nil)
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
