@@ -8,8 +8,11 @@ import Foundation
 /// `cancel` makes a waiting or later `push` return `false` so that the producer stops early.
 final class BatchQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Element] = []
+    /// A ring of `capacity` slots: a popped slot is emptied at once, so the queue never keeps a
+    /// batch alive after handing it out.
+    private var slots: [Element?]
     private var head = 0
+    private var count = 0
     private let capacity: Int
     private var closed = false
     private var cancelled = false
@@ -18,6 +21,7 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
     init(capacity: Int) {
         precondition(capacity > 0, "a queue needs room for one element")
         self.capacity = capacity
+        slots = Array(repeating: nil, count: capacity)
     }
 
     /// Appends `element`, waiting for room.
@@ -25,9 +29,10 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
     func push(_ element: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head >= capacity && !cancelled { condition.wait() }
+        while count == capacity && !cancelled { condition.wait() }
         if cancelled { return false }
-        items.append(element)
+        slots[(head + count) % capacity] = element
+        count += 1
         condition.broadcast()
         return true
     }
@@ -36,14 +41,11 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
     func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while items.count == head && !closed { condition.wait() }
-        guard head < items.count else { return nil }
-        let element = items[head]
-        head += 1
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
-            head = 0
-        }
+        while count == 0 && !closed { condition.wait() }
+        guard count > 0 else { return nil }
+        let element = slots[head].take()
+        head = (head + 1) % capacity
+        count -= 1
         condition.broadcast()
         return element
     }
@@ -60,8 +62,8 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
     func cancel() {
         condition.lock()
         cancelled = true
-        items.removeAll()
-        head = 0
+        for i in slots.indices { slots[i] = nil }
+        count = 0
         condition.broadcast()
         condition.unlock()
     }

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+@testable import ExportPrepare
+
+@Suite struct BatchQueueTests {
+    /// A batch whose release the test can observe.
+    final class Batch: @unchecked Sendable {
+        let number: Int
+        init(_ number: Int) { self.number = number }
+    }
+
+    @Test func handsOutBatchesInOrderAcrossThreads() throws {
+        let queue = BatchQueue<Int>(capacity: 3)
+        let producer = WorkerThread(name: "test-producer") {
+            for i in 0..<10_000 { guard queue.push(i) else { return false } }
+            queue.close()
+            return true
+        }
+        var received: [Int] = []
+        while let value = queue.pop() { received.append(value) }
+        #expect(try producer.join())
+        #expect(received == Array(0..<10_000))
+    }
+
+    /// A consumer that never lets the queue run empty must not keep every batch alive.
+    @Test func doesNotHoldBatchesItHandedOut() {
+        let queue = BatchQueue<Batch>(capacity: 2)
+        weak var first: Batch?
+        do {
+            let batch = Batch(0)
+            first = batch
+            #expect(queue.push(batch))
+        }
+        #expect(queue.push(Batch(1)))
+        _ = queue.pop()
+        #expect(queue.push(Batch(2)))  // the queue is full again: it never ran empty
+        #expect(first == nil)
+    }
+
+    @Test func cancelStopsTheProducer() {
+        let queue = BatchQueue<Int>(capacity: 1)
+        #expect(queue.push(1))
+        queue.cancel()
+        #expect(!queue.push(2))
+    }
+
+    @Test func closeLetsTheConsumerDrainThenEnds() {
+        let queue = BatchQueue<Int>(capacity: 4)
+        #expect(queue.push(1))
+        #expect(queue.push(2))
+        queue.close()
+        #expect(queue.pop() == 1)
+        #expect(queue.pop() == 2)
+        #expect(queue.pop() == nil)
+    }
+}
