@@ -91,7 +91,8 @@ struct RowProducer: Sendable {
     }
 
     /// Reads one input (every member of a bundle) with the reader its format needs, and maps its
-    /// rows: CSV rows straight from their bytes when the mapping compiles to a `ByteMapping`.
+    /// rows through a `ByteMapping` when the mapping compiles to one (CSV rows straight from the
+    /// parser's bytes), else through the `ContactMapper`.
     private func walk(
         _ input: ResolvedInput, index: Int, forced: ForcedFormat, limits: DecompressionLimits,
         budget: DecompressionBudget, warn: (String) -> Void, start: (RecordRun.InputPosition) throws -> Void,
@@ -126,7 +127,18 @@ struct RowProducer: Sendable {
                 var reader = NDJSONReader(
                     source: AnyByteSource(source), file: input.path, member: logical.member,
                     maxLineBytes: pipeline.limits.maxFieldBytes)
-                while let outcome = try reader.next() { try visit(outcome) }
+                if let byteMapping = mapper.byteMapping {
+                    var scratch = ByteMapping.Scratch()
+                    while let outcome = try reader.next() {
+                        guard case .record(let record) = outcome else { try visit(outcome); continue }
+                        if bound?.header !== record.header { bound = mapper.plan.bind(record.header) }
+                        let result = byteMapping.map(record, bound: bound!, scratch: &scratch)
+                            ?? mapper.map(record, bound: bound!)
+                        try emit(.mapped(record.origin, result))
+                    }
+                } else {
+                    while let outcome = try reader.next() { try visit(outcome) }
+                }
             }
         }
     }

@@ -131,6 +131,55 @@ import Testing
         try Self.expectSameResults(mapper, seed: 6)
     }
 
+    /// A random NDJSON value: mostly text, also numbers, booleans, null, arrays and objects.
+    static func jsonValue(_ text: String, using random: inout SplitMix64) -> FieldValue? {
+        switch random.next() % 12 {
+        case 0: return nil
+        case 1: return .null
+        case 2: return .number(["12", "-3.50", "1e3", "0"].randomElement(using: &random)!)
+        case 3: return .bool(random.next() % 2 == 0)
+        case 4: return .array([.string(text), .number("7")])
+        case 5: return .object(JSONObject(keys: ["Column"], values: [.string(text)]))
+        default: return .string(text)
+        }
+    }
+
+    /// Parsed records (as the NDJSON reader gives them) map the same through either mapper,
+    /// or `ByteMapping` declines them (arrays, objects).
+    @Test(arguments: [benchmark, everyKind])
+    func parsedRecordsGiveTheSameResults(_ yaml: String) throws {
+        let mapper = try Self.mapper(yaml)
+        let byteMapping = try #require(mapper.byteMapping)
+        var random = SplitMix64(seed: 7)
+        var scratch = ByteMapping.Scratch()
+        var declined = 0
+        for (n, texts) in Self.rows(3000, seed: 8).enumerated() {
+            var names: [String] = []
+            var values: [FieldValue] = []
+            for (name, text) in zip(Self.header.names, texts) {
+                guard let value = name == "Email" ? .string(text) : Self.jsonValue(text, using: &random) else { continue }
+                names.append(name)
+                values.append(value)
+            }
+            if random.next() % 4 == 0 {  // a nested object for the dotted column `Missing.Column`
+                names.append("Missing")
+                values.append(.object(JSONObject(keys: ["Column"], values: [.string(texts[1])])))
+            }
+            let record = Record(header: Header(names), values: values, origin: RecordOrigin(file: "in.ndjson", line: n + 1, index: n))
+            let bound = mapper.plan.bind(record.header)
+            let expected = mapper.map(record, bound: bound)
+            guard let actual = byteMapping.map(record, bound: bound, scratch: &scratch) else {
+                declined += 1
+                continue
+            }
+            if actual != expected {
+                Issue.record("record \(n) \(values): \(Self.describe(actual)) != \(Self.describe(expected))")
+                return
+            }
+        }
+        #expect(declined > 0 && declined < 3000)
+    }
+
     @Test func mappingsWithRulesOrTransformsAreLeftToContactMapper() throws {
         let others = [
             "email: { column: Email, transforms: [trim] }\n",
