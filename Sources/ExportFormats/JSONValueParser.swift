@@ -40,6 +40,29 @@ public enum JSONValueParser {
         var parser = Parser(bytes: bytes, reserving: false)
         return try? parser.parseFlatObject(keys: keys)
     }
+
+    /// Like `parseFlatObject(_:keys:)`, but writes the values as bytes: each one's text written
+    /// one after the other from the start of `fields` (strings decoded, numbers as written,
+    /// booleans `true`/`false`; `fields` is grown when shorter than `bytes`, and may hold more)
+    /// and its end offset to `ends` (emptied first). Returns false, leaving them unspecified,
+    /// where `parseFlatObject` would return nil, and also for a `null` (which has no text).
+    static func parseFlatObject(
+        _ bytes: UnsafeBufferPointer<UInt8>, keys: FlatObjectKeys, fields: inout [UInt8], ends: inout [Int]
+    ) -> Bool {
+        // A value's text is never longer than its JSON: `fields` only grows, `ends` says what is used.
+        if fields.count < bytes.count { fields = [UInt8](repeating: 0, count: Swift.max(bytes.count, 2 * fields.count)) }
+        ends.removeAll(keepingCapacity: true)
+        return fields.withUnsafeMutableBufferPointer { output in
+            var parser = Parser(bytes: bytes, reserving: false)
+            parser.output = output.baseAddress
+            do {
+                _ = try parser.parseFlatObject(keys: keys, ends: &ends)
+                return true
+            } catch {
+                return false
+            }
+        }
+    }
 }
 
 /// The cursor and the explicit container stacks of one parse.
@@ -56,6 +79,9 @@ private struct Parser {
     private var keyStarts: [Int] = []
     /// Reused for strings with escapes or non-ASCII bytes.
     private var scratch: [UInt8] = []
+    /// Where the raw flat path writes the values' bytes (room for `bytes.count`), and how many it wrote.
+    fileprivate var output: UnsafeMutablePointer<UInt8>?
+    private var outputCount = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>, reserving: Bool = true) {
         self.bytes = bytes
@@ -66,11 +92,14 @@ private struct Parser {
     }
 
     /// See `JSONValueParser.parseFlatObject(_:keys:)`; throws (any error) where it returns nil.
-    mutating func parseFlatObject(keys expected: FlatObjectKeys) throws(JSONSyntaxError) -> [FieldValue]? {
+    /// With `ends`, the values go to `output` and `ends` as bytes instead (and nil is returned).
+    mutating func parseFlatObject(
+        keys expected: FlatObjectKeys, ends: UnsafeMutablePointer<[Int]>? = nil
+    ) throws(JSONSyntaxError) -> [FieldValue]? {
         var result: [FieldValue] = []
-        result.reserveCapacity(expected.count)
+        if ends == nil { result.reserveCapacity(expected.count) }
         skipWhitespace()
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return nil }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { throw fail("") }
         i += 1
         try expected.bytes.withUnsafeBufferPointer { (keyBytes) throws(JSONSyntaxError) in
             var keyStart = 0
@@ -92,6 +121,12 @@ private struct Parser {
                 i += 1
                 skipWhitespace()
                 guard i < bytes.count else { throw fail("") }
+                if let ends {
+                    try writeScalarText()
+                    ends.pointee.append(outputCount)
+                    skipWhitespace()
+                    continue
+                }
                 switch bytes[i] {
                 case Self.quote: result.append(.string(try parseString()))
                 case UInt8(ascii: "t"):
@@ -109,10 +144,72 @@ private struct Parser {
                 skipWhitespace()
             }
         }
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { return nil }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { throw fail("") }
         i += 1
         skipWhitespace()
-        return i == bytes.count ? result : nil
+        guard i == bytes.count else { throw fail("") }
+        return result
+    }
+
+    /// Writes the text of the string, number or boolean at the cursor to `output`; throws for
+    /// anything else (null, a nested value, invalid JSON).
+    private mutating func writeScalarText() throws(JSONSyntaxError) {
+        let base = bytes.baseAddress!
+        switch bytes[i] {
+        case Self.quote:
+            let opening = i
+            i += 1
+            while true {
+                let run = i
+                i = plainRunEnd(from: i)
+                // Non-ASCII runs are copied as they are: the caller has validated the line's UTF-8.
+                (output! + outputCount).update(from: base + run, count: i - run)
+                outputCount += i - run
+                guard i < bytes.count else { throw JSONSyntaxError(offset: opening, message: "unterminated string") }
+                if bytes[i] == Self.quote {
+                    i += 1
+                    return
+                }
+                guard bytes[i] == Self.backslash else { throw fail("") }
+                for byte in UTF8.encode(try parseEscape())! {
+                    output![outputCount] = byte
+                    outputCount += 1
+                }
+            }
+        case UInt8(ascii: "t"), UInt8(ascii: "f"):
+            let start = i
+            try literal(bytes[i] == UInt8(ascii: "t") ? "true" : "false")
+            (output! + outputCount).update(from: base + start, count: i - start)
+            outputCount += i - start
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = try scanNumber()
+            (output! + outputCount).update(from: base + start, count: i - start)
+            outputCount += i - start
+        default:
+            throw fail("")
+        }
+    }
+
+    /// The offset of the first `"`, `\` or control byte at or after `start` (eight bytes a step).
+    private func plainRunEnd(from start: Int) -> Int {
+        let base = bytes.baseAddress!
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var k = start
+        while k + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            // A zero byte in `quotes` or `backslashes`, or a byte below 0x20 in `word`.
+            let found = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
+            if found & (ones &* 0x80) != 0 { break }
+            k += 8
+        }
+        while k < bytes.count {
+            let byte = base[k]
+            if byte == Self.quote || byte == Self.backslash || byte < 0x20 { break }
+            k += 1
+        }
+        return k
     }
 
     private static let quote = UInt8(ascii: "\"")
@@ -245,7 +342,7 @@ private struct Parser {
                 i += 1
                 return String(decoding: scratch, as: UTF8.self)
             } else if byte == Self.backslash {
-                try parseEscape()
+                scratch.append(contentsOf: UTF8.encode(try parseEscape())!)
             } else if byte < 0x20 {
                 throw fail("unescaped control character \(describe(byte)) in a string")
             } else if byte < 0x80 {
@@ -260,8 +357,8 @@ private struct Parser {
         }
     }
 
-    /// Decodes the escape at the cursor (on the backslash) into `scratch`.
-    private mutating func parseEscape() throws(JSONSyntaxError) {
+    /// Decodes the escape at the cursor (on the backslash) and moves past it.
+    private mutating func parseEscape() throws(JSONSyntaxError) -> Unicode.Scalar {
         guard i + 1 < bytes.count else { throw fail("unterminated escape sequence") }
         let escaped = bytes[i + 1]
         let simple: UInt8?
@@ -276,9 +373,8 @@ private struct Parser {
         default: throw JSONSyntaxError(offset: i + 1, message: "invalid escape sequence: \(describe(escaped)) after a backslash")
         }
         if let simple {
-            scratch.append(simple)
             i += 2
-            return
+            return Unicode.Scalar(simple)
         }
         let unit = try hex4(at: i + 2)
         var scalarValue = UInt32(unit)
@@ -296,8 +392,8 @@ private struct Parser {
         } else if (0xDC00...0xDFFF).contains(unit) {
             throw fail("lone surrogate \\u\(String(unit, radix: 16, uppercase: true)) (a low surrogate without its pair)")
         }
-        scratch.append(contentsOf: UTF8.encode(Unicode.Scalar(scalarValue)!)!)
         i += length
+        return Unicode.Scalar(scalarValue)!
     }
 
     private func hex4(at offset: Int) throws(JSONSyntaxError) -> UInt16 {
@@ -320,6 +416,12 @@ private struct Parser {
     }
 
     private mutating func parseNumber() throws(JSONSyntaxError) -> FieldValue {
+        let start = try scanNumber()
+        return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+    }
+
+    /// Moves the cursor past the number at it; returns where the number starts.
+    private mutating func scanNumber() throws(JSONSyntaxError) -> Int {
         let start = i
         if bytes[i] == UInt8(ascii: "-") { i += 1 }
         guard i < bytes.count, isDigit(bytes[i]) else { throw fail("expected a digit in a number") }
@@ -340,7 +442,7 @@ private struct Parser {
             guard i < bytes.count, isDigit(bytes[i]) else { throw fail("expected a digit in the exponent") }
             skipDigits()
         }
-        return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+        return start
     }
 
     private mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {

@@ -44,9 +44,57 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
         self.maxLineBytes = maxLineBytes
     }
 
+    /// The values of the line `nextRaw()` last returned as `.fields`, and their end offsets.
+    private var fieldBytes: [UInt8] = []
+    private var fieldEnds: [Int] = []
+
     /// The next record or malformed line, or `nil` at the end of the input.
     /// - Throws: `ExportError` for a UTF-16 input and errors of the source.
     public mutating func next() throws -> ReadOutcome? {
+        switch try nextLine(raw: false) {
+        case nil: return nil
+        case .malformed(let rejection): return .malformed(rejection)
+        case .record(let record): return .record(record)
+        case .fields: preconditionFailure("only nextRaw() lends fields")
+        }
+    }
+
+    /// What `nextRaw()` found: a malformed line, a record, or a line whose values
+    /// `withCurrentFields(_:)` now lends out as bytes.
+    public enum RawOutcome: Sendable {
+        /// A line the reader rejects, as `next()` would.
+        case malformed(Rejection)
+        /// A record that is not lent as bytes (other keys than the line before, a `null` or a nested
+        /// value), as `next()` would return it.
+        case record(Record)
+        /// A flat object with the keys of `header` and only string, number and boolean values:
+        /// `withCurrentFields(_:)` lends each value's text (a string decoded, a number as written,
+        /// `true` or `false`), the same text `FieldValue.text` gives for the record `next()` returns.
+        case fields(RecordOrigin)
+    }
+
+    /// The keys of the last record or `.fields` line (shared by the lines that repeat them).
+    public var header: Header? { cachedHeader }
+
+    /// Like `next()`, but a line that repeats the previous line's keys with plain values comes back
+    /// as `.fields`, without a `FieldValue` or `String` per value; `withCurrentFields(_:)` reads it
+    /// until the next call to a reading method.
+    /// - Throws: as `next()`.
+    public mutating func nextRaw() throws -> RawOutcome? {
+        try nextLine(raw: true)
+    }
+
+    /// Calls `body` with the values of the line `nextRaw()` last returned as `.fields`.
+    public func withCurrentFields<R>(_ body: (RawFields) throws -> R) rethrows -> R {
+        try fieldBytes.withUnsafeBufferPointer { bytes in
+            try fieldEnds.withUnsafeBufferPointer { ends in
+                try body(RawFields(bytes: UnsafeBufferPointer(rebasing: bytes[..<(ends.last ?? 0)]), ends: ends))
+            }
+        }
+    }
+
+    /// The next line's outcome; `raw` allows `.fields`.
+    private mutating func nextLine(raw: Bool) throws -> RawOutcome? {
         if !started {
             started = true
             try input.consumeByteOrderMark(
@@ -57,7 +105,7 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
                 // A last line without a line break.
                 guard overflowing || !pending.isEmpty else { return nil }
                 linesRead += 1
-                if let outcome = completeLine(tail: UnsafeBufferPointer(start: nil, count: 0)) { return outcome }
+                if let outcome = completeLine(tail: UnsafeBufferPointer(start: nil, count: 0), raw: raw) { return outcome }
                 continue
             }
             let unread = input.unread
@@ -75,13 +123,15 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
             }
             input.start += lineFeed + 1
             linesRead += 1
-            if let outcome = completeLine(tail: UnsafeBufferPointer(rebasing: unread[..<lineFeed])) { return outcome }
+            if let outcome = completeLine(tail: UnsafeBufferPointer(rebasing: unread[..<lineFeed]), raw: raw) {
+                return outcome
+            }
         }
     }
 
     /// Finishes the line whose last bytes are `tail` (after any `pending` bytes).
     /// - Returns: its outcome, or `nil` for a blank line.
-    private mutating func completeLine(tail: UnsafeBufferPointer<UInt8>) -> ReadOutcome? {
+    private mutating func completeLine(tail: UnsafeBufferPointer<UInt8>, raw: Bool) -> RawOutcome? {
         defer {
             overflowing = false
             pending.removeAll(keepingCapacity: pending.capacity <= 64 * 1024)
@@ -92,12 +142,12 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
                     origin: nextOrigin(), reason: "line_too_large",
                     detail: "the line is longer than the limit of \(maxLineBytes) bytes"))
         }
-        if pending.isEmpty { return outcome(of: tail) }
+        if pending.isEmpty { return outcome(of: tail, raw: raw) }
         pending.append(contentsOf: tail)
-        return pending.withUnsafeBufferPointer { outcome(of: $0) }
+        return pending.withUnsafeBufferPointer { outcome(of: $0, raw: raw) }
     }
 
-    private mutating func outcome(of line: UnsafeBufferPointer<UInt8>) -> ReadOutcome? {
+    private mutating func outcome(of line: UnsafeBufferPointer<UInt8>, raw: Bool) -> RawOutcome? {
         guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return nil }
         let origin = nextOrigin()
         if let offset = UTF8Validator.firstInvalidOffset(line) {
@@ -105,8 +155,14 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
                 Rejection(origin: origin, reason: "invalid_utf8", detail: "invalid UTF-8 at column \(offset + 1)"))
         }
         // Most lines are flat objects with the previous line's keys.
-        if let flatKeys, let cachedHeader, let values = JSONValueParser.parseFlatObject(line, keys: flatKeys) {
-            return .record(Record(header: cachedHeader, values: values, origin: origin))
+        if let flatKeys, let cachedHeader {
+            if raw {
+                if JSONValueParser.parseFlatObject(line, keys: flatKeys, fields: &fieldBytes, ends: &fieldEnds) {
+                    return .fields(origin)
+                }
+            } else if let values = JSONValueParser.parseFlatObject(line, keys: flatKeys) {
+                return .record(Record(header: cachedHeader, values: values, origin: origin))
+            }
         }
         let value: FieldValue
         do {

@@ -82,6 +82,64 @@ import Testing
     }
 
     @Test(arguments: [
+        "{\"a\":1,\"b\":\"x\"}",
+        " {\"a\" :\t-0.5E+3 ,\"b\": \"\\u00e9\\n\\ud834\\udd1e\\\"\"}\r",
+        "{\"a\":false,\"b\":\"Bahnhofstraße 1190 東京 😀\"}",
+        "{\"a\":true,\"b\":\"\"}",
+    ])
+    func flatObjectBytesAreTheValuesText(_ text: String) throws {
+        guard case .object(let object) = try Self.parse(text) else {
+            Issue.record("not an object")
+            return
+        }
+        var fields: [UInt8] = [9, 9]
+        var ends: [Int] = [7]
+        let keys = FlatObjectKeys(["a", "b"])!
+        let parsed = Array(text.utf8).withUnsafeBufferPointer {
+            JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends)
+        }
+        #expect(parsed)
+        #expect(ends.count == 2)
+        let texts = ends.indices.map { String(decoding: fields[(($0 == 0) ? 0 : ends[$0 - 1])..<ends[$0]], as: UTF8.self) }
+        #expect(texts == object.values.map(\.text))
+    }
+
+    @Test(arguments: 0..<20)
+    func flatObjectBytesFindEscapesAndControlsAtAnyOffset(_ offset: Int) {
+        let keys = FlatObjectKeys(["a", "b"])!
+        let pad = String(repeating: "é", count: offset / 2) + String(repeating: "x", count: offset % 2)
+        for (escaped, decoded) in [("\\\"", "\""), ("\\\\", "\\"), ("\\n", "\n"), ("\\u00e9", "é")] {
+            let line = "{\"a\":\"\(pad)\(escaped)\(pad)\",\"b\":1}"
+            var fields: [UInt8] = []
+            var ends: [Int] = []
+            let parsed = Array(line.utf8).withUnsafeBufferPointer {
+                JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends)
+            }
+            #expect(parsed)
+            #expect(String(decoding: fields[..<ends[0]], as: UTF8.self) == pad + decoded + pad)
+        }
+        // A raw control byte or a missing closing quote, wherever it is, declines.
+        for line in ["{\"a\":\"\(pad)\t\(pad)\",\"b\":1}", "{\"a\":\"\(pad)"] {
+            var fields: [UInt8] = []
+            var ends: [Int] = []
+            let parsed = Array(line.utf8).withUnsafeBufferPointer {
+                JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends)
+            }
+            #expect(!parsed)
+        }
+    }
+
+    @Test func flatObjectBytesDeclineNull() {
+        var fields: [UInt8] = []
+        var ends: [Int] = []
+        let keys = FlatObjectKeys(["a", "b"])!
+        let parsed = Array("{\"a\":1,\"b\":null}".utf8).withUnsafeBufferPointer {
+            JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends)
+        }
+        #expect(!parsed)
+    }
+
+    @Test(arguments: [
         "{\"a\":1}",  // a key missing
         "{\"a\":1,\"b\":2,\"c\":3}",  // a key more
         "{\"b\":1,\"a\":2}",  // other order
@@ -102,6 +160,13 @@ import Testing
     ])
     func flatObjectDeclinesEverythingElse(_ text: String) {
         #expect(Self.flat(text, keys: ["a", "b"]) == nil)
+        var fields: [UInt8] = []
+        var ends: [Int] = []
+        let keys = FlatObjectKeys(["a", "b"])!
+        let parsed = Array(text.utf8).withUnsafeBufferPointer {
+            JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends)
+        }
+        #expect(!parsed)
     }
 
     @Test func flatObjectWithAnEmptyKey() {

@@ -147,6 +147,50 @@ struct NDJSONCase: Sendable, CustomTestStringConvertible {
         #expect(third.header.names == ["b"])
     }
 
+    @Test(arguments: NDJSONCase.all)
+    func rawReadingGivesTheSameRowsAsTheirText(_ c: NDJSONCase) throws {
+        var plain = NDJSONReader(source: MemorySource(c.input), file: "in.ndjson", maxLineBytes: c.maxLineBytes)
+        var raw = NDJSONReader(source: MemorySource(c.input), file: "in.ndjson", maxLineBytes: c.maxLineBytes)
+        while let expected = try plain.next() {
+            let got = try #require(try raw.nextRaw())
+            switch (expected, got) {
+            case (.malformed(let a), .malformed(let b)):
+                #expect(a == b)
+            case (.record(let a), .record(let b)):
+                #expect(a == b)
+            case (.record(let a), .fields(let origin)):
+                #expect(origin == a.origin)
+                #expect(raw.header?.names == a.header.names)
+                let texts = raw.withCurrentFields { fields in
+                    (0..<fields.count).map { String(decoding: fields[$0], as: UTF8.self) }
+                }
+                #expect(texts == a.values.map(\.text))
+            default:
+                Issue.record("\(expected) read raw as \(got)")
+            }
+        }
+        #expect(try raw.nextRaw() == nil)
+    }
+
+    @Test func rawReadingLendsRepeatedLinesAsFields() throws {
+        let text = "{\"a\":1,\"b\":\"x\"}\n{\"a\":2,\"b\":\"y\\n\"}\n{\"a\":3,\"b\":null}\n{\"a\":4,\"b\":true}\n"
+        var reader = NDJSONReader(source: MemorySource(Array(text.utf8)), file: "f")
+        var kinds: [String] = []
+        var texts: [[String]] = []
+        while let outcome = try reader.nextRaw() {
+            switch outcome {
+            case .record: kinds.append("record")
+            case .malformed: kinds.append("malformed")
+            case .fields:
+                kinds.append("fields")
+                texts.append(reader.withCurrentFields { f in (0..<f.count).map { String(decoding: f[$0], as: UTF8.self) } })
+            }
+        }
+        #expect(kinds == ["record", "fields", "record", "fields"])
+        #expect(texts == [["2", "y\n"], ["4", "true"]])
+        #expect(reader.header?.names == ["a", "b"])
+    }
+
     @Test func refusesUTF16() throws {
         var reader = NDJSONReader(source: MemorySource([0xFF, 0xFE, 0x7B, 0x00]), file: "f.ndjson")
         let error = try #require(throws: ExportError.self) { try reader.next() }
