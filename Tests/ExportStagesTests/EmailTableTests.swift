@@ -16,10 +16,30 @@ import Testing
     }
 
     @Test func keysSharingAHomeSlotAreKeptApart() {
-        // Same low bits, so the same home slot: linear probing must tell them apart by `high`.
+        // The same low bits of `high`, so the same home slot: probing tells them apart by the rest
+        // of `high` or by the tag (the top half of `low`), through growth too.
         var table = EmailTable(expectedCount: 4, keepsDates: false)
-        for n in 0..<20 { #expect(table.insertIfAbsent(EmailKey(high: UInt64(n + 1), low: 5), row: n) == nil) }
-        for n in 0..<20 { #expect(table.row(of: EmailKey(high: UInt64(n + 1), low: 5)) == n) }
+        var keys: [EmailKey] = []
+        for n in 0..<40 {
+            let shared: UInt64 = 1 << 40
+            let high: UInt64 = UInt64(n + 1) << 40
+            let low: UInt64 = (UInt64(n) << 32) | 5
+            keys.append(n % 2 == 0 ? EmailKey(high: high, low: 5) : EmailKey(high: shared, low: low))
+        }
+        for (n, key) in keys.enumerated() { #expect(table.insertIfAbsent(key, row: n) == nil) }
+        for (n, key) in keys.enumerated() { #expect(table.row(of: key) == n) }
+        #expect(table.count == 40)
+    }
+
+    @Test func copiesDoNotShareTheirTable() {
+        var original = EmailTable(expectedCount: 0, keepsDates: false)
+        original.upsert(EmailKey("a@example.com"), row: 1)
+        var copy = original
+        copy.upsert(EmailKey("a@example.com"), row: 2)
+        #expect(copy.insertIfAbsent(EmailKey("b@example.com"), row: 3) == nil)
+        #expect(original.row(of: EmailKey("a@example.com")) == 1)
+        #expect(original.row(of: EmailKey("b@example.com")) == nil)
+        #expect(copy.row(of: EmailKey("a@example.com")) == 2)
     }
 
     @Test func theAllZeroKeyIsAnOrdinaryKey() {
