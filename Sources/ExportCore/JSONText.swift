@@ -30,11 +30,30 @@ public enum JSONText {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Whether any byte of `word` may be one `appendEscaped` treats specially: below 0x20, `"`,
+    /// `\\`, 0x7F or 0xE2 (the first byte of U+2028/U+2029). Never `false` for such a byte
+    /// (a `true` for other bytes only costs a byte-by-byte look).
+    @inline(__always)
+    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+        let below20 = (word &- ones &* 0x20) & ~word & highs
+        return (below20 | hasZeroByte(word ^ (ones &* 0x22)) | hasZeroByte(word ^ (ones &* 0x5C))
+            | hasZeroByte(word ^ (ones &* 0x7F)) | hasZeroByte(word ^ (ones &* 0xE2))) != 0
+    }
+
     private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var i = 0
         let n = bytes.count
         var runStart = 0
+        guard let base = bytes.baseAddress else { return }
         while i < n {
+            // Eight bytes at a time while none of them needs a look.
+            if i + 8 <= n && !mayNeedEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
+                continue
+            }
             let b = bytes[i]
             // Bytes that are written as they are go out in runs, not one append each.
             if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") && b != 0x7F && b != 0xE2 {

@@ -1,4 +1,5 @@
 import ExportCore
+import ExportTestSupport
 import Foundation
 import Testing
 
@@ -14,6 +15,30 @@ import Testing
     ])
     func quotesStrings(input: String, expected: String) {
         #expect(JSONText.quoted(input) == expected)
+    }
+
+    /// The word-at-a-time scan must find every byte that needs escaping, wherever it falls in
+    /// a word: strings of plain text with one special character at every offset, as `String`s
+    /// and as bytes, against the escape of the character alone.
+    @Test func findsSpecialCharactersAtEveryOffset() {
+        let specials: [(String, String)] = [
+            ("\"", #"\""#), ("\\", #"\\"#), ("\n", #"\n"#), ("\u{1}", #"\u0001"#), ("\u{1F}", #"\u001f"#),
+            ("\u{7F}", #"\u007f"#), ("\u{2028}", #"\u2028"#), ("\u{2029}", #"\u2029"#), ("\u{2027}", "\u{2027}"),
+            ("é", "é"), ("\u{FF}", "\u{FF}"),
+        ]
+        var random = SplitMix64(seed: 3)
+        for (special, escaped) in specials {
+            for offset in 0..<20 {
+                let before = String(repeating: "a", count: offset)
+                let after = String(repeating: "z", count: Int(random.next() % 12))
+                let text = before + special + after
+                let expected = "\"" + before + escaped + after + "\""
+                #expect(JSONText.quoted(text) == expected)
+                var out: [UInt8] = []
+                Array(text.utf8).withUnsafeBufferPointer { JSONText.appendString(bytes: $0, to: &out) }
+                #expect(String(decoding: out, as: UTF8.self) == expected)
+            }
+        }
     }
 
     @Test func outputParsesBackToTheSameString() throws {
