@@ -16,19 +16,22 @@ public final class AtomicFileWriter {
     /// The final path.
     public let path: String
     private let temporaryPath: String
+    private let countsLines: Bool
     private var descriptor: Int32
     private var buffer: [UInt8] = []
     private var hasher = SHA256()
     /// Bytes written so far.
     public private(set) var byteCount = 0
-    /// Newline bytes written so far (the line count of an NDJSON file).
+    /// Newline bytes written so far (the line count of an NDJSON file); 0 unless `countsLines`.
     public private(set) var lineCount = 0
     private static let bufferCapacity = 1 << 18
 
-    /// Creates the temporary file next to `path`.
+    /// Creates the temporary file next to `path`; `countsLines: false` skips counting line feeds
+    /// (for files whose line count nobody reads, such as chunks).
     /// - Throws: `ExportError(.cannotCreate)` naming the path and the system's reason.
-    public init(path: String) throws {
+    public init(path: String, countsLines: Bool = true) throws {
         self.path = path
+        self.countsLines = countsLines
         self.temporaryPath = path + ".tmp"
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw Self.error("cannot create", path: path) }
@@ -83,7 +86,7 @@ public final class AtomicFileWriter {
     private func put(_ raw: UnsafeRawBufferPointer) throws {
         guard raw.count > 0 else { return }
         hasher.update(bufferPointer: raw)
-        lineCount += Self.countLineFeeds(raw)
+        if countsLines { lineCount += Self.countLineFeeds(raw) }
         var offset = 0
         while offset < raw.count {
             let n = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
@@ -136,8 +139,10 @@ public final class AtomicFileWriter {
 
     /// Writes `bytes` to `path` atomically.
     @discardableResult
-    public static func write(_ bytes: [UInt8], to path: String) throws -> (bytes: Int, lines: Int, sha256: String) {
-        let writer = try AtomicFileWriter(path: path)
+    public static func write(
+        _ bytes: [UInt8], to path: String, countsLines: Bool = true
+    ) throws -> (bytes: Int, lines: Int, sha256: String) {
+        let writer = try AtomicFileWriter(path: path, countsLines: countsLines)
         try writer.writeThrough(bytes)
         return try writer.commit()
     }

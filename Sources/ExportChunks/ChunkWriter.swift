@@ -90,7 +90,7 @@ public final class ChunkWriter {
         let contacts = currentItems
         let entries = self.entries
         let job = {
-            let (size, _, sha256) = try AtomicFileWriter.write(bytes, to: path)
+            let (size, _, sha256) = try AtomicFileWriter.write(bytes, to: path, countsLines: false)
             entries.list.append(RunManifest.ChunkEntry(file: file, contacts: contacts, bytes: size, sha256: sha256))
         }
         if let io { try io.submit(job) } else { try job() }

@@ -76,9 +76,9 @@ struct RecordRun {
         defer { io.close() }
         let chunkWriter = ChunkWriter(
             runDirectory: runDirectory, maxItems: pipeline.maxItemsPerChunk, maxBytes: pipeline.maxBytesPerChunk, io: io)
-        let rejects = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.rejects, io: io)
-        let duplicates = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.duplicates, io: io)
-        let contacts = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.contacts, io: io)
+        var rejects = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.rejects, io: io)
+        var duplicates = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.duplicates, io: io)
+        var contacts = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.contacts, io: io)
         var deduper = EmailDeduper()
         var keptOrigins = OriginTable()
         var tally = Tally()

@@ -8,7 +8,7 @@ import ExportCore
 /// Lines are built straight into a block of about 256 KiB; full blocks are hashed and written on
 /// the `FileWorkQueue` given (or at once without one). The keys are constant bytes, and the
 /// input name, the same for every row of an input, is escaped once per input.
-final class SideFileWriter {
+struct SideFileWriter {
     private let writer: AtomicFileWriter
     private let io: FileWorkQueue?
     /// The file name inside the run folder.
@@ -34,7 +34,7 @@ final class SideFileWriter {
     private static let null = Array("null".utf8)
 
     /// `{"input":…,"line":…,"reason":…,"detail":…,"email":…}`
-    func reject(_ rejection: Rejection) throws {
+    mutating func reject(_ rejection: Rejection) throws {
         block.append(contentsOf: Self.rejectInput)
         block.append(contentsOf: input.json(for: rejection.origin))
         block.append(contentsOf: Self.lineKey)
@@ -53,7 +53,7 @@ final class SideFileWriter {
     private static let duplicateKeptLine = Array(#","keptLine":"#.utf8)
 
     /// `{"input":…,"line":…,"email":…,"keptInput":…,"keptLine":…}`
-    func duplicate(origin: RecordOrigin, email: String, keptInput: String, keptLine: Int) throws {
+    mutating func duplicate(origin: RecordOrigin, email: String, keptInput: String, keptLine: Int) throws {
         block.append(contentsOf: Self.rejectInput)
         block.append(contentsOf: input.json(for: origin))
         block.append(contentsOf: Self.lineKey)
@@ -73,7 +73,7 @@ final class SideFileWriter {
     private static let contactInput = Array(#","input":"#.utf8)
 
     /// `{"email":…,"chunk":…,"item":…,"input":…,"line":…}`
-    func contact(email: String, chunk: Int, item: Int, origin: RecordOrigin) throws {
+    mutating func contact(email: String, chunk: Int, item: Int, origin: RecordOrigin) throws {
         block.append(contentsOf: Self.contactEmail)
         JSONText.appendString(email, to: &block)
         block.append(contentsOf: Self.contactChunk)
@@ -88,7 +88,7 @@ final class SideFileWriter {
     }
 
     /// Makes the file appear under its name and returns its manifest entry.
-    func commit() throws -> RunManifest.FileEntry {
+    mutating func commit() throws -> RunManifest.FileEntry {
         try handOff()
         try io?.drain()
         let (bytes, lines, sha256) = try writer.commit()
@@ -112,14 +112,14 @@ final class SideFileWriter {
         }
     }
 
-    private func end() throws {
+    private mutating func end() throws {
         block.append(UInt8(ascii: "}"))
         block.append(0x0A)
         if block.count >= Self.blockBytes { try handOff() }
     }
 
     /// Passes the block to the file (on the queue when there is one) and starts a new one.
-    private func handOff() throws {
+    private mutating func handOff() throws {
         guard !block.isEmpty else { return }
         let full = block
         let writer = self.writer

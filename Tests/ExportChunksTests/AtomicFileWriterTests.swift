@@ -90,4 +90,13 @@ import Testing
         #expect(a.bytes == block.count + 10)
         #expect(FileManager.default.contents(atPath: dir.path + "/a") == FileManager.default.contents(atPath: dir.path + "/b"))
     }
+
+    @Test func lineCountingCanBeSkippedWithoutChangingTheFile() throws {
+        let dir = try TemporaryDirectory()
+        let bytes = Array("a\nb\nc\n".utf8)
+        let counted = try AtomicFileWriter.write(bytes, to: dir.path + "/a")
+        let uncounted = try AtomicFileWriter.write(bytes, to: dir.path + "/b", countsLines: false)
+        #expect(counted.lines == 3 && uncounted.lines == 0)
+        #expect(counted.bytes == uncounted.bytes && counted.sha256 == uncounted.sha256)
+    }
 }

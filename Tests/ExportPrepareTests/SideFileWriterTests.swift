@@ -16,8 +16,8 @@ import Testing
     /// Writes the same lines with and without a queue and returns the files' text and entries.
     func write(io: FileWorkQueue?, rows: Int) throws -> (String, RunManifest.FileEntry, String) {
         let dir = try TemporaryDirectory()
-        let contacts = try SideFileWriter(runDirectory: dir.path, name: "contacts.ndjson", io: io)
-        let duplicates = try SideFileWriter(runDirectory: dir.path, name: "duplicates.ndjson", io: io)
+        var contacts = try SideFileWriter(runDirectory: dir.path, name: "contacts.ndjson", io: io)
+        var duplicates = try SideFileWriter(runDirectory: dir.path, name: "duplicates.ndjson", io: io)
         for n in 0..<rows {
             let origin = RecordOrigin(file: "in \"\(n / 500)\".zip", member: n % 3 == 0 ? nil : "m.csv", line: n + 2, index: n)
             try contacts.contact(email: "u\(n)@example.com", chunk: n / 1000 + 1, item: n % 1000, origin: origin)
@@ -54,7 +54,7 @@ import Testing
 
     @Test func rejectsNameTheirReasonAndANullEmail() throws {
         let dir = try TemporaryDirectory()
-        let rejects = try SideFileWriter(runDirectory: dir.path, name: "rejects.ndjson")
+        var rejects = try SideFileWriter(runDirectory: dir.path, name: "rejects.ndjson")
         let origin = RecordOrigin(file: "a.csv", line: 9, index: 7)
         try rejects.reject(Rejection(origin: origin, reason: "email_missing", detail: "no \"Email\"", email: nil))
         _ = try rejects.commit()
