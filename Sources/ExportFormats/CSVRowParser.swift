@@ -99,7 +99,7 @@ struct CSVRowParser {
                     state = .unquoted  // the byte is consumed by the unquoted scan
                 }
             case .unquoted:
-                var j = i
+                var j = skipPlain(input, from: i, stop: delimiter)
                 while j < count {
                     let b = input[j]
                     if b == delimiter || b == Self.lineFeed || b == Self.carriageReturn { break }
@@ -117,7 +117,7 @@ struct CSVRowParser {
                     return (i, true)
                 }
             case .quoted:
-                var j = i
+                var j = skipPlain(input, from: i, stop: quote)
                 while j < count {
                     let b = input[j]
                     if b == quote || b == Self.lineFeed || b == Self.carriageReturn { break }
@@ -165,6 +165,29 @@ struct CSVRowParser {
             }
         }
         return (count, false)
+    }
+
+    /// The first offset from `i` of an eight-byte word that may hold `stop`, a line feed or a
+    /// carriage return (the byte-by-byte scan takes over from there; a word where none can be is
+    /// skipped whole).
+    @inline(__always)
+    private func skipPlain(_ input: UnsafeBufferPointer<UInt8>, from i: Int, stop: UInt8) -> Int {
+        guard let base = input.baseAddress else { return i }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let stops = ones &* UInt64(stop)
+        let lineFeeds = ones &* UInt64(Self.lineFeed)
+        let returns = ones &* UInt64(Self.carriageReturn)
+        var j = i
+        while j + 8 <= input.count {
+            let word = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
+            let a = word ^ stops
+            let b = word ^ lineFeeds
+            let c = word ^ returns
+            if ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c) & highs != 0 { break }
+            j += 8
+        }
+        return j
     }
 
     /// Ends the input: completes a record that has no final line break.
