@@ -3,6 +3,7 @@
 #
 #   scripts/benchmark.sh [--rows N] [--runs R] [--only csv|ndjson] [--skip-peers]
 #                        [--tools a,b,...] [--seed S] [--timeout SECONDS] [--no-docs] [--worktree]
+#                        [--scale-rows M]
 #
 # 1. builds omnisend-export in release mode (scratch path .build-release, so it does not fight
 #    the debug builds in .build), from a snapshot of the committed HEAD in .bench/src (or, with
@@ -13,15 +14,19 @@
 #    (apt), unless --skip-peers;
 # 4. runs `cat`/`zcat` (the floor), ours and the peers on the same files, in alternation, R
 #    times, each under `timeout` and `/usr/bin/time` (wall, user, sys, peak RSS);
-# 5. prints a table of medians and the ratio to the best peer, and writes it with the machine
-#    and the command into docs/performance.md (between the bench markers; --no-docs to skip).
+# 5. prints a table of medians (wall, CPU, throughput, peak RSS) and the ratio to the best
+#    peer, and writes it with the machine and the command into docs/performance.md (between the
+#    bench markers; --no-docs to skip);
+# 6. with --scale-rows M (say 10000000): also runs ours on M rows, R times, and prints how its
+#    wall time and peak RSS scale from N to M rows (issue 5: 10x the rows in at most 10.5x the
+#    time, at most 1 GB).
 #
 # Tools: cat, ours, polars, duckdb, orjson, stdlib, miller (cat means zcat for NDJSON.gz).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-ROWS=1000000 RUNS=3 ONLY="" SKIP_PEERS=0 TOOLS="" SEED=1 TIMEOUT=600 DOCS=1 WORKTREE=0
+ROWS=1000000 RUNS=3 ONLY="" SKIP_PEERS=0 TOOLS="" SEED=1 TIMEOUT=600 DOCS=1 WORKTREE=0 SCALE_ROWS=""
 ARGS="$*"
 while [ $# -gt 0 ]; do
     case $1 in
@@ -34,7 +39,8 @@ while [ $# -gt 0 ]; do
         --timeout) TIMEOUT=$2; shift 2 ;;
         --no-docs) DOCS=0; shift ;;
         --worktree) WORKTREE=1; shift ;;
-        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+        --scale-rows) SCALE_ROWS=$2; shift 2 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "benchmark: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -51,16 +57,20 @@ log() { echo "benchmark: $*" >&2; }
 INPUTS=()
 [ "$ONLY" != ndjson ] && INPUTS+=(csv)
 [ "$ONLY" != csv ] && INPUTS+=(ndjson)
-data_file() { if [ "$1" = csv ]; then echo "$DATA/export-$ROWS-s$SEED.csv"; else echo "$DATA/export-$ROWS-s$SEED.ndjson.gz"; fi; }
-for kind in "${INPUTS[@]}"; do
-    f=$(data_file "$kind")
+data_file() {  # kind [rows]
+    local rows=${2:-$ROWS}
+    if [ "$1" = csv ]; then echo "$DATA/export-$rows-s$SEED.csv"; else echo "$DATA/export-$rows-s$SEED.ndjson.gz"; fi
+}
+generate() {  # kind rows
+    local f; f=$(data_file "$1" "$2")
     if [ ! -s "$f" ]; then
         log "generating $f"
-        fmt=csv; [ "$kind" = ndjson ] && fmt=ndjson.gz
-        timeout 3600 python3 scripts/generate-export.py --rows "$ROWS" --seed "$SEED" --format $fmt --out "$f.tmp"
+        local fmt=csv; [ "$1" = ndjson ] && fmt=ndjson.gz
+        timeout 3600 python3 scripts/generate-export.py --rows "$2" --seed "$SEED" --format $fmt --out "$f.tmp"
         mv "$f.tmp" "$f"
     fi
-done
+}
+for kind in "${INPUTS[@]}"; do generate "$kind" "$ROWS"; done
 
 # --- 3. peers ------------------------------------------------------------------------------
 PEERS=(polars duckdb orjson stdlib miller)
@@ -146,9 +156,11 @@ for run in $(seq 1 "$RUNS"); do
 done
 
 # --- 5. table ------------------------------------------------------------------------------
-TABLE=$(python3 - "$RESULTS" "$ROWS" <<'EOF'
+TABLE=$(python3 - "$RESULTS" "$ROWS" "$(stat -c %s "$(data_file csv)" 2>/dev/null || echo 0)" \
+    "$(stat -c %s "$(data_file ndjson)" 2>/dev/null || echo 0)" <<'EOF'
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+sizes = {"csv": int(sys.argv[3]), "ndjson": int(sys.argv[4])}
 peers = {"polars", "duckdb", "orjson", "stdlib", "miller"}
 names = {"cat": "cat / zcat (floor)", "ours": "**omnisend-export**", "polars": "polars", "duckdb": "DuckDB",
          "orjson": "Python + orjson", "stdlib": "Python stdlib", "miller": "Miller"}
@@ -171,20 +183,71 @@ for kind in ("csv", "ndjson"):
     best = min((s[0] for t, s in stats.items() if t in peers and s), default=None)
     label = "CSV" if kind == "csv" else "NDJSON.gz"
     out.append(f"\n**{label}, {int(sys.argv[2]):,} rows** (median of the successful runs)\n")
-    out.append("| tool | wall s | CPU s (user+sys) | CPU/wall | peak RSS MB | × best peer | contacts | runs ok |")
-    out.append("|---|---|---|---|---|---|---|---|")
+    out.append("| tool | wall s | CPU s (user+sys) | CPU/wall | input MB/s | rows/s | peak RSS MB | × best peer | contacts | runs ok |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
     for t in tools:
         s = stats[t]
         if not s:
-            out.append(f"| {names.get(t, t)} | failed | | | | | | 0 |")
+            out.append(f"| {names.get(t, t)} | failed | | | | | | | | 0 |")
             continue
         wall, cpu, rss, contacts, ok, n = s
         ratio = f"{wall / best:.2f}" if best else "-"
-        out.append(f"| {names.get(t, t)} | {wall:.2f} | {cpu:.2f} | {cpu / wall if wall else 0:.2f} | {rss:.0f} | {ratio} | {contacts} | {ok}/{n} |")
+        mbs = sizes[kind] / 1e6 / wall if wall else 0
+        rps = int(sys.argv[2]) / wall if wall else 0
+        out.append(f"| {names.get(t, t)} | {wall:.2f} | {cpu:.2f} | {cpu / wall if wall else 0:.2f} | {mbs:.0f} | {rps / 1e3:.0f}k | {rss:.0f} | {ratio} | {contacts} | {ok}/{n} |")
 print("\n".join(out))
 EOF
 )
 echo "$TABLE"
+
+# --- 6. scaling ----------------------------------------------------------------------------
+if [ -n "$SCALE_ROWS" ] && wants ours; then
+    SCALING=$BENCH/scaling-$ROWS-$SCALE_ROWS.tsv
+    : > "$SCALING"
+    for kind in "${INPUTS[@]}"; do
+        generate "$kind" "$SCALE_ROWS"
+        for run in $(seq 1 "$RUNS"); do
+            for rows in "$ROWS" "$SCALE_ROWS"; do
+                out=$OUT/ours-$kind-$rows
+                rm -rf "$out"
+                if ! timeout -k 10 "$((TIMEOUT * 20))" /usr/bin/time -f '%e %U %S %M' -o "$BENCH/time.txt" \
+                    bash -c "$(command_for ours "$kind" "$(data_file "$kind" "$rows")" "$out")" > "$BENCH/run.log" 2>&1; then
+                    log "scaling run $run $kind $rows rows FAILED: $(tail -n 3 "$BENCH/run.log" | tr '\n' ' ')"
+                    continue
+                fi
+                read -r wall user sys rss < <(tail -n 1 "$BENCH/time.txt")
+                log "scaling run $run $kind $rows rows: ${wall}s wall, ${user}s user, ${sys}s sys, $((rss / 1024)) MB"
+                printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$rows" "$wall" "$user" "$sys" "$rss" >> "$SCALING"
+            done
+        done
+        rm -rf "$OUT/ours-$kind-$SCALE_ROWS"
+    done
+    SCALE_TABLE=$(python3 - "$SCALING" "$ROWS" "$SCALE_ROWS" <<'EOF'
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+small, big = sys.argv[2], sys.argv[3]
+limit = int(big) / int(small) * 1.05
+out = [f"\n**Scaling of omnisend-export, {int(small):,} → {int(big):,} rows** (median wall; target: at most "
+       f"{limit:.1f}× the time and 1024 MB)\n",
+       "| input | wall s, small | wall s, large | × time | target × | peak RSS MB, large | met |",
+       "|---|---|---|---|---|---|---|"]
+for kind in ("csv", "ndjson"):
+    a = [float(r[2]) for r in rows if r[0] == kind and r[1] == small]
+    b = [float(r[2]) for r in rows if r[0] == kind and r[1] == big]
+    m = [int(r[5]) / 1024 for r in rows if r[0] == kind and r[1] == big]
+    if not a or not b:
+        continue
+    ratio = statistics.median(b) / statistics.median(a)
+    met = "yes" if ratio <= limit and max(m) <= 1024 else "no"
+    label = "CSV" if kind == "csv" else "NDJSON.gz"
+    out.append(f"| {label} | {statistics.median(a):.2f} | {statistics.median(b):.2f} | {ratio:.2f} | {limit:.1f} | {max(m):.0f} | {met} |")
+print("\n".join(out))
+EOF
+)
+    echo "$SCALE_TABLE"
+    TABLE="$TABLE
+$SCALE_TABLE"
+fi
 
 if [ $DOCS = 1 ]; then
     MACHINE=$(printf '%s\n' "- \`nproc\`: $(nproc)" "- RAM: $(free -h | awk '/^Mem:/ {print $2}')" \
