@@ -154,17 +154,12 @@ private struct Parser {
     /// Writes the text of the string, number or boolean at the cursor to `output`; throws for
     /// anything else (null, a nested value, invalid JSON).
     private mutating func writeScalarText() throws(JSONSyntaxError) {
-        let base = bytes.baseAddress!
         switch bytes[i] {
         case Self.quote:
             let opening = i
             i += 1
             while true {
-                let run = i
-                i = plainRunEnd(from: i)
-                // Non-ASCII runs are copied as they are: the caller has validated the line's UTF-8.
-                (output! + outputCount).update(from: base + run, count: i - run)
-                outputCount += i - run
+                copyPlainRun()
                 guard i < bytes.count else { throw JSONSyntaxError(offset: opening, message: "unterminated string") }
                 if bytes[i] == Self.quote {
                     i += 1
@@ -179,37 +174,48 @@ private struct Parser {
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
             let start = i
             try literal(bytes[i] == UInt8(ascii: "t") ? "true" : "false")
-            (output! + outputCount).update(from: base + start, count: i - start)
-            outputCount += i - start
+            copyToOutput(from: start)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            let start = try scanNumber()
-            (output! + outputCount).update(from: base + start, count: i - start)
-            outputCount += i - start
+            copyToOutput(from: try scanNumber())
         default:
             throw fail("")
         }
     }
 
-    /// The offset of the first `"`, `\` or control byte at or after `start` (eight bytes a step).
-    private func plainRunEnd(from start: Int) -> Int {
+    /// Copies `bytes[start..<i]` (a number or a literal: a few bytes) to `output`.
+    private mutating func copyToOutput(from start: Int) {
+        for k in start..<i {
+            output![outputCount] = bytes[k]
+            outputCount += 1
+        }
+    }
+
+    /// Copies the string bytes from the cursor up to the first `"`, `\`, or control byte to
+    /// `output`, eight bytes a step. Non-ASCII bytes are copied as they are: the caller has
+    /// validated the line's UTF-8. Writing whole words is safe: the output so far is never longer
+    /// than the input consumed, and `output` has room for all of `bytes`.
+    private mutating func copyPlainRun() {
         let base = bytes.baseAddress!
+        let out = output!
         let ones: UInt64 = 0x0101_0101_0101_0101
-        var k = start
-        while k + 8 <= bytes.count {
-            let word = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
+        while i + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
             let quotes = word ^ (ones &* 0x22)
             let backslashes = word ^ (ones &* 0x5C)
             // A zero byte in `quotes` or `backslashes`, or a byte below 0x20 in `word`.
             let found = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
             if found & (ones &* 0x80) != 0 { break }
-            k += 8
+            UnsafeMutableRawPointer(out + outputCount).storeBytes(of: word, as: UInt64.self)
+            i += 8
+            outputCount += 8
         }
-        while k < bytes.count {
-            let byte = base[k]
+        while i < bytes.count {
+            let byte = base[i]
             if byte == Self.quote || byte == Self.backslash || byte < 0x20 { break }
-            k += 1
+            out[outputCount] = byte
+            outputCount += 1
+            i += 1
         }
-        return k
     }
 
     private static let quote = UInt8(ascii: "\"")
