@@ -28,8 +28,6 @@ public enum JSONText {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Whether any byte of `word` may be one `appendEscaped` treats specially: below 0x20, `"`,
     /// `\\`, 0x7F or 0xE2 (the first byte of U+2028/U+2029). Never `false` for such a byte
     /// (a `true` for other bytes only costs a byte-by-byte look).
@@ -43,47 +41,84 @@ public enum JSONText {
             | hasZeroByte(word ^ (ones &* 0x7F)) | hasZeroByte(word ^ (ones &* 0xE2))) != 0
     }
 
-    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var i = 0
+    /// The most bytes `writeEscaped` writes for `count` bytes of input (`\u00XX` per byte).
+    public static func escapedCapacity(_ count: Int) -> Int { count * 6 }
+
+    /// Writes the UTF-8 text `bytes` JSON-escaped (without quotes) at `out`, which must have room
+    /// for `escapedCapacity(bytes.count)` bytes; returns how many it wrote.
+    public static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
         let n = bytes.count
+        var i = 0
+        var w = 0
         var runStart = 0
-        guard let base = bytes.baseAddress else { return }
+        @inline(__always) func put(_ byte: UInt8) {
+            out[w] = byte
+            w += 1
+        }
         while i < n {
             // Eight bytes at a time while none of them needs a look.
             if i + 8 <= n && !mayNeedEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
                 i += 8
                 continue
             }
-            let b = bytes[i]
-            // Bytes that are written as they are go out in runs, not one append each.
+            let b = base[i]
+            // Bytes that are written as they are go out in runs.
             if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") && b != 0x7F && b != 0xE2 {
                 i += 1
                 continue
             }
-            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            if runStart < i {
+                (out + w).update(from: base + runStart, count: i - runStart)
+                w += i - runStart
+            }
             switch b {
-            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(b)
-            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(b)
-            case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-            case 0x08: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "b"))
-            case 0x0C: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "f"))
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): put(UInt8(ascii: "\\")); put(b)
+            case 0x0A: put(UInt8(ascii: "\\")); put(UInt8(ascii: "n"))
+            case 0x0D: put(UInt8(ascii: "\\")); put(UInt8(ascii: "r"))
+            case 0x09: put(UInt8(ascii: "\\")); put(UInt8(ascii: "t"))
+            case 0x08: put(UInt8(ascii: "\\")); put(UInt8(ascii: "b"))
+            case 0x0C: put(UInt8(ascii: "\\")); put(UInt8(ascii: "f"))
             case 0x00..<0x20, 0x7F:
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                out.append(hex[Int(b >> 4)])
-                out.append(hex[Int(b & 0xF)])
-            case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                put(UInt8(ascii: "\\")); put(UInt8(ascii: "u")); put(UInt8(ascii: "0")); put(UInt8(ascii: "0"))
+                put(hexDigit(b >> 4)); put(hexDigit(b & 0xF))
+            case 0xE2 where i + 2 < n && base[i + 1] == 0x80 && (base[i + 2] == 0xA8 || base[i + 2] == 0xA9):
                 // U+2028 LINE SEPARATOR / U+2029 PARAGRAPH SEPARATOR
-                out.append(contentsOf: Array("\\u202".utf8))
-                out.append(bytes[i + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
+                put(UInt8(ascii: "\\")); put(UInt8(ascii: "u")); put(UInt8(ascii: "2")); put(UInt8(ascii: "0"))
+                put(UInt8(ascii: "2")); put(base[i + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
                 i += 2
             default:
-                out.append(b)
+                put(b)
             }
             i += 1
             runStart = i
         }
-        if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n])) }
+        if runStart < n {
+            (out + w).update(from: base + runStart, count: n - runStart)
+            w += n - runStart
+        }
+        return w
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
+
+    /// `writeEscaped` onto the end of `out`, a piece of at most 4 KiB of input at a time (cut
+    /// between characters), through a buffer on the stack.
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let piece = 4096
+        var start = 0
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: escapedCapacity(min(bytes.count, piece))) { temp in
+            guard let tempBase = temp.baseAddress else { return }
+            while start < bytes.count {
+                var end = min(bytes.count, start + piece)
+                while end < bytes.count && end > start + 1 && bytes[end] & 0xC0 == 0x80 { end -= 1 }
+                let written = writeEscaped(UnsafeBufferPointer(rebasing: bytes[start..<end]), to: tempBase)
+                out.append(contentsOf: UnsafeBufferPointer(start: tempBase, count: written))
+                start = end
+            }
+        }
     }
 }

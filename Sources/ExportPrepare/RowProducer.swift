@@ -129,12 +129,21 @@ struct RowProducer: Sendable {
                     maxLineBytes: pipeline.limits.maxFieldBytes)
                 if let byteMapping = mapper.byteMapping {
                     var scratch = ByteMapping.Scratch()
-                    while let outcome = try reader.next() {
-                        guard case .record(let record) = outcome else { try visit(outcome); continue }
-                        if bound?.header !== record.header { bound = mapper.plan.bind(record.header) }
-                        let result = byteMapping.map(record, bound: bound!, scratch: &scratch)
-                            ?? mapper.map(record, bound: bound!)
-                        try emit(.mapped(record.origin, result))
+                    var columns: ByteMapping.Columns?
+                    while let outcome = try reader.nextRaw() {
+                        switch outcome {
+                        case .malformed(let rejection):
+                            try emit(.malformed(rejection))
+                        case .record(let record):
+                            if bound?.header !== record.header { bound = mapper.plan.bind(record.header) }
+                            let result = byteMapping.map(record, bound: bound!, scratch: &scratch)
+                                ?? mapper.map(record, bound: bound!)
+                            try emit(.mapped(record.origin, result))
+                        case .fields(let origin):
+                            // A flat line with the previous line's keys: mapped on its bytes, no Record.
+                            if let header = reader.header, columns?.header !== header { columns = byteMapping.bind(header) }
+                            try emit(.mapped(origin, reader.withCurrentFields { byteMapping.map($0, columns: columns!) }))
+                        }
                     }
                 } else {
                     while let outcome = try reader.next() { try visit(outcome) }

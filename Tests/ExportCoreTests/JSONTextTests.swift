@@ -18,7 +18,7 @@ import Testing
     }
 
     /// The word-at-a-time scan must find every byte that needs escaping, wherever it falls in
-    /// a word: strings of plain text with one special character at every offset, as `String`s
+    /// a word or in a 4 KiB piece: plain text with one special character at many offsets, as `String`s
     /// and as bytes, against the escape of the character alone.
     @Test func findsSpecialCharactersAtEveryOffset() {
         let specials: [(String, String)] = [
@@ -28,7 +28,7 @@ import Testing
         ]
         var random = SplitMix64(seed: 3)
         for (special, escaped) in specials {
-            for offset in 0..<20 {
+            for offset in Array(0..<20) + Array(4088..<4100) {
                 let before = String(repeating: "a", count: offset)
                 let after = String(repeating: "z", count: Int(random.next() % 12))
                 let text = before + special + after
