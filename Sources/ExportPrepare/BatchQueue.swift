@@ -37,6 +37,30 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
         return true
     }
 
+    /// Appends `element` when there is room, without waiting.
+    /// - Returns: whether it was queued.
+    func offer(_ element: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if count == capacity || cancelled || closed { return false }
+        slots[(head + count) % capacity] = element
+        count += 1
+        condition.broadcast()
+        return true
+    }
+
+    /// The oldest element if there is one, without waiting.
+    func poll() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard count > 0 else { return nil }
+        let element = slots[head].take()
+        head = (head + 1) % capacity
+        count -= 1
+        condition.broadcast()
+        return element
+    }
+
     /// The oldest element, waiting for one; `nil` once the queue is closed and drained.
     func pop() -> Element? {
         condition.lock()

@@ -100,10 +100,7 @@ struct RecordRun {
                 log("before stopping: rows \(c.rows) = kept \(c.kept) + rejected \(c.rejected) + duplicates \(c.duplicates) + filtered \(c.filtered); no manifest was written, so this run folder is not complete")
             }
         }
-        // A handled batch is freed on the file thread: its rows' strings and arrays are many
-        // small frees that this thread need not wait for.
-        let dispose = { (batch: [RowEvent]) in try io.submit { withExtendedLifetime(batch) {} } }
-        let entries = try stream(inputs: inputs, mapper: mapper, dispose: dispose) { event in
+        let entries = try stream(inputs: inputs, mapper: mapper) { event in
             let origin: RecordOrigin
             let result: MappingResult
             switch event {
@@ -211,24 +208,24 @@ struct RecordRun {
     }
 
     /// Runs the reading stage (`RowProducer`) on its own thread and hands each event, in input
-    /// order, to `handle` on this thread, then passes each handled batch to `dispose` (when given)
-    /// to be freed elsewhere. An error on either side stops both; the reader's rows that came
-    /// before its error are handled first.
+    /// order, to `handle` on this thread, then hands each handled batch back to the reading
+    /// thread, which frees its rows (see `RowProducer.run`). An error on either side stops both;
+    /// the reader's rows that came before its error are handled first.
     @discardableResult
     private func stream(
-        inputs: [ResolvedInput], mapper: ContactMapper, dispose: (([RowEvent]) throws -> Void)? = nil,
-        handle: (RowEvent) throws -> Void
+        inputs: [ResolvedInput], mapper: ContactMapper, handle: (RowEvent) throws -> Void
     ) throws -> [InputIdentity] {
         let queue = BatchQueue<[RowEvent]>(capacity: 4)
+        let returned = BatchQueue<[RowEvent]>(capacity: 4)
         let producer = RowProducer(pipeline: pipeline, inputs: inputs, mapper: mapper)
         let reader = WorkerThread(name: "prepare-read") {
             defer { queue.close() }
-            return try producer.run(into: queue)
+            return try producer.run(into: queue, returned: returned)
         }
         do {
             while let batch = queue.pop() {
                 for index in batch.indices { try handle(batch[index]) }
-                try dispose?(batch)
+                _ = returned.offer(consume batch)  // when the reader is behind, freed here instead
             }
         } catch {
             queue.cancel()

@@ -54,4 +54,19 @@ import Testing
         #expect(queue.pop() == 2)
         #expect(queue.pop() == nil)
     }
+
+    @Test func offerAndPollNeverWait() {
+        let queue = BatchQueue<Int>(capacity: 2)
+        #expect(queue.poll() == nil)
+        #expect(queue.offer(1))
+        #expect(queue.offer(2))
+        #expect(!queue.offer(3))  // full: refused at once
+        #expect(queue.poll() == 1)
+        #expect(queue.offer(3))
+        #expect(queue.poll() == 2)
+        #expect(queue.poll() == 3)
+        #expect(queue.poll() == nil)
+        queue.close()
+        #expect(!queue.offer(4))
+    }
 }
