@@ -152,7 +152,9 @@ struct RowProducer: Sendable {
                         case .fields(let origin):
                             // A flat line with the previous line's keys: mapped on its bytes, no Record.
                             if let header = reader.header, columns?.header !== header { columns = byteMapping.bind(header) }
-                            try emit(.mapped(origin, reader.withCurrentFields { byteMapping.map($0, columns: columns!) }))
+                            try emit(.mapped(origin, reader.withCurrentFields {
+                                byteMapping.map($0, columns: columns!, scratch: &scratch)
+                            }))
                         }
                     }
                 } else {
@@ -167,13 +169,14 @@ struct RowProducer: Sendable {
         _ reader: inout CSVReader<AnyByteSource>, with byteMapping: ByteMapping, emit: (RowEvent) throws -> Void
     ) throws {
         var columns: ByteMapping.Columns?
+        var scratch = ByteMapping.Scratch()
         while let outcome = try reader.nextRaw() {
             switch outcome {
             case .malformed(let rejection):
                 try emit(.malformed(rejection))
             case .fields(let origin):
                 if let header = reader.header, columns?.header !== header { columns = byteMapping.bind(header) }
-                let result = reader.withCurrentFields { byteMapping.map($0, columns: columns!) }
+                let result = reader.withCurrentFields { byteMapping.map($0, columns: columns!, scratch: &scratch) }
                 try emit(.mapped(origin, result))
             }
         }

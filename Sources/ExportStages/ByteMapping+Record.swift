@@ -2,9 +2,10 @@ import ExportCore
 import ExportFormats
 
 extension ByteMapping {
-    /// Reusable buffers for `map(_:bound:scratch:)`, so that mapping a parsed record allocates
-    /// nothing but its output.
+    /// Reusable buffers for the `map` methods, so that mapping a row allocates nothing but its
+    /// output: the JSON being written, and a parsed record's values laid out as fields.
     public struct Scratch: Sendable {
+        var out: [UInt8] = []
         var bytes: [UInt8] = []
         var ends: [Int] = []
         var columns: [Int] = []
@@ -35,8 +36,12 @@ extension ByteMapping {
             if present { dedupeDate = scratch.ends.count - 1 }
         }
         let columns = Columns(header: bound.header, fields: scratch.columns, dedupeDate: dedupeDate)
-        return scratch.bytes.withUnsafeBufferPointer { bytes in
-            scratch.ends.withUnsafeBufferPointer { ends in map(RawFields(bytes: bytes, ends: ends), columns: columns) }
+        let bytes = scratch.bytes
+        let ends = scratch.ends
+        return bytes.withUnsafeBufferPointer { bytes in
+            ends.withUnsafeBufferPointer { ends in
+                map(RawFields(bytes: bytes, ends: ends), columns: columns, scratch: &scratch)
+            }
         }
     }
 

@@ -203,8 +203,8 @@ public struct ByteMapping: Sendable {
     }
 
     /// Maps one record, given as its fields' bytes, exactly as `ContactMapper.map` maps the
-    /// `Record` of the same fields.
-    public func map(_ record: RawFields, columns: Columns) -> MappingResult {
+    /// `Record` of the same fields. `scratch` holds the row's JSON while it is written.
+    public func map(_ record: RawFields, columns: Columns, scratch: inout Scratch) -> MappingResult {
         let slots = columns.fields
         @inline(__always) func column(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
             let i = slots[slot]
@@ -230,16 +230,44 @@ public struct ByteMapping: Sendable {
                 email: rawEmail.text)
         }
 
-        var problems = Problems()
+        // Written into `scratch.out`, then copied once into an array of its exact size. Escaping
+        // at most sextuples a value, so the first size nearly always fits; when not, again.
+        var size = 1024 + 8 * (record.bytes.count + email.utf8.count)
+        while true {
+            if scratch.out.count < size { scratch.out = [UInt8](repeating: 0, count: size) }
+            var problems = Problems()
+            let (json, overflowed): ([UInt8], Bool) = scratch.out.withUnsafeMutableBufferPointer { buffer in
+                var out = RowWriter(buffer)
+                write(record, column: column, email: email, to: &out, problems: &problems)
+                if out.overflowed { return ([], true) }
+                return (Array(UnsafeBufferPointer(rebasing: buffer[0..<out.count])), false)
+            }
+            if overflowed {
+                size *= 2
+                continue
+            }
+            if let rejection = problems.rejection {
+                return .rejected(reason: rejection.code, detail: rejection.detail, email: rawEmail.text)
+            }
+            var dedupeDate: String?
+            if columns.dedupeDate >= 0 && columns.dedupeDate < record.count {
+                dedupeDate = String(decoding: record[columns.dedupeDate], as: UTF8.self)
+            }
+            return .contact(MappedContact(email: email, json: json, warnings: problems.warnings, dedupeDate: dedupeDate))
+        }
+    }
+
+    /// Writes the contact item of a record whose email passed.
+    private func write(
+        _ record: RawFields, column: (Int) -> UnsafeBufferPointer<UInt8>?, email: String, to out: inout RowWriter,
+        problems: inout Problems
+    ) {
         if let problem = statusDateProblem {
             problems.add(problem.field, problem.code, problem.onInvalid, problem.detail)
         }
-
-        var out: [UInt8] = []
-        out.reserveCapacity(512)
-        out.append(contentsOf: head)
-        JSONText.appendString(email, to: &out)
-        out.append(contentsOf: identifiersTail)
+        out.write(head)
+        out.writeString(email)
+        out.write(identifiersTail)
 
         // Plain fields.
         for i in fields.indices {
@@ -252,8 +280,8 @@ public struct ByteMapping: Sendable {
                 let value = Trimmed(bytes)
                 if value.isEmpty { continue }
                 if fields[i].isText && value.isTrimmed {
-                    out.append(contentsOf: fields[i].jsonKey)
-                    JSONText.appendString(bytes: value.bytes, to: &out)
+                    out.write(fields[i].jsonKey)
+                    out.writeString(value.bytes)
                     continue
                 }
                 text = value.text
@@ -263,13 +291,28 @@ public struct ByteMapping: Sendable {
             case .invalid(let code, let detail):
                 problems.add(plan.fields[i].wireName, code, plan.fields[i].onInvalid, detail)
             case .text(let rendered):
-                out.append(contentsOf: fields[i].jsonKey)
-                JSONText.appendString(rendered, to: &out)
+                out.write(fields[i].jsonKey)
+                out.writeString(rendered)
             }
         }
 
         // Tags: each source gives at most one tag here (no `split`), so at most 16, kept once.
-        if !tags.isEmpty {
+        if tags.count == 1 && tags[0].slot >= 0 {
+            // One tag source from a column (the usual case): no list to keep.
+            if let bytes = column(tags[0].slot) {
+                let value = Trimmed(bytes)
+                if value.isTrimmed && !value.isEmpty {
+                    writeTag(prefix: tags[0].prefix, value.bytes, suffix: tags[0].suffix, first: true, to: &out)
+                    out.write(UInt8(ascii: "]"))
+                } else if !value.isEmpty {
+                    var text = value.text
+                    if !text.isEmpty {
+                        text.withUTF8 { writeTag(prefix: tags[0].prefix, $0, suffix: tags[0].suffix, first: true, to: &out) }
+                        out.write(UInt8(ascii: "]"))
+                    }
+                }
+            }
+        } else if !tags.isEmpty {
             var written: [[UInt8]] = []
             for i in tags.indices {
                 var full = tags[i].prefix
@@ -291,14 +334,10 @@ public struct ByteMapping: Sendable {
                 full.append(contentsOf: tags[i].suffix)
                 if !written.contains(where: { Self.sameText($0, full) }) { written.append(full) }
             }
-            if !written.isEmpty {
-                out.append(contentsOf: Self.tagsKey)
-                for (i, tag) in written.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
-                    tag.withUnsafeBufferPointer { JSONText.appendString(bytes: $0, to: &out) }
-                }
-                out.append(UInt8(ascii: "]"))
+            for (i, tag) in written.enumerated() {
+                tag.withUnsafeBufferPointer { writeTag(prefix: [], $0, suffix: [], first: i == 0, to: &out) }
             }
+            if !written.isEmpty { out.write(UInt8(ascii: "]")) }
         }
 
         // Custom properties.
@@ -320,14 +359,10 @@ public struct ByteMapping: Sendable {
                     case .none: direct = false
                     }
                     if direct {
-                        out.append(contentsOf: openedProperties ? Self.comma : Self.propertiesKey)
+                        out.write(openedProperties ? Self.comma : Self.propertiesKey)
                         openedProperties = true
-                        out.append(contentsOf: properties[i].key)
-                        if case .string = properties[i].kind {
-                            JSONText.appendString(bytes: trimmed.bytes, to: &out)
-                        } else {
-                            out.append(contentsOf: trimmed.bytes)
-                        }
+                        out.write(properties[i].key)
+                        if case .string = properties[i].kind { out.writeString(trimmed.bytes) } else { out.write(trimmed.bytes) }
                         continue
                     }
                 }
@@ -342,22 +377,26 @@ public struct ByteMapping: Sendable {
                 problems.add("customProperties.\(property.name)", code, property.onInvalid, detail)
                 continue
             }
-            out.append(contentsOf: openedProperties ? Self.comma : Self.propertiesKey)
+            out.write(openedProperties ? Self.comma : Self.propertiesKey)
             openedProperties = true
-            out.append(contentsOf: properties[i].key)
-            out.append(contentsOf: json)
+            out.write(properties[i].key)
+            out.write(json)
         }
-        if openedProperties { out.append(UInt8(ascii: "}")) }
-        out.append(UInt8(ascii: "}"))
+        if openedProperties { out.write(UInt8(ascii: "}")) }
+        out.write(UInt8(ascii: "}"))
+    }
 
-        if let rejection = problems.rejection {
-            return .rejected(reason: rejection.code, detail: rejection.detail, email: rawEmail.text)
-        }
-        var dedupeDate: String?
-        if columns.dedupeDate >= 0 && columns.dedupeDate < record.count {
-            dedupeDate = String(decoding: record[columns.dedupeDate], as: UTF8.self)
-        }
-        return .contact(MappedContact(email: email, json: out, warnings: problems.warnings, dedupeDate: dedupeDate))
+    /// Writes `,"tags":[` (before the first tag) or `,`, then the tag `prefix + value + suffix`
+    /// as one JSON string (escaping the pieces apart gives the same bytes: each is whole UTF-8).
+    private func writeTag(
+        prefix: [UInt8], _ value: UnsafeBufferPointer<UInt8>, suffix: [UInt8], first: Bool, to out: inout RowWriter
+    ) {
+        out.write(first ? Self.tagsKey : Self.comma)
+        out.write(UInt8(ascii: "\""))
+        prefix.withUnsafeBufferPointer { out.writeEscaped($0) }
+        out.writeEscaped(value)
+        suffix.withUnsafeBufferPointer { out.writeEscaped($0) }
+        out.write(UInt8(ascii: "\""))
     }
 
     private static let tagsKey = Array(",\"tags\":[".utf8)

@@ -88,11 +88,12 @@ import Testing
     static func expectSameResults(_ mapper: ContactMapper, seed: UInt64) throws {
         let byteMapping = try #require(mapper.byteMapping)
         let columns = byteMapping.bind(header)
+        var scratch = ByteMapping.Scratch()
         for (n, values) in rows(3000, seed: seed).enumerated() {
             let record = Record(
                 header: header, values: values.map(FieldValue.string), origin: RecordOrigin(file: "in.csv", line: n + 2, index: n))
             let expected = mapper.map(record)
-            let actual = RawFields.with(values) { byteMapping.map($0, columns: columns) }
+            let actual = RawFields.with(values) { byteMapping.map($0, columns: columns, scratch: &scratch) }
             if actual != expected {
                 Issue.record("row \(n) \(values.map { String($0.prefix(40)) }): \(Self.describe(actual)) != \(Self.describe(expected))")
                 return
@@ -121,6 +122,13 @@ import Testing
         let reject = Self.benchmark.replacingOccurrences(
             of: "{ value: \"2026-01-01T00:00:00Z\" }", with: "{ value: soon, on_invalid: reject }")
         try Self.expectSameResults(try Self.mapper(reject), seed: 5)
+    }
+
+    /// A contact longer than the first buffer guess (a long constant) is written again, whole.
+    @Test func aContactLargerThanTheFirstBufferIsWrittenWhole() throws {
+        let long = String(repeating: "ă\\\"", count: 2000)  // YAML `ă\"`: ă and a quote, 8 bytes as JSON
+        let yaml = Self.benchmark.replacingOccurrences(of: "last_name: Last", with: "last_name: { value: \"\(long)\" }")
+        try Self.expectSameResults(try Self.mapper(yaml), seed: 9)
     }
 
     @Test func theNewestDedupeFieldIsTheRawText() throws {
