@@ -166,17 +166,27 @@ import Testing
         "\"quoted\"\\", "\u{1F600}\u{301}", "a,b;c", String(repeating: "x", count: 300),
     ]
 
-    /// Maps the rows `MapCheck` maps and expects every contact to be valid JSON.
+    /// Maps the rows `MapCheck` maps and expects every contact to be valid JSON, and the same
+    /// from `ByteMapping` when the mapping compiles to one.
     static func expectValidContacts(_ plan: MappingPlan, apiVersion: APIVersion, seed: Int, input: String) {
         let names = plan.columnNames
         let header = Header(names)
         let mapper = ContactMapper(plan: plan, apiVersion: apiVersion, runDate: "2026-11-29")
+        var scratch = ByteMapping.Scratch()
         for row in 0..<4 {
-            let values = names.indices.map { i in FieldValue.string(samples[(seed &+ row &* 7 &+ i &* 3) & 0xFFFF % samples.count]) }
-            let record = Record(header: header, values: values, origin: RecordOrigin(file: "fuzz.csv", line: row + 2, index: row))
-            if case .contact(let contact) = mapper.map(record) {
+            let texts = names.indices.map { i in samples[(seed &+ row &* 7 &+ i &* 3) & 0xFFFF % samples.count] }
+            let record = Record(
+                header: header, values: texts.map(FieldValue.string),
+                origin: RecordOrigin(file: "fuzz.csv", line: row + 2, index: row))
+            let result = mapper.map(record)
+            if case .contact(let contact) = result {
                 let valid = contact.json.withUnsafeBytes { (try? JSONValueParser.parse($0)) != nil }
                 #expect(valid, "\(input): invalid JSON \(String(decoding: contact.json, as: UTF8.self))")
+            }
+            if let byteMapping = mapper.byteMapping {
+                let columns = byteMapping.bind(header)
+                let direct = RawFields.with(texts) { byteMapping.map($0, columns: columns, scratch: &scratch) }
+                #expect(direct == result, "\(input): ByteMapping and ContactMapper differ")
             }
         }
     }

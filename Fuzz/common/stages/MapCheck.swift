@@ -3,7 +3,8 @@ import ExportFormats
 import ExportStages
 
 /// Maps a few awkward rows through a mapping that loaded, and traps (a fuzzer finding) when a
-/// contact's JSON is not valid JSON: what the mapper makes is sent to Omnisend as it is.
+/// contact's JSON is not valid JSON (what the mapper makes is sent to Omnisend as it is), or when
+/// the mapping compiles to a `ByteMapping` that maps the row differently from `ContactMapper`.
 enum MapCheck {
     /// Values chosen to hit the transforms: emails, dates, numbers, phones, countries, odd text.
     static let samples = [
@@ -16,13 +17,22 @@ enum MapCheck {
     static func run(_ plan: MappingPlan, apiVersion: APIVersion, seed: Int) {
         let names = plan.columnNames
         let header = Header(names)
+        let mapper = ContactMapper(plan: plan, apiVersion: apiVersion, runDate: "2026-11-29")
+        var scratch = ByteMapping.Scratch()
         for row in 0..<4 {
-            let values = names.indices.map { i in FieldValue.string(samples[(seed &+ row &* 7 &+ i &* 3) & 0xFFFF % samples.count]) }
-            let record = Record(header: header, values: values, origin: RecordOrigin(file: "fuzz.csv", line: row + 2, index: row))
-            let mapper = ContactMapper(plan: plan, apiVersion: apiVersion, runDate: "2026-11-29")
-            if case .contact(let contact) = mapper.map(record) {
+            let texts = names.indices.map { i in samples[(seed &+ row &* 7 &+ i &* 3) & 0xFFFF % samples.count] }
+            let record = Record(
+                header: header, values: texts.map(FieldValue.string),
+                origin: RecordOrigin(file: "fuzz.csv", line: row + 2, index: row))
+            let result = mapper.map(record)
+            if case .contact(let contact) = result {
                 let valid = contact.json.withUnsafeBytes { bytes in (try? JSONValueParser.parse(bytes)) != nil }
                 check(valid, "the mapper wrote invalid JSON: \(String(decoding: contact.json, as: UTF8.self))")
+            }
+            if let byteMapping = mapper.byteMapping {
+                let columns = byteMapping.bind(header)
+                let direct = RawFields.with(texts) { byteMapping.map($0, columns: columns, scratch: &scratch) }
+                check(direct == result, "ByteMapping and ContactMapper differ:\n\(direct)\n---\n\(result)")
             }
         }
     }
