@@ -12,14 +12,6 @@ public enum JSONText {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Appends the UTF-8 text `bytes` as a quoted JSON string to `out` (the same bytes
-    /// `appendString` writes for the `String` of those bytes).
-    public static func appendString(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        appendEscaped(bytes, to: &out)
-        out.append(UInt8(ascii: "\""))
-    }
-
     /// Returns `string` as a quoted JSON string.
     public static func quoted(_ string: String) -> String {
         var out: [UInt8] = []

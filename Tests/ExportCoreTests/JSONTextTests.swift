@@ -34,9 +34,12 @@ import Testing
                 let text = before + special + after
                 let expected = "\"" + before + escaped + after + "\""
                 #expect(JSONText.quoted(text) == expected)
-                var out: [UInt8] = []
-                Array(text.utf8).withUnsafeBufferPointer { JSONText.appendString(bytes: $0, to: &out) }
-                #expect(String(decoding: out, as: UTF8.self) == expected)
+                let bytes = Array(text.utf8)
+                var out = [UInt8](repeating: 0, count: JSONText.escapedCapacity(bytes.count))
+                let written = bytes.withUnsafeBufferPointer { input in
+                    out.withUnsafeMutableBufferPointer { JSONText.writeEscaped(input, to: $0.baseAddress!) }
+                }
+                #expect("\"" + String(decoding: out[..<written], as: UTF8.self) + "\"" == expected)
             }
         }
     }
