@@ -31,9 +31,7 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
         defer { condition.unlock() }
         while count == capacity && !cancelled { condition.wait() }
         if cancelled { return false }
-        slots[(head + count) % capacity] = element
-        count += 1
-        condition.broadcast()
+        enqueue(element)
         return true
     }
 
@@ -43,22 +41,8 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         if count == capacity || cancelled || closed { return false }
-        slots[(head + count) % capacity] = element
-        count += 1
-        condition.broadcast()
+        enqueue(element)
         return true
-    }
-
-    /// The oldest element if there is one, without waiting.
-    func poll() -> Element? {
-        condition.lock()
-        defer { condition.unlock() }
-        guard count > 0 else { return nil }
-        let element = slots[head].take()
-        head = (head + 1) % capacity
-        count -= 1
-        condition.broadcast()
-        return element
     }
 
     /// The oldest element, waiting for one; `nil` once the queue is closed and drained.
@@ -66,6 +50,25 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while count == 0 && !closed { condition.wait() }
+        return dequeue()
+    }
+
+    /// The oldest element if there is one, without waiting.
+    func poll() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        return dequeue()
+    }
+
+    /// Stores `element` in the next free slot (the lock held, room checked).
+    private func enqueue(_ element: Element) {
+        slots[(head + count) % capacity] = element
+        count += 1
+        condition.broadcast()
+    }
+
+    /// Takes the oldest element out of its slot (the lock held); `nil` when there is none.
+    private func dequeue() -> Element? {
         guard count > 0 else { return nil }
         let element = slots[head].take()
         head = (head + 1) % capacity
