@@ -11,10 +11,18 @@ public struct EmailKey: Hashable, Sendable {
 
     /// The key of `email` (expected normalised; the hash is of its UTF-8 bytes).
     public init(_ email: String) {
-        var copy = email
-        (high, low) = copy.withUTF8 { bytes in
-            (Self.hash(bytes, seed: 0x9E37_79B9_7F4A_7C15), Self.hash(bytes, seed: 0xC2B2_AE3D_27D4_EB4F))
+        // Native strings lend their bytes without a copy; others (bridged, lazily decoded) are
+        // made contiguous first.
+        if let key = email.utf8.withContiguousStorageIfAvailable(Self.halves) {
+            (high, low) = key
+        } else {
+            var copy = email
+            (high, low) = copy.withUTF8(Self.halves)
         }
+    }
+
+    private static func halves(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        (hash(bytes, seed: 0x9E37_79B9_7F4A_7C15), hash(bytes, seed: 0xC2B2_AE3D_27D4_EB4F))
     }
 
     /// A key from its two halves (the all-zero key marks an empty slot in `EmailTable`).
