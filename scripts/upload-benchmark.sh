@@ -10,6 +10,9 @@
 #       from the uploader's report and from the simulator's ledger.
 #
 # usage: scripts/upload-benchmark.sh [--skip-build] [--only nolimit|ratelimit] [--minutes M] [--concurrency N]
+#                                    [--scratch-path PATH] [--rows N]
+#   --scratch-path: the release build folder (default .build-release).
+#   --rows N: generated rows of (a) (default 1111200; e.g. 200000 for a quicker experiment).
 # Data and run folders go to .bench/upload/ (reused across runs; delete it to start over).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,12 +21,16 @@ SKIP_BUILD=0
 ONLY=""
 MINUTES=10
 CONCURRENCY=16
+SCRATCH=.build-release
+ROWS=1111200
 while [ $# -gt 0 ]; do
     case "$1" in
         --skip-build) SKIP_BUILD=1 ;;
         --only) ONLY="$2"; shift ;;
         --minutes) MINUTES="$2"; shift ;;
         --concurrency) CONCURRENCY="$2"; shift ;;
+        --scratch-path) SCRATCH="$2"; shift ;;
+        --rows) ROWS="$2"; shift ;;
         *) echo "unknown option $1" >&2; exit 64 ;;
     esac
     shift
@@ -32,10 +39,10 @@ done
 BENCH=.bench/upload
 mkdir -p "$BENCH"
 if [ "$SKIP_BUILD" = 0 ]; then
-    swift build -c release --product omnisend-export --scratch-path .build-release >&2
+    swift build -c release --product omnisend-export --scratch-path "$SCRATCH" >&2
 fi
 # A private copy, so a concurrent build cannot swap the binary under a running benchmark.
-cp .build-release/release/omnisend-export "$BENCH/omnisend-export"
+cp "$SCRATCH/release/omnisend-export" "$BENCH/omnisend-export"
 BIN="$BENCH/omnisend-export"
 SIM_PID=""
 cleanup() { if [ -n "$SIM_PID" ]; then kill "$SIM_PID" 2>/dev/null || true; wait "$SIM_PID" 2>/dev/null || true; fi; }
@@ -45,6 +52,7 @@ trap cleanup EXIT
 start_simulator() {
     "$BIN" simulator --port 0 "$@" > "$BENCH/simulator.out" 2>&1 &
     SIM_PID=$!
+    echo "$SIM_PID" > "$BENCH/simulator.pid"
     for _ in $(seq 100); do grep -q "listening on" "$BENCH/simulator.out" 2>/dev/null && break; sleep 0.1; done
     ROOT=$(grep -o 'http://127.0.0.1:[0-9]*' "$BENCH/simulator.out" | head -1)
 }
@@ -71,7 +79,7 @@ json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GB RAM"
 
 if [ "$ONLY" != "ratelimit" ]; then
-    SOURCE=$(prepared_run 1111200 1000)
+    SOURCE=$(prepared_run "$ROWS" 1000)
     fresh_copy "$SOURCE" "$BENCH/upload-nolimit"
     KEPT=$(json "$SOURCE/manifest.json" "d['counts']['kept']")
     CHUNKS=$(ls "$SOURCE/chunks" | wc -l)

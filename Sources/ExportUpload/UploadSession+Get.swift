@@ -75,7 +75,7 @@ extension UploadSession {
             case .unavailable: return (nil, nil)
             case .failed(let reason): return (nil, "GET /batches/\(batchID)/items: \(reason)")
             case .answer(let answer):
-                guard let object = FastJSON.object(answer.body) else { return (nil, "GET /batches/\(batchID)/items: not a JSON object") }
+                guard let object = FastJSON.itemsAnswer(answer.body) else { return (nil, "GET /batches/\(batchID)/items: not a JSON object") }
                 if var sofar = merged {
                     for key in ["responses", "errors"] {
                         sofar[key] = ((sofar[key] as? [Any]) ?? []) + ((object[key] as? [Any]) ?? [])

@@ -100,4 +100,11 @@ extension Response {
         headers[.contentType] = contentType
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
+
+    /// A response with a JSON body given as UTF-8 bytes.
+    static func json(status: Int, bytes: [UInt8]) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
 }

@@ -55,15 +55,10 @@ struct BatchItemRecord: Sendable, Equatable {
     var itemID: String { String(index + 1) }
     var isError: Bool { (responseCode ?? 200) >= 300 }
 
+    /// The item as JSON text (see ``write(into:batch:)``).
     func json(batch: BatchRecord? = nil) -> String {
-        var text = "{"
-        if let batch {
-            text += "\"batchID\":\(JSONText.quote(batch.batchID)),\"method\":\(JSONText.quote(batch.method)),\"endpoint\":\(JSONText.quote(batch.endpoint)),"
-        }
-        text += "\"itemID\":\(JSONText.quote(itemID)),\"request\":\(request)"
-        if let responseCode { text += ",\"responseCode\":\(responseCode)" }
-        if let response { text += ",\"response\":\(response)" }
-        text += ",\"status\":\(responseCode == nil ? "\"pending\"" : "\"finished\"")}"
-        return text
+        var out: [UInt8] = []
+        write(into: &out, batch: batch)
+        return String(decoding: out, as: UTF8.self)
     }
 }

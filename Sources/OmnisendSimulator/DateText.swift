@@ -13,6 +13,28 @@ enum DateText {
         let minute = millisOfDay / 60_000 % 60
         let second = millisOfDay / 1000 % 60
         let millis = millisOfDay % 1000
+        if (0...9999).contains(year) {
+            return String(unsafeUninitializedCapacity: 24) { out in
+                var at = 0
+                func put(_ value: Int64, _ width: Int, then separator: UInt8) {
+                    var rest = value
+                    for offset in stride(from: width - 1, through: 0, by: -1) {
+                        out[at + offset] = UInt8(48 + rest % 10)
+                        rest /= 10
+                    }
+                    out[at + width] = separator
+                    at += width + 1
+                }
+                put(year, 4, then: UInt8(ascii: "-"))
+                put(month, 2, then: UInt8(ascii: "-"))
+                put(day, 2, then: UInt8(ascii: "T"))
+                put(hour, 2, then: UInt8(ascii: ":"))
+                put(minute, 2, then: UInt8(ascii: ":"))
+                put(second, 2, then: UInt8(ascii: "."))
+                put(millis, 3, then: UInt8(ascii: "Z"))
+                return at
+            }
+        }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millis, 3))Z"
     }
 

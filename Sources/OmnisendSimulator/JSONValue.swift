@@ -33,38 +33,6 @@ enum JSONValue: Sendable, Equatable {
         parser.skipSpace()
         return parser.index == bytes.count ? value : nil
     }
-
-    /// The value as JSON text, object keys sorted.
-    var text: String {
-        var out = ""
-        write(into: &out)
-        return out
-    }
-
-    func write(into out: inout String) {
-        switch self {
-        case .null: out += "null"
-        case .bool(let flag): out += flag ? "true" : "false"
-        case .number(let text): out += text
-        case .string(let text): out += JSONText.quote(text)
-        case .array(let list):
-            out += "["
-            for (index, element) in list.enumerated() {
-                if index > 0 { out += "," }
-                element.write(into: &out)
-            }
-            out += "]"
-        case .object(let fields):
-            out += "{"
-            for (index, key) in fields.keys.sorted().enumerated() {
-                if index > 0 { out += "," }
-                out += JSONText.quote(key)
-                out += ":"
-                fields[key]!.write(into: &out)
-            }
-            out += "}"
-        }
-    }
 }
 
 /// A recursive-descent JSON parser over bytes (RFC 8259; depth limited to 64).

@@ -56,7 +56,7 @@ extension SimulatorAPI {
         let emails = items.map(Self.firstEmail)
         let fault = faults.nextBatchFault()
         let batch = try await store.createBatch(
-            brand: brand, method: "POST", endpoint: "contacts", origin: body["origin"]?.string, items: texts, emails: emails,
+            brand: brand, method: "POST", endpoint: "contacts", origin: body["origin"]?.string, items: texts, parsed: items, emails: emails,
             fault: fault?.rawValue, version: version, now: configuration.clock.now())
         let status = configuration.batchCreatedStatus ?? version.defaultBatchCreatedStatus
         return .json(status: status, text: "{\"batchID\":\(JSONText.quote(batch.batchID)),\"totalCount\":\(batch.totalCount)}")
@@ -78,10 +78,20 @@ extension SimulatorAPI {
     /// `GET /batches/{id}/items`: the batch plus `errors[]` and `responses[]` of processed items.
     func getBatchItems(_ id: String, brand: String, version: SimulatorAPIVersion) async throws -> Response {
         guard let (batch, items) = try await store.batchWithItems(brand: brand, id: id) else { throw notFound("Batch", id, version: version) }
-        let processed = items.filter { $0.responseCode != nil }
-        let errors = processed.filter(\.isError).map { $0.json() }.joined(separator: ",")
-        let responses = processed.filter { !$0.isError }.map { $0.json() }.joined(separator: ",")
-        return .json(status: 200, text: batch.json(version: version, open: true) + ",\"errors\":[\(errors)],\"responses\":[\(responses)]}")
+        var out = Array(batch.json(version: version, open: true).utf8)
+        out.reserveCapacity(items.reduce(out.count + 64) { $0 + $1.request.utf8.count + ($1.response?.utf8.count ?? 0) + 80 })
+        for (name, errors) in [("errors", true), ("responses", false)] {
+            out.append(contentsOf: ",\"\(name)\":[".utf8)
+            var first = true
+            for item in items where item.responseCode != nil && item.isError == errors {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                item.write(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "}"))
+        return .json(status: 200, bytes: out)
     }
 
     /// `GET /batches/{id}/items/{itemID}` (v3/v5): one item with its batch's identity.

@@ -21,9 +21,10 @@ struct BatchQuery: Sendable {
 
 extension SimulatorStore {
     /// Stores a new batch and its items (and updates the received-items ledger) in one transaction.
+    /// `parsed` (the items as parsed, in order) is kept in memory for the worker.
     func createBatch(
-        brand: String, method: String, endpoint: String, origin: String?, items: [String], emails: [String?], fault: String?,
-        version: SimulatorAPIVersion, now: Date
+        brand: String, method: String, endpoint: String, origin: String?, items: [String], parsed: [JSONValue]? = nil,
+        emails: [String?], fault: String?, version: SimulatorAPIVersion, now: Date
     ) async throws -> BatchRecord {
         try await writer.write { db in
             try db.execute(
@@ -36,6 +37,7 @@ extension SimulatorStore {
             }
             try Self.recordReceived(brand: brand, emails: emails, requestID: rowID, in: db)
             try Self.bump("batchesReceived", in: db)
+            if let parsed, parsed.count == items.count { parsedItems.keep(parsed, batch: rowID) }
             return BatchRecord(
                 rowID: rowID, brand: brand, method: method, endpoint: endpoint, origin: origin, status: "pending",
                 createdAt: now.timeIntervalSince1970, totalCount: items.count, finishedCount: 0, errorsCount: 0, fault: fault,

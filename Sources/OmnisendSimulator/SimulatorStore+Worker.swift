@@ -28,11 +28,13 @@ extension SimulatorStore {
         }
     }
 
-    /// Processes the next slice of a batch; returns whether the batch ended. The items are read,
-    /// then parsed, validated and turned into documents outside the database and in parallel
-    /// (the HTTP routes keep being served meanwhile), then applied in order in one transaction.
+    /// Processes the next slice of a batch; returns whether the batch ended. The items (as the
+    /// POST parsed them, or parsed again from their stored text) are validated and turned into
+    /// documents outside the database and in parallel (the HTTP routes keep being served
+    /// meanwhile), then applied in order in one transaction.
     func processSlice(rowID: Int64, rules: SliceRules, now: Date) async throws -> Bool {
-        let slice = try await writer.read { db -> (BatchRecord, [(index: Int, request: String)])? in
+        let parsed = parsedItems.items(batch: rowID)
+        let slice = try await writer.read { db -> (BatchRecord, [(index: Int, request: String?)])? in
             guard let batch = try Self.fetchBatch(rowID: rowID, in: db), batch.status == "inProgress" || batch.status == "pending" else {
                 return nil
             }
@@ -40,18 +42,30 @@ extension SimulatorStore {
             if batch.fault == FaultPlan.Kind.stopped.rawValue {
                 limit = min(limit, max(1, batch.totalCount / 2) - batch.finishedCount)
             }
+            let arguments: StatementArguments = [rowID, max(0, limit)]
+            if let parsed, parsed.count == batch.totalCount {
+                let indexes = try Int.fetchAll(
+                    db, sql: "SELECT itemIndex FROM batchItem WHERE batchID = ? AND responseCode IS NULL ORDER BY itemIndex LIMIT ?",
+                    arguments: arguments)
+                return (batch, indexes.map { (index: $0, request: nil) })
+            }
             let rows = try Row.fetchAll(
                 db, sql: "SELECT itemIndex, request FROM batchItem WHERE batchID = ? AND responseCode IS NULL ORDER BY itemIndex LIMIT ?",
-                arguments: [rowID, max(0, limit)])
+                arguments: arguments)
             return (batch, rows.map { (index: $0["itemIndex"], request: $0["request"]) })
         }
-        guard let (initial, items) = slice else { return true }
+        guard let (initial, items) = slice else {
+            parsedItems.forget(batch: rowID)
+            return true
+        }
         let partial = initial.fault == FaultPlan.Kind.partial.rawValue
         let version = initial.itemVersion
         let prepared = await Self.prepare(items.map { item in
-            (item.request, partial && Self.partialHit(seed: rules.seed, batch: rowID, index: item.index, share: rules.partialFailureShare))
+            SliceItem(
+                value: item.request == nil ? parsed?[item.index] : nil, request: item.request,
+                partial: partial && Self.partialHit(seed: rules.seed, batch: rowID, index: item.index, share: rules.partialFailureShare))
         }, version: version, now: now)
-        return try await writer.write { db in
+        let ended = try await writer.write { db in
             guard var batch = try Self.fetchBatch(rowID: rowID, in: db), batch.status == "inProgress" || batch.status == "pending" else {
                 return true
             }
@@ -77,19 +91,21 @@ extension SimulatorStore {
                 arguments: [status, batch.finishedCount, batch.errorsCount, now.timeIntervalSince1970, ended ? now.timeIntervalSince1970 : nil, rowID])
             return ended
         }
+        if ended { parsedItems.forget(batch: rowID) }
+        return ended
     }
 
-    /// Parses, validates and builds the new-contact documents of `items` (request text, whether a
-    /// `partial` fault fails it), split over the cores; results in item order.
-    static func prepare(_ items: [(request: String, partial: Bool)], version: SimulatorAPIVersion, now: Date) async -> [PreparedItem] {
+    /// Validates and builds the new-contact documents of `items`, split over the cores; results
+    /// in item order.
+    static func prepare(_ items: [SliceItem], version: SimulatorAPIVersion, now: Date) async -> [PreparedItem] {
         let parts = min(ProcessInfo.processInfo.activeProcessorCount, max(1, items.count / 100))
-        if parts <= 1 { return items.map { prepareItem($0.request, partial: $0.partial, version: version, now: now) } }
+        if parts <= 1 { return items.map { prepareItem($0, version: version, now: now) } }
         let size = (items.count + parts - 1) / parts
         return await withTaskGroup(of: (Int, [PreparedItem]).self) { group in
             for part in 0..<parts {
                 let range = (part * size)..<min(items.count, (part + 1) * size)
                 let slice = Array(items[range])
-                group.addTask { (part, slice.map { prepareItem($0.request, partial: $0.partial, version: version, now: now) }) }
+                group.addTask { (part, slice.map { prepareItem($0, version: version, now: now) }) }
             }
             var results = [[PreparedItem]](repeating: [], count: parts)
             for await (part, prepared) in group { results[part] = prepared }
@@ -98,11 +114,11 @@ extension SimulatorStore {
     }
 
     /// The database-free work on one item.
-    static func prepareItem(_ request: String, partial: Bool, version: SimulatorAPIVersion, now: Date) -> PreparedItem {
-        if partial {
+    static func prepareItem(_ item: SliceItem, version: SimulatorAPIVersion, now: Date) -> PreparedItem {
+        if item.partial {
             return .answered(code: 500, response: itemError(status: 500, detail: "Internal error - the item was not processed, try again", version: version))
         }
-        guard let body = JSONValue.parse(request) else {
+        guard let body = item.value ?? item.request.flatMap(JSONValue.parse) else {
             return .answered(code: 400, response: itemError([FieldProblem(field: "body", code: "invalid_json", message: "is not valid JSON")], version: version))
         }
         let problems = ContactValidator.validate(body, version: .v3)

@@ -5,6 +5,8 @@ import GRDB
 /// counters. In memory when no folder is given; restart-safe in `DIR/simulator.sqlite` otherwise.
 final class SimulatorStore: Sendable {
     let writer: DatabaseQueue
+    /// Items of batches not processed yet, as `POST /batches` parsed them.
+    let parsedItems = ParsedBatchItems()
 
     /// Opens (creating if needed) the state in `directory`, or an in-memory database.
     init(directory: String?) throws {
