@@ -45,63 +45,76 @@ enum ContactValidator {
             return
         }
         for (index, element) in identifiers.enumerated() {
-            let path = "identifiers[\(index)]"
+            // Paths are built only for problems: a million valid items a run need none.
+            func path() -> String { "identifiers[\(index)]" }
             guard let identifier = element.object else {
-                problems.append(FieldProblem(field: path, code: "invalid_type", message: "must be an object"))
+                problems.append(FieldProblem(field: path(), code: "invalid_type", message: "must be an object"))
                 continue
             }
             let type = identifier["type"]?.string
             if type != "email" && type != "phone" {
-                problems.append(FieldProblem(field: "\(path).type", code: identifier["type"] == nil ? "required" : "invalid_value",
+                problems.append(FieldProblem(field: "\(path()).type", code: identifier["type"] == nil ? "required" : "invalid_value",
                                              message: "can't be this value. Available values: email,phone"))
             }
             if let id = identifier["id"]?.string, !id.isEmpty {
                 if type == "email" && !isValidEmail(id) {
-                    problems.append(FieldProblem(field: "\(path).id", code: "invalid_format", message: "is not a valid email address"))
+                    problems.append(FieldProblem(field: "\(path()).id", code: "invalid_format", message: "is not a valid email address"))
                 }
                 if type == "phone" && !isValidPhone(id) {
-                    problems.append(FieldProblem(field: "\(path).id", code: "invalid_format", message: "must be a phone number in E.164 format"))
+                    problems.append(FieldProblem(field: "\(path()).id", code: "invalid_format", message: "must be a phone number in E.164 format"))
                 }
             } else {
-                problems.append(FieldProblem(field: "\(path).id", code: "required", message: "field required but not found in Json"))
+                problems.append(FieldProblem(field: "\(path()).id", code: "required", message: "field required but not found in Json"))
             }
             if let welcome = identifier["sendWelcomeMessage"], !welcome.isBool {
-                problems.append(FieldProblem(field: "\(path).sendWelcomeMessage", code: "invalid_type", message: "must be a boolean"))
+                problems.append(FieldProblem(field: "\(path()).sendWelcomeMessage", code: "invalid_type", message: "must be a boolean"))
             }
             guard let channelsValue = identifier["channels"] else {
-                problems.append(FieldProblem(field: "\(path).channels", code: "required", message: "field required but not found in Json"))
+                problems.append(FieldProblem(field: "\(path()).channels", code: "required", message: "field required but not found in Json"))
                 continue
             }
             guard let channels = channelsValue.object else {
-                problems.append(FieldProblem(field: "\(path).channels", code: "invalid_type", message: "must be an object"))
+                problems.append(FieldProblem(field: "\(path()).channels", code: "invalid_type", message: "must be an object"))
                 continue
             }
             let needed = type == "phone" ? "sms" : "email"
             if (type == "email" || type == "phone") && channels[needed] == nil {
-                problems.append(FieldProblem(field: "\(path).channels.\(needed)", code: "required", message: "field required but not found in Json"))
+                problems.append(FieldProblem(field: "\(path()).channels.\(needed)", code: "required", message: "field required but not found in Json"))
             }
-            for (name, channelValue) in channels.sorted(by: { $0.key < $1.key }) {
-                let channelPath = "\(path).channels.\(name)"
-                guard name == "email" || name == "sms" else {
-                    problems.append(FieldProblem(field: channelPath, code: "invalid_value", message: "unknown channel. Available channels: email,sms"))
-                    continue
-                }
-                guard let channel = channelValue.object else {
-                    problems.append(FieldProblem(field: channelPath, code: "invalid_type", message: "must be an object"))
-                    continue
-                }
-                if let status = channel["status"] {
-                    if !(status.string.map(statuses.contains) ?? false) {
-                        problems.append(FieldProblem(field: "\(channelPath).status", code: "invalid_value",
-                                                     message: "can't be this value. Available values: subscribed,nonsubscribed,nonSubscribed,unsubscribed"))
-                    }
-                }
-                for key in ["statusDate", "statusChangedAt"] {
-                    if let date = channel[key], date.string.flatMap(DateText.parseTimestamp) == nil {
-                        problems.append(FieldProblem(field: "\(channelPath).\(key)", code: "invalid_format", message: "must be an ISO 8601 date-time"))
-                    }
+            // In name order when there are problems; unsorted (no copy) while there are none.
+            var found: [FieldProblem] = []
+            for (name, channelValue) in channels { validateChannel(name, channelValue, path: path, into: &found) }
+            if !found.isEmpty {
+                for (name, channelValue) in channels.sorted(by: { $0.key < $1.key }) {
+                    validateChannel(name, channelValue, path: path, into: &problems)
                 }
             }
+        }
+    }
+
+    private static func validateChannel(
+        _ name: String, _ value: JSONValue, path: () -> String, into problems: inout [FieldProblem]
+    ) {
+        func channelPath() -> String { "\(path()).channels.\(name)" }
+        guard name == "email" || name == "sms" else {
+            problems.append(FieldProblem(field: channelPath(), code: "invalid_value", message: "unknown channel. Available channels: email,sms"))
+            return
+        }
+        guard let channel = value.object else {
+            problems.append(FieldProblem(field: channelPath(), code: "invalid_type", message: "must be an object"))
+            return
+        }
+        if let status = channel["status"] {
+            if !(status.string.map(statuses.contains) ?? false) {
+                problems.append(FieldProblem(field: "\(channelPath()).status", code: "invalid_value",
+                                             message: "can't be this value. Available values: subscribed,nonsubscribed,nonSubscribed,unsubscribed"))
+            }
+        }
+        if let date = channel["statusDate"], date.string.flatMap(DateText.parseTimestamp) == nil {
+            problems.append(FieldProblem(field: "\(channelPath()).statusDate", code: "invalid_format", message: "must be an ISO 8601 date-time"))
+        }
+        if let date = channel["statusChangedAt"], date.string.flatMap(DateText.parseTimestamp) == nil {
+            problems.append(FieldProblem(field: "\(channelPath()).statusChangedAt", code: "invalid_format", message: "must be an ISO 8601 date-time"))
         }
     }
 
@@ -125,25 +138,32 @@ enum ContactValidator {
         if properties.count > maxCustomProperties {
             problems.append(FieldProblem(field: "customProperties", code: "too_many", message: "at most \(maxCustomProperties) custom properties are allowed"))
         }
-        for (name, property) in properties.sorted(by: { $0.key < $1.key }) {
-            let path = "customProperties.\(name.utf8.count <= maxCustomPropertyName ? name : String(name.prefix(32)) + "…")"
-            if name.isEmpty || name.utf8.count > maxCustomPropertyName || !name.utf8.allSatisfy({ isASCIILetter($0) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) {
-                problems.append(FieldProblem(field: path, code: "invalid_format", message: "names may hold only Latin letters, digits and _ (1-128 characters)"))
+        // In name order when there are problems; unsorted (no copy) while there are none.
+        var found: [FieldProblem] = []
+        for (name, property) in properties { validateCustomProperty(name, property, into: &found) }
+        if !found.isEmpty {
+            for (name, property) in properties.sorted(by: { $0.key < $1.key }) { validateCustomProperty(name, property, into: &problems) }
+        }
+    }
+
+    private static func validateCustomProperty(_ name: String, _ property: JSONValue, into problems: inout [FieldProblem]) {
+        func path() -> String { "customProperties.\(name.utf8.count <= maxCustomPropertyName ? name : String(name.prefix(32)) + "…")" }
+        if name.isEmpty || name.utf8.count > maxCustomPropertyName || !name.utf8.allSatisfy({ isASCIILetter($0) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) {
+            problems.append(FieldProblem(field: path(), code: "invalid_format", message: "names may hold only Latin letters, digits and _ (1-128 characters)"))
+        }
+        switch property {
+        case .string(let text):
+            if text.utf8.count > maxCustomStringValue {
+                problems.append(FieldProblem(field: path(), code: "too_long", message: "string values are limited to \(maxCustomStringValue) characters"))
             }
-            switch property {
-            case .string(let text):
-                if text.utf8.count > maxCustomStringValue {
-                    problems.append(FieldProblem(field: path, code: "too_long", message: "string values are limited to \(maxCustomStringValue) characters"))
-                }
-            case .array(let list):
-                if !list.allSatisfy({ $0.string != nil }) {
-                    problems.append(FieldProblem(field: path, code: "invalid_type", message: "arrays may hold only strings"))
-                }
-            case .number, .bool:
-                break
-            case .null, .object:
-                problems.append(FieldProblem(field: path, code: "invalid_type", message: "must be a string, number, boolean or array of strings"))
+        case .array(let list):
+            if !list.allSatisfy({ $0.string != nil }) {
+                problems.append(FieldProblem(field: path(), code: "invalid_type", message: "arrays may hold only strings"))
             }
+        case .number, .bool:
+            break
+        case .null, .object:
+            problems.append(FieldProblem(field: path(), code: "invalid_type", message: "must be a string, number, boolean or array of strings"))
         }
     }
 

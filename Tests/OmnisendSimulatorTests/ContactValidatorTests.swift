@@ -67,4 +67,22 @@ struct ContactValidatorTests {
 
     @Test(arguments: ["plain", "@b.co", "a@", "a@b", "a@@b.co", "a b@c.co", "a@b..co", "a@.b.co", "a@b.co."])
     func rejectsEmails(_ email: String) { #expect(!ContactValidator.isValidEmail(email)) }
+
+    /// Problems of channels and custom properties come in name order, each name's in check order.
+    @Test func reportsChannelAndPropertyProblemsInNameOrder() {
+        let json = #"""
+            {"identifiers":[{"type":"email","id":"a@b.co","channels":{"sms":{"status":"x"},"email":{"statusChangedAt":"no","statusDate":"no"},"push":{}}}],
+             "customProperties":{"z":null,"ok":1,"b-c":{},"a":["x",1]}}
+            """#
+        #expect(problems(json) == [
+            "identifiers[0].channels.email.statusDate: must be an ISO 8601 date-time",
+            "identifiers[0].channels.email.statusChangedAt: must be an ISO 8601 date-time",
+            "identifiers[0].channels.push: unknown channel. Available channels: email,sms",
+            "identifiers[0].channels.sms.status: can't be this value. Available values: subscribed,nonsubscribed,nonSubscribed,unsubscribed",
+            "customProperties.a: arrays may hold only strings",
+            "customProperties.b-c: names may hold only Latin letters, digits and _ (1-128 characters)",
+            "customProperties.b-c: must be a string, number, boolean or array of strings",
+            "customProperties.z: must be a string, number, boolean or array of strings",
+        ])
+    }
 }
