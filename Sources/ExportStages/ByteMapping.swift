@@ -1,20 +1,22 @@
 import ExportCore
 import ExportFormats
 
-/// A `ContactMapper` compiled for the common shape of a mapping, run on a CSV record's field
-/// bytes instead of a `String` per field.
+/// A `ContactMapper` compiled for the common shape of a mapping, run on a record's field bytes
+/// instead of a `String` per field.
 ///
 /// `ContactMapper` evaluates every value as text (source, trim, transforms, rules); on a million
 /// rows that is most of `prepare`'s time. When a mapping reads columns (or constants) as they are
 /// (no transforms, no `where` or `require` rules, no phone identifier, a constant status and
 /// status date, at most 16 tag sources), this writes the same JSON straight from the bytes the
-/// CSV reader parsed: ASCII white space is trimmed in place and text is escaped from the bytes.
+/// reader parsed: ASCII white space is trimmed in place and text is escaped from the bytes.
 /// What it cannot do on bytes (a value whose ends are not ASCII, a country code, a number, a long
 /// string property) goes through the functions `ContactMapper` uses, so both give the same bytes,
-/// warnings and rejections (a property test compares them on random rows).
+/// warnings and rejections (a property test, the fuzz replay and the mapping fuzzer compare them).
 ///
-/// For CSV only: every value of a CSV record is a string, so a dotted column name that is not in
-/// the header has no value, as under `ContactMapper`.
+/// The fields are texts: a CSV record's fields, a flat NDJSON line's scalars (strings decoded,
+/// numbers as written, `true`/`false`), or a parsed record's scalars laid out by
+/// `map(_:bound:scratch:)`. A record with an array or object in a mapped column is left to
+/// `ContactMapper`; a dotted column name that is not in the header then has no value.
 public struct ByteMapping: Sendable {
     /// Where a value comes from.
     enum Source: Sendable {
