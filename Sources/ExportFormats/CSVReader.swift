@@ -48,7 +48,8 @@ public struct CSVReader<Source: ByteSource>: RecordReader {
         switch parser.problem {
         case .fieldTooLarge(let field)?, .recordTooLarge(let field)?:
             throw ExportError(
-                .limitExceeded, "the header row is too large (at column \(field)); raise the field or record limit",
+                .limitExceeded, "the header row is too large (at column \(field)); raise the field or record limit "
+                    + "(limits.max_field_bytes, limits.max_record_bytes)",
                 origin: origin)
         case .textAfterQuote(let field)?:
             throw ExportError(.corruptInput, "the header row has text after the closing quote of column \(field)", origin: origin)

@@ -20,6 +20,7 @@ struct LogicalInputReader: RecordReader {
         case .csv:
             var options = input.csv
             options.maxFieldBytes = limits.maxFieldBytes
+            options.maxRecordBytes = limits.maxRecordBytes
             csv = CSVReader(source: AnyByteSource(source), file: file, member: logical.member, options: options)
         case .ndjson:
             ndjson = NDJSONReader(

@@ -126,6 +126,7 @@ struct RowProducer: Sendable {
             case .csv:
                 var options = input.csv
                 options.maxFieldBytes = pipeline.limits.maxFieldBytes
+                options.maxRecordBytes = pipeline.limits.maxRecordBytes
                 var reader = CSVReader(
                     source: AnyByteSource(source), file: input.path, member: logical.member, options: options)
                 if let byteMapping = mapper.byteMapping {

@@ -118,7 +118,10 @@ public enum PipelineLoader {
             reader.report(maxItemsNode, "max_items \(m) is above the \(destination.apiVersion.rawValue) limit of \(ceiling) items per batch",
                 hint: "use at most \(ceiling), or leave max_items out")
         }
-        for i in inputs.indices { inputs[i].csv.maxFieldBytes = limits.maxFieldBytes }
+        for i in inputs.indices {
+            inputs[i].csv.maxFieldBytes = limits.maxFieldBytes
+            inputs[i].csv.maxRecordBytes = limits.maxRecordBytes
+        }
         guard var mapping, reader.problems.isEmpty, mappingProblems.isEmpty else { return nil }
         if case .newest(let field) = dedupe { mapping.dedupeDateField = field }
         return Pipeline(
@@ -267,13 +270,15 @@ public enum PipelineLoader {
     }
 
     private static func parseLimits(_ node: Node, reader: inout ConfigReader) -> InputLimits? {
-        let keys = ["max_field_bytes", "max_entry_bytes", "max_run_bytes", "max_ratio"]
+        let keys = ["max_field_bytes", "max_record_bytes", "max_entry_bytes", "max_run_bytes", "max_ratio"]
         guard let entries = reader.entries(node, allowed: keys, what: "limits") else { return nil }
         var l = InputLimits()
         for e in entries {
             switch e.key {
             case "max_field_bytes":
                 if let v = reader.int(e.value, what: "max_field_bytes", range: 1024...(1 << 30)) { l.maxFieldBytes = v }
+            case "max_record_bytes":
+                if let v = reader.int(e.value, what: "max_record_bytes", range: 1024...(1 << 30)) { l.maxRecordBytes = v }
             case "max_entry_bytes":
                 if let v = reader.int(e.value, what: "max_entry_bytes", range: 1024...Int.max) { l.maxDecompressedBytesPerEntry = Int64(v) }
             case "max_run_bytes":

@@ -389,6 +389,19 @@ import Testing
         #expect(f.objects("rejects.ndjson").first?["reason"] as? String == "field_too_large")
         #expect(f.objects("rejects.ndjson").first?["line"] as? Int == 2)
     }
+
+    @Test func theRecordLimitIsConfigurable() throws {
+        let f = try PrepareFixture()
+        let part = String(repeating: "y", count: 900)
+        try f.directory.write("in.csv", "Email,FirstName,Segment\na@example.com,\(part),\(part)\nb@example.com,B,S\n")
+        try f.pipeline(inputs: ["in.csv"], extra: "limits: { max_field_bytes: 1024, max_record_bytes: 1500 }")
+        let result = try f.prepare()
+        #expect(result.manifest.counts.kept == 1)
+        #expect(f.objects("rejects.ndjson").first?["reason"] as? String == "record_too_large")
+        #expect(f.objects("rejects.ndjson").first?["line"] as? Int == 2)
+        try f.pipeline(inputs: ["in.csv"], extra: "limits: { max_field_bytes: 1024 }")
+        #expect(try f.prepare().manifest.counts.kept == 2)
+    }
 }
 
 /// Compressed hostile input through the whole `prepare` job: a bomb stops at a limit that a

@@ -44,7 +44,7 @@ import Testing
             chunks: { max_items: 500, max_bytes: 500000 }
             destination: { api_version: v3, base_url: "http://127.0.0.1:8080/v3/", api_key_env: MY_KEY, api_key_file: ../key.txt }
             runs_dir: out/runs
-            limits: { max_field_bytes: 2048, max_ratio: 50 }
+            limits: { max_field_bytes: 2048, max_record_bytes: 4096, max_ratio: 50 }
             """)
         let p = try PipelineLoader.load(path: path, environment: ["SEGMENT": "vip"])
         #expect(p.name == "sample-csv")
@@ -63,7 +63,8 @@ import Testing
         #expect(p.destination == Destination(
             apiVersion: .v3, baseURL: "http://127.0.0.1:8080/v3", apiKeyEnv: "MY_KEY", apiKeyFile: dir.root + "/key.txt"))
         #expect(p.runsDirectory == "out/runs")
-        #expect(p.limits == InputLimits(maxFieldBytes: 2048, maxCompressionRatio: 50))
+        #expect(p.limits == InputLimits(maxFieldBytes: 2048, maxRecordBytes: 4096, maxCompressionRatio: 50))
+        #expect(p.inputs.allSatisfy { $0.csv.maxRecordBytes == 4096 })
     }
 
     @Test func defaultsFollowTheAPIVersion() throws {
