@@ -218,7 +218,8 @@ public struct ByteMapping: Sendable {
             return .rejected(reason: "email_missing", detail: "the email field is empty", email: nil)
         }
         let rawEmail = Trimmed(emailField)
-        if rawEmail.isEmpty || rawEmail.text.isEmpty {
+        // Trimmed and not empty means a text: a `String` is only made when an end may be Unicode space.
+        if rawEmail.isEmpty || (!rawEmail.isTrimmed && rawEmail.text.isEmpty) {
             return .rejected(reason: "email_missing", detail: "the email field is empty", email: rawEmail.text)
         }
         // All ASCII: lower-cased here; otherwise by the String rules of `EmailAddress.normalize`.
