@@ -21,6 +21,12 @@ public struct EmailKey: Hashable, Sendable {
         }
     }
 
+    /// The key of the normalised email whose UTF-8 bytes are `bytes` (the same key as `init(_:)`
+    /// gives for the `String` of those bytes).
+    public init(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        (high, low) = Self.halves(bytes)
+    }
+
     private static func halves(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
         (hash(bytes, seed: 0x9E37_79B9_7F4A_7C15), hash(bytes, seed: 0xC2B2_AE3D_27D4_EB4F))
     }
