@@ -39,6 +39,14 @@ public struct EmailDeduper: Sendable {
         table.insertIfAbsent(key, row: row)
     }
 
+    /// Starts loading the table slots of `keys` into the cache, so that the `firstSeen(key:row:)`,
+    /// `offer(key:row:date:)` or `winner(of:)` calls for them that follow (in a batch of a few
+    /// thousand rows) do not each wait for memory: with millions of addresses the table is far
+    /// larger than the cache. It changes no answer; a key not looked up later costs one load.
+    public mutating func prefetch<Keys: Sequence<EmailKey>>(keys: Keys) {
+        table.prefetch(keys)
+    }
+
     /// Pass 1 of `last` / `newest`: offers `row` as the holder of `email`. `date` is the raw text
     /// of the `newest` field (ignored for `last`, parsed with `SortableDate` for `newest`).
     public mutating func offer(_ email: String, row: Int, date: String?) {

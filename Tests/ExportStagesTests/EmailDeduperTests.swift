@@ -53,6 +53,32 @@ import Testing
         #expect(newest.winner(of: EmailKey("b@example.com")) == nil)
     }
 
+    @Test func prefetchedBatchesGetTheSameAnswers() {
+        // 10 % repeats, looked up in batches of 4096 with and without a prefetch first.
+        let keys = (0..<20_000).map { EmailKey("user\($0 % 18_000)@example.com") }
+        var plain = EmailDeduper(policy: .first)
+        var prefetched = EmailDeduper(policy: .first)
+        var answers: [Int?] = []
+        var prefetchedAnswers: [Int?] = []
+        var start = 0
+        while start < keys.count {
+            let batch = keys[start..<min(start + 4096, keys.count)]
+            prefetched.prefetch(keys: batch)
+            for (row, key) in zip(batch.indices, batch) {
+                answers.append(plain.firstSeen(key: key, row: row))
+                prefetchedAnswers.append(prefetched.firstSeen(key: key, row: row))
+            }
+            start += 4096
+        }
+        #expect(prefetchedAnswers == answers)
+        #expect(answers[18_005] == 5 && answers[17_999] == nil)
+        #expect(prefetched.count == 18_000)
+        var last = EmailDeduper(policy: .last)
+        last.offer(key: keys[0], row: 0, date: nil)
+        last.prefetch(keys: keys.prefix(3))
+        #expect(last.winner(of: keys[0]) == 0 && last.winner(of: keys[1]) == nil)
+    }
+
     @Test func contactsCarryTheKeyOfTheirEmail() {
         var contact = MappedContact(email: "a@example.com", json: [])
         #expect(contact.key == EmailKey("a@example.com"))

@@ -68,4 +68,27 @@ import Testing
         last.upsert(key, row: 2)
         #expect(last.row(of: key) == 2 && last.count == 1)
     }
+
+    @Test func prefetchChangesNoAnswerAndKeepsCopiesApart() {
+        var table = EmailTable(expectedCount: 0, keepsDates: true)
+        let keys = (0..<5_000).map { EmailKey("user\($0)@example.com") }
+        let zero = EmailKey(high: 0, low: 0)
+        for (row, key) in keys.enumerated() where row % 2 == 0 { table.offerNewest(key, row: row, date: Int64(row)) }
+        table.offerNewest(zero, row: 7, date: 1)
+        let copy = table
+        // Every key, present or not, and the all-zero key (whose slot is past the end).
+        table.prefetch(keys + [zero])
+        for (row, key) in keys.enumerated() {
+            #expect(table.row(of: key) == (row % 2 == 0 ? row : nil))
+            if row % 2 == 1 { #expect(table.insertIfAbsent(key, row: row) == nil) }
+        }
+        #expect(table.row(of: zero) == 7)
+        #expect(table.count == 5_001)
+        #expect(copy.count == 2_501)
+        #expect(copy.row(of: keys[1]) == nil)
+        var empty = EmailTable(expectedCount: 0, keepsDates: false)
+        empty.prefetch([EmailKey]())
+        empty.prefetch(keys)
+        #expect(empty.count == 0 && empty.row(of: keys[0]) == nil)
+    }
 }
