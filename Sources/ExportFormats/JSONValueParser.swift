@@ -43,23 +43,31 @@ public enum JSONValueParser {
 
     /// Like `parseFlatObject(_:keys:)`, but writes the values as bytes: each one's text written
     /// one after the other from the start of `fields` (strings decoded, numbers as written,
-    /// booleans `true`/`false`; `fields` is grown when shorter than `bytes`, and may hold more)
-    /// and its end offset to `ends` (emptied first). Returns false, leaving them unspecified,
-    /// where `parseFlatObject` would return nil, and also for a `null` (which has no text).
+    /// booleans `true`/`false`, nothing for a `null`; `fields` is grown when shorter than `bytes`,
+    /// and may hold more) and its end offset to `ends` (emptied first). `nulls` is emptied, and
+    /// for a line with a `null` holds one flag per key, true for the nulls. Returns false, leaving
+    /// them unspecified, where `parseFlatObject` would return nil.
+    ///
+    /// Strings are checked to be valid UTF-8 as they are copied: a line this returns true for is
+    /// valid UTF-8 (the keys are whole strings, the rest is ASCII), without a separate pass.
     static func parseFlatObject(
-        _ bytes: UnsafeBufferPointer<UInt8>, keys: FlatObjectKeys, fields: inout [UInt8], ends: inout [Int]
+        _ bytes: UnsafeBufferPointer<UInt8>, keys: FlatObjectKeys, fields: inout [UInt8], ends: inout [Int],
+        nulls: inout [Bool]
     ) -> Bool {
         // A value's text is never longer than its JSON: `fields` only grows, `ends` says what is used.
         if fields.count < bytes.count { fields = [UInt8](repeating: 0, count: Swift.max(bytes.count, 2 * fields.count)) }
-        ends.removeAll(keepingCapacity: true)
+        if ends.count != keys.count { ends = [Int](repeating: 0, count: keys.count) }
+        nulls.removeAll(keepingCapacity: true)
         return fields.withUnsafeMutableBufferPointer { output in
-            var parser = Parser(bytes: bytes, reserving: false)
-            parser.output = output.baseAddress
-            do {
-                _ = try parser.parseFlatObject(keys: keys, ends: &ends)
-                return true
-            } catch {
-                return false
+            ends.withUnsafeMutableBufferPointer { ends in
+                var parser = Parser(bytes: bytes, reserving: false)
+                parser.output = output.baseAddress
+                do {
+                    try parser.parseFlatFields(keys: keys, ends: ends.baseAddress!, nulls: &nulls)
+                    return true
+                } catch {
+                    return false
+                }
             }
         }
     }
@@ -92,41 +100,15 @@ private struct Parser {
     }
 
     /// See `JSONValueParser.parseFlatObject(_:keys:)`; throws (any error) where it returns nil.
-    /// With `ends`, the values go to `output` and `ends` as bytes instead (and nil is returned).
-    mutating func parseFlatObject(
-        keys expected: FlatObjectKeys, ends: UnsafeMutablePointer<[Int]>? = nil
-    ) throws(JSONSyntaxError) -> [FieldValue]? {
+    mutating func parseFlatObject(keys expected: FlatObjectKeys) throws(JSONSyntaxError) -> [FieldValue] {
         var result: [FieldValue] = []
-        if ends == nil { result.reserveCapacity(expected.count) }
-        skipWhitespace()
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { throw fail("") }
-        i += 1
-        try expected.bytes.withUnsafeBufferPointer { (keyBytes) throws(JSONSyntaxError) in
+        result.reserveCapacity(expected.count)
+        try openFlatObject()
+        try expected.bytes.withUnsafeBufferPointer { (keys) throws(JSONSyntaxError) in
             var keyStart = 0
             for (index, keyEnd) in expected.ends.enumerated() {
-                if index > 0 {
-                    guard i < bytes.count, bytes[i] == UInt8(ascii: ",") else { throw fail("") }
-                    i += 1
-                }
-                skipWhitespace()
-                // `"key"` with exactly the expected bytes: they hold no escape, so this is the decoded key.
-                let length = keyEnd - keyStart
-                guard i + length + 1 < bytes.count, bytes[i] == Self.quote, bytes[i + length + 1] == Self.quote,
-                    memcmp(bytes.baseAddress! + i + 1, keyBytes.baseAddress! + keyStart, length) == 0
-                else { throw fail("") }
-                i += length + 2
+                try flatKey(keys.baseAddress! + keyStart, length: keyEnd - keyStart, first: index == 0)
                 keyStart = keyEnd
-                skipWhitespace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("") }
-                i += 1
-                skipWhitespace()
-                guard i < bytes.count else { throw fail("") }
-                if let ends {
-                    try writeScalarText()
-                    ends.pointee.append(outputCount)
-                    skipWhitespace()
-                    continue
-                }
                 switch bytes[i] {
                 case Self.quote: result.append(.string(try parseString()))
                 case UInt8(ascii: "t"):
@@ -144,78 +126,189 @@ private struct Parser {
                 skipWhitespace()
             }
         }
+        try closeFlatObject()
+        return result
+    }
+
+    /// See `JSONValueParser.parseFlatObject(_:keys:fields:ends:nulls:)`: the values' text goes to
+    /// `output`, their end offsets to `ends` (room for one per key); throws where it returns false.
+    mutating func parseFlatFields(
+        keys expected: FlatObjectKeys, ends: UnsafeMutablePointer<Int>, nulls: inout [Bool]
+    ) throws(JSONSyntaxError) {
+        try openFlatObject()
+        try expected.bytes.withUnsafeBufferPointer { (keys) throws(JSONSyntaxError) in
+            var keyStart = 0
+            for (index, keyEnd) in expected.ends.enumerated() {
+                try flatKey(keys.baseAddress! + keyStart, length: keyEnd - keyStart, first: index == 0)
+                keyStart = keyEnd
+                switch bytes[i] {
+                case Self.quote:
+                    try copyString()
+                case UInt8(ascii: "t"), UInt8(ascii: "f"):
+                    let start = i
+                    try literal(bytes[i] == UInt8(ascii: "t") ? "true" : "false")
+                    copyToOutput(from: start)
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    copyToOutput(from: try scanNumber())
+                case UInt8(ascii: "n"):
+                    try literal("null")
+                    if nulls.isEmpty { nulls.append(contentsOf: repeatElement(false, count: expected.count)) }
+                    nulls[index] = true
+                default:
+                    throw fail("")  // a nested value, or not a value
+                }
+                ends[index] = outputCount
+                skipWhitespace()
+            }
+        }
+        try closeFlatObject()
+    }
+
+    /// Moves past the `{` that opens a flat object (and the white space around it).
+    private mutating func openFlatObject() throws(JSONSyntaxError) {
+        skipWhitespace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { throw fail("") }
+        i += 1
+    }
+
+    /// Moves past the `}` that closes a flat object, which must end the text.
+    private mutating func closeFlatObject() throws(JSONSyntaxError) {
         guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { throw fail("") }
         i += 1
         skipWhitespace()
         guard i == bytes.count else { throw fail("") }
-        return result
     }
 
-    /// Writes the text of the string, number or boolean at the cursor to `output`; throws for
-    /// anything else (null, a nested value, invalid JSON).
-    private mutating func writeScalarText() throws(JSONSyntaxError) {
-        switch bytes[i] {
-        case Self.quote:
-            let opening = i
-            i += 1
-            while true {
-                copyPlainRun()
-                guard i < bytes.count else { throw JSONSyntaxError(offset: opening, message: "unterminated string") }
-                if bytes[i] == Self.quote {
-                    i += 1
-                    return
-                }
-                guard bytes[i] == Self.backslash else { throw fail("") }
-                for byte in UTF8.encode(try parseEscape())! {
-                    output![outputCount] = byte
-                    outputCount += 1
-                }
-            }
-        case UInt8(ascii: "t"), UInt8(ascii: "f"):
-            let start = i
-            try literal(bytes[i] == UInt8(ascii: "t") ? "true" : "false")
-            copyToOutput(from: start)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            copyToOutput(from: try scanNumber())
-        default:
-            throw fail("")
-        }
-    }
-
-    /// Copies `bytes[start..<i]` (a number or a literal: a few bytes) to `output`.
-    private mutating func copyToOutput(from start: Int) {
-        for k in start..<i {
-            output![outputCount] = bytes[k]
-            outputCount += 1
-        }
-    }
-
-    /// Copies the string bytes from the cursor up to the first `"`, `\`, or control byte to
-    /// `output`, eight bytes a step. Non-ASCII bytes are copied as they are: the caller has
-    /// validated the line's UTF-8. Writing whole words is safe: the output so far is never longer
-    /// than the input consumed, and `output` has room for all of `bytes`.
-    private mutating func copyPlainRun() {
+    /// Moves past the `,` (unless `first`) and the key `"key":` whose `length` bytes are at
+    /// `expected`, leaving the cursor on the value; throws when the key is another.
+    @inline(__always)
+    private mutating func flatKey(_ expected: UnsafePointer<UInt8>, length: Int, first: Bool) throws(JSONSyntaxError) {
         let base = bytes.baseAddress!
+        if !first {
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ",") else { throw fail("") }
+            i += 1
+        }
+        // Usually the line is written without white space: `"key":` compared in one step.
+        if i + length < bytes.count, Self.equal(base + i, expected, length) {
+            i += length
+        } else {
+            // `"key"` with exactly the expected bytes (they hold no escape, so this is the decoded
+            // key), with white space around it and the colon.
+            skipWhitespace()
+            let quoted = length - 1  // `"key"`
+            guard i + quoted < bytes.count, Self.equal(base + i, expected, quoted) else { throw fail("") }
+            i += quoted
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("") }
+            i += 1
+        }
+        skipWhitespace()
+        guard i < bytes.count else { throw fail("") }
+    }
+
+    /// Whether the `count` (at least 2) bytes at `a` and at `b` are the same: a word or two
+    /// overlapping words at a time, with no call (keys are short).
+    @inline(__always)
+    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let a = UnsafeRawPointer(a)
+        let b = UnsafeRawPointer(b)
+        if count >= 8 {
+            var k = 0
+            while k + 8 < count {
+                if a.loadUnaligned(fromByteOffset: k, as: UInt64.self) != b.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
+                    return false
+                }
+                k += 8
+            }
+            // The last eight bytes, overlapping the words before them.
+            return a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        }
+        if count >= 4 {
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+                    == b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+        }
+        return a.loadUnaligned(as: UInt16.self) == b.loadUnaligned(as: UInt16.self)
+            && a.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self)
+                == b.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self)
+    }
+
+    /// Copies the decoded text of the string at the cursor (on its opening quote) to `output`
+    /// and moves past it, checking its UTF-8 on the way.
+    ///
+    /// Plain ASCII goes eight bytes a step. Writing whole words is in bounds: the output so far is
+    /// never longer than the input consumed (a value's text is never longer than its JSON, and
+    /// the keys and punctuation write nothing), so `outputCount + 8 <= i + 8 <= bytes.count`, and
+    /// `output` has room for all of `bytes`.
+    private mutating func copyString() throws(JSONSyntaxError) {
+        let opening = i
+        i += 1
+        let base = bytes.baseAddress!
+        let count = bytes.count
         let out = output!
         let ones: UInt64 = 0x0101_0101_0101_0101
-        while i + 8 <= bytes.count {
-            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            let quotes = word ^ (ones &* 0x22)
-            let backslashes = word ^ (ones &* 0x5C)
-            // A zero byte in `quotes` or `backslashes`, or a byte below 0x20 in `word`.
-            let found = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
-            if found & (ones &* 0x80) != 0 { break }
-            UnsafeMutableRawPointer(out + outputCount).storeBytes(of: word, as: UInt64.self)
-            i += 8
-            outputCount += 8
-        }
-        while i < bytes.count {
+        while true {
+            while i + 8 <= count {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(out + outputCount).storeBytes(of: word, as: UInt64.self)
+                let quotes = word ^ (ones &* 0x22)
+                let backslashes = word ^ (ones &* 0x5C)
+                // A zero byte in `quotes` or `backslashes`, a byte below 0x20 or from 0x80 in
+                // `word`. The lowest flagged byte is exact (a borrow only runs above a flagged one).
+                let found =
+                    (((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+                        | ((word &- ones &* 0x20) & ~word) | word) & (ones &* 0x80)
+                if found == 0 {
+                    i += 8
+                    outputCount += 8
+                    continue
+                }
+                let plain = found.trailingZeroBitCount >> 3
+                i += plain
+                outputCount += plain
+                break
+            }
+            guard i < count else { throw JSONSyntaxError(offset: opening, message: "unterminated string") }
             let byte = base[i]
-            if byte == Self.quote || byte == Self.backslash || byte < 0x20 { break }
-            out[outputCount] = byte
-            outputCount += 1
-            i += 1
+            if byte == Self.quote {
+                i += 1
+                return
+            } else if byte >= 0x80 {
+                let length = UTF8Validator.sequenceLength(bytes, at: i)
+                guard length > 0 else { throw fail("invalid UTF-8 in a string") }
+                for k in 0..<length { out[outputCount + k] = base[i + k] }
+                i += length
+                outputCount += length
+            } else if byte == Self.backslash {
+                for byte in UTF8.encode(try parseEscape())! {
+                    out[outputCount] = byte
+                    outputCount += 1
+                }
+            } else if byte < 0x20 {
+                throw fail("")
+            } else {
+                // A plain byte in the last seven.
+                out[outputCount] = byte
+                outputCount += 1
+                i += 1
+            }
         }
+    }
+
+    /// Copies `bytes[start..<i]` (a number or a literal, usually a few bytes) to `output`; a
+    /// whole word when the input has one from `start` (in bounds as in `copyString`).
+    private mutating func copyToOutput(from start: Int) {
+        let base = bytes.baseAddress!
+        let out = output!
+        let length = i - start
+        if length <= 8 && start + 8 <= bytes.count {
+            UnsafeMutableRawPointer(out + outputCount).storeBytes(
+                of: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self), as: UInt64.self)
+        } else {
+            for k in 0..<length { out[outputCount + k] = base[start + k] }
+        }
+        outputCount += length
     }
 
     private static let quote = UInt8(ascii: "\"")

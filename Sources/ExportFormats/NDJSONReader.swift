@@ -44,9 +44,11 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
         self.maxLineBytes = maxLineBytes
     }
 
-    /// The values of the line `nextRaw()` last returned as `.fields`, and their end offsets.
+    /// The values of the line `nextRaw()` last returned as `.fields`, their end offsets, and
+    /// which are nulls (empty when none is).
     private var fieldBytes: [UInt8] = []
     private var fieldEnds: [Int] = []
+    private var fieldNulls: [Bool] = []
 
     /// The next record or malformed line, or `nil` at the end of the input.
     /// - Throws: `ExportError` for a UTF-16 input and errors of the source.
@@ -64,19 +66,20 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
     public enum RawOutcome: Sendable {
         /// A line the reader rejects, as `next()` would.
         case malformed(Rejection)
-        /// A record that is not lent as bytes (other keys than the line before, a `null` or a nested
-        /// value), as `next()` would return it.
+        /// A record that is not lent as bytes (other keys than the line before, or a nested value),
+        /// as `next()` would return it.
         case record(Record)
-        /// A flat object with the keys of `header` and only string, number and boolean values:
-        /// `withCurrentFields(_:)` lends each value's text (a string decoded, a number as written,
-        /// `true` or `false`), the same text `FieldValue.text` gives for the record `next()` returns.
+        /// A flat object with the keys of `header` and only string, number, boolean and null
+        /// values: `withCurrentFields(_:)` lends each value's text (a string decoded, a number as
+        /// written, `true` or `false`), the same text `FieldValue.text` gives for the record
+        /// `next()` returns, and a null as an empty field for which `RawFields.isNull` is true.
         case fields(RecordOrigin)
     }
 
     /// The keys of the last record or `.fields` line (shared by the lines that repeat them).
     public var header: Header? { cachedHeader }
 
-    /// Like `next()`, but a line that repeats the previous line's keys with plain values comes back
+    /// Like `next()`, but a line that repeats the previous line's keys with scalar values comes back
     /// as `.fields`, without a `FieldValue` or `String` per value; `withCurrentFields(_:)` reads it
     /// until the next call to a reading method.
     /// - Throws: as `next()`.
@@ -88,7 +91,11 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
     public func withCurrentFields<R>(_ body: (RawFields) throws -> R) rethrows -> R {
         try fieldBytes.withUnsafeBufferPointer { bytes in
             try fieldEnds.withUnsafeBufferPointer { ends in
-                try body(RawFields(bytes: UnsafeBufferPointer(rebasing: bytes[..<(ends.last ?? 0)]), ends: ends))
+                try fieldNulls.withUnsafeBufferPointer { nulls in
+                    try body(
+                        RawFields(
+                            bytes: UnsafeBufferPointer(rebasing: bytes[..<(ends.last ?? 0)]), ends: ends, nulls: nulls))
+                }
             }
         }
     }
@@ -150,19 +157,23 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
     private mutating func outcome(of line: UnsafeBufferPointer<UInt8>, raw: Bool) -> RawOutcome? {
         guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return nil }
         let origin = nextOrigin()
-        if let offset = UTF8Validator.firstInvalidOffset(line) {
-            return .malformed(
-                Rejection(origin: origin, reason: "invalid_utf8", detail: "invalid UTF-8 at column \(offset + 1)"))
-        }
-        // Most lines are flat objects with the previous line's keys.
+        // Most lines are flat objects with the previous line's keys. The flat parsers check the
+        // UTF-8 of the strings they read, so a line they take is valid UTF-8; any other line is
+        // checked here first, so that invalid UTF-8 is reported as such.
         if let flatKeys, let cachedHeader {
             if raw {
-                if JSONValueParser.parseFlatObject(line, keys: flatKeys, fields: &fieldBytes, ends: &fieldEnds) {
+                if JSONValueParser.parseFlatObject(
+                    line, keys: flatKeys, fields: &fieldBytes, ends: &fieldEnds, nulls: &fieldNulls)
+                {
                     return .fields(origin)
                 }
             } else if let values = JSONValueParser.parseFlatObject(line, keys: flatKeys) {
                 return .record(Record(header: cachedHeader, values: values, origin: origin))
             }
+        }
+        if let offset = UTF8Validator.firstInvalidOffset(line) {
+            return .malformed(
+                Rejection(origin: origin, reason: "invalid_utf8", detail: "invalid UTF-8 at column \(offset + 1)"))
         }
         let value: FieldValue
         do {

@@ -3,18 +3,33 @@
 ///
 /// Field `i` is `bytes[ends[i - 1]..<ends[i]]` (from 0 for the first). The bytes are valid UTF-8
 /// (the reader checked them) and belong to the reader: use them only inside the closure that
-/// received them.
+/// received them. A field can be a null (an NDJSON `null`): it has no bytes and `isNull` says so;
+/// CSV fields never are.
 public struct RawFields {
     /// Every field's bytes, concatenated.
     public let bytes: UnsafeBufferPointer<UInt8>
     /// The end offset in `bytes` of each field.
     public let ends: UnsafeBufferPointer<Int>
+    /// Per field, whether it is a null; empty when none is.
+    public let nulls: UnsafeBufferPointer<Bool>
 
-    /// Wraps a concatenation of fields and their end offsets.
+    /// Wraps a concatenation of fields and their end offsets (no field is a null).
     public init(bytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>) {
+        self.init(bytes: bytes, ends: ends, nulls: UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    /// Wraps a concatenation of fields, their end offsets and which of them are nulls (`nulls`
+    /// has one flag per field, or is empty when no field is a null).
+    public init(bytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>, nulls: UnsafeBufferPointer<Bool>) {
+        precondition(nulls.isEmpty || nulls.count == ends.count, "one null flag per field")
         self.bytes = bytes
         self.ends = ends
+        self.nulls = nulls
     }
+
+    /// Whether field `index` (0-based) is a null rather than a text (an empty one included).
+    @inlinable
+    public func isNull(_ index: Int) -> Bool { index < nulls.count && nulls[index] }
 
     /// How many fields the record has.
     @inlinable
@@ -30,14 +45,24 @@ public struct RawFields {
     /// Calls `body` with the fields of `values` laid out as a reader lays them out (for tests
     /// and for callers that hold `String`s).
     public static func with<R>(_ values: [String], _ body: (RawFields) throws -> R) rethrows -> R {
+        try with(nullable: values, body)
+    }
+
+    /// Like `with(_:_:)`, where a `nil` value is a null field (as an NDJSON reader lays out a
+    /// `null`).
+    public static func with<R>(nullable values: [String?], _ body: (RawFields) throws -> R) rethrows -> R {
         var bytes: [UInt8] = []
         var ends: [Int] = []
+        var nulls: [Bool] = []
         for value in values {
-            bytes.append(contentsOf: value.utf8)
+            bytes.append(contentsOf: value?.utf8 ?? "".utf8)
             ends.append(bytes.count)
         }
+        if values.contains(nil) { nulls = values.map { $0 == nil } }
         return try bytes.withUnsafeBufferPointer { b in
-            try ends.withUnsafeBufferPointer { e in try body(RawFields(bytes: b, ends: e)) }
+            try ends.withUnsafeBufferPointer { e in
+                try nulls.withUnsafeBufferPointer { n in try body(RawFields(bytes: b, ends: e, nulls: n)) }
+            }
         }
     }
 }

@@ -208,9 +208,10 @@ public struct ByteMapping: Sendable {
     /// `Record` of the same fields. `scratch` holds the row's JSON while it is written.
     public func map(_ record: RawFields, columns: Columns, scratch: inout Scratch) -> MappingResult {
         let slots = columns.fields
+        // A null (an NDJSON `null`) is an absent value, as `ContactMapper` has it.
         @inline(__always) func column(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
             let i = slots[slot]
-            return i >= 0 && i < record.count ? record[i] : nil
+            return i >= 0 && i < record.count && !record.isNull(i) ? record[i] : nil
         }
 
         // Email.

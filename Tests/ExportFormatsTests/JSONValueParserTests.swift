@@ -94,9 +94,10 @@ import Testing
         }
         var fields: [UInt8] = [9, 9]
         var ends: [Int] = [7]
+        var nulls: [Bool] = [true]
         let keys = FlatObjectKeys(["a", "b"])!
         let parsed = Array(text.utf8).withUnsafeBufferPointer {
-            JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends)
+            JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends, nulls: &nulls)
         }
         #expect(parsed)
         #expect(ends.count == 2)
@@ -112,8 +113,9 @@ import Testing
             let line = "{\"a\":\"\(pad)\(escaped)\(pad)\",\"b\":1}"
             var fields: [UInt8] = []
             var ends: [Int] = []
+            var nulls: [Bool] = []
             let parsed = Array(line.utf8).withUnsafeBufferPointer {
-                JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends)
+                JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends, nulls: &nulls)
             }
             #expect(parsed)
             #expect(String(decoding: fields[..<ends[0]], as: UTF8.self) == pad + decoded + pad)
@@ -122,21 +124,50 @@ import Testing
         for line in ["{\"a\":\"\(pad)\t\(pad)\",\"b\":1}", "{\"a\":\"\(pad)"] {
             var fields: [UInt8] = []
             var ends: [Int] = []
+            var nulls: [Bool] = []
             let parsed = Array(line.utf8).withUnsafeBufferPointer {
-                JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends)
+                JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends, nulls: &nulls)
             }
             #expect(!parsed)
         }
     }
 
-    @Test func flatObjectBytesDeclineNull() {
+    @Test func flatObjectBytesMarkNulls() {
         var fields: [UInt8] = []
         var ends: [Int] = []
-        let keys = FlatObjectKeys(["a", "b"])!
-        let parsed = Array("{\"a\":1,\"b\":null}".utf8).withUnsafeBufferPointer {
-            JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends)
+        var nulls: [Bool] = []
+        let keys = FlatObjectKeys(["a", "b", "c"])!
+        for (line, expected) in [
+            ("{\"a\":1,\"b\":null,\"c\":\"\"}", [false, true, false]),
+            ("{\"a\":null , \"b\" : null,\"c\":null}", [true, true, true]),
+            ("{\"a\":1,\"b\":2,\"c\":3}", []),
+        ] {
+            let parsed = Array(line.utf8).withUnsafeBufferPointer {
+                JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends, nulls: &nulls)
+            }
+            #expect(parsed)
+            #expect(nulls == expected, "\(line)")
         }
-        #expect(!parsed)
+        #expect(ends == [1, 2, 3])  // a null has no text
+    }
+
+    /// The flat bytes path reads the strings' UTF-8 itself: a line it takes is valid UTF-8, and
+    /// it declines every invalid sequence, wherever it is in a string.
+    @Test(arguments: 0..<12)
+    func flatObjectBytesDeclineInvalidUTF8(_ offset: Int) {
+        let keys = FlatObjectKeys(["a", "b"])!
+        let pad = Array(String(repeating: "x", count: offset).utf8)
+        let invalid: [[UInt8]] = [[0x80], [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xC3]]
+        for sequence in invalid {
+            let line = Array("{\"a\":1,\"b\":\"".utf8) + pad + sequence + pad + Array("\"}".utf8)
+            var fields: [UInt8] = []
+            var ends: [Int] = []
+            var nulls: [Bool] = []
+            let parsed = line.withUnsafeBufferPointer {
+                JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends, nulls: &nulls)
+            }
+            #expect(!parsed, "\(sequence) after \(offset) bytes")
+        }
     }
 
     @Test(arguments: [
@@ -162,11 +193,31 @@ import Testing
         #expect(Self.flat(text, keys: ["a", "b"]) == nil)
         var fields: [UInt8] = []
         var ends: [Int] = []
+        var nulls: [Bool] = []
         let keys = FlatObjectKeys(["a", "b"])!
         let parsed = Array(text.utf8).withUnsafeBufferPointer {
-            JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends)
+            JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends, nulls: &nulls)
         }
         #expect(!parsed)
+    }
+
+    /// Keys of every length are matched whole, written tight or with white space, and a key
+    /// that differs in any one byte is another key.
+    @Test(arguments: 0..<20)
+    func flatObjectMatchesKeysOfAnyLength(_ length: Int) {
+        let key = String((0..<length).map { Character(Unicode.Scalar(UInt8(ascii: "a") + UInt8($0))) })
+        let keys = FlatObjectKeys([key, "z"])!
+        for line in ["{\"\(key)\":1,\"z\":2}", "{ \"\(key)\" : 1 , \"z\":2}"] {
+            let values = Array(line.utf8).withUnsafeBufferPointer { JSONValueParser.parseFlatObject($0, keys: keys) }
+            #expect(values == [FieldValue.number("1"), .number("2")], "\(line)")
+        }
+        for position in 0..<length {
+            var other = Array(key.utf8)
+            other[position] = UInt8(ascii: "Z")
+            let line = "{\"\(String(decoding: other, as: UTF8.self))\":1,\"z\":2}"
+            let values = Array(line.utf8).withUnsafeBufferPointer { JSONValueParser.parseFlatObject($0, keys: keys) }
+            #expect(values == nil, "\(line)")
+        }
     }
 
     @Test func flatObjectWithAnEmptyKey() {

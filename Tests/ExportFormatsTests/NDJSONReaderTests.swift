@@ -162,7 +162,7 @@ struct NDJSONCase: Sendable, CustomTestStringConvertible {
                 #expect(origin == a.origin)
                 #expect(raw.header?.names == a.header.names)
                 let texts = raw.withCurrentFields { fields in
-                    (0..<fields.count).map { String(decoding: fields[$0], as: UTF8.self) }
+                    (0..<fields.count).map { fields.isNull($0) ? nil : String(decoding: fields[$0], as: UTF8.self) }
                 }
                 #expect(texts == a.values.map(\.text))
             default:
@@ -173,21 +173,27 @@ struct NDJSONCase: Sendable, CustomTestStringConvertible {
     }
 
     @Test func rawReadingLendsRepeatedLinesAsFields() throws {
-        let text = "{\"a\":1,\"b\":\"x\"}\n{\"a\":2,\"b\":\"y\\n\"}\n{\"a\":3,\"b\":null}\n{\"a\":4,\"b\":true}\n"
+        let text =
+            "{\"a\":1,\"b\":\"x\"}\n{\"a\":2,\"b\":\"y\\n\"}\n{\"a\":3,\"b\":null}\n{\"a\":\"\",\"b\":\"z\"}\n"
+            + "{\"a\":4,\"b\":true}\n"
         var reader = NDJSONReader(source: MemorySource(Array(text.utf8)), file: "f")
         var kinds: [String] = []
-        var texts: [[String]] = []
+        var texts: [[String?]] = []
         while let outcome = try reader.nextRaw() {
             switch outcome {
             case .record: kinds.append("record")
             case .malformed: kinds.append("malformed")
             case .fields:
                 kinds.append("fields")
-                texts.append(reader.withCurrentFields { f in (0..<f.count).map { String(decoding: f[$0], as: UTF8.self) } })
+                texts.append(
+                    reader.withCurrentFields { f in
+                        (0..<f.count).map { f.isNull($0) ? nil : String(decoding: f[$0], as: UTF8.self) }
+                    })
             }
         }
-        #expect(kinds == ["record", "fields", "record", "fields"])
-        #expect(texts == [["2", "y\n"], ["4", "true"]])
+        // A null is a field too (an empty one that `isNull`); an empty string is not a null.
+        #expect(kinds == ["record", "fields", "fields", "fields", "fields"])
+        #expect(texts == [["2", "y\n"], ["3", nil], ["", "z"], ["4", "true"]])
         #expect(reader.header?.names == ["a", "b"])
     }
 

@@ -188,6 +188,37 @@ import Testing
         #expect(declined > 0 && declined < 3000)
     }
 
+    /// Flat NDJSON lines with nulls, lent as fields that say which are nulls (as
+    /// `NDJSONReader.nextRaw()` lends them), map as `ContactMapper` maps their records: a null is
+    /// an absent value (a null email is `email_missing` without an email), an empty string an
+    /// empty text.
+    @Test(arguments: [benchmark, everyKind])
+    func nullFieldsGiveTheSameResults(_ yaml: String) throws {
+        let mapper = try Self.mapper(yaml)
+        let byteMapping = try #require(mapper.byteMapping)
+        let columns = byteMapping.bind(Self.header)
+        var random = SplitMix64(seed: 11)
+        var scratch = ByteMapping.Scratch()
+        var nullEmails = 0
+        for (n, texts) in Self.rows(3000, seed: 12).enumerated() {
+            let values: [String?] = texts.map { random.next() % 4 == 0 ? nil : $0 }
+            let record = Record(
+                header: Self.header, values: values.map { $0.map(FieldValue.string) ?? .null },
+                origin: RecordOrigin(file: "in.ndjson", line: n + 1, index: n))
+            let expected = mapper.map(record)
+            let actual = RawFields.with(nullable: values) { byteMapping.map($0, columns: columns, scratch: &scratch) }
+            if actual != expected {
+                Issue.record("record \(n) \(values): \(Self.describe(actual)) != \(Self.describe(expected))")
+                return
+            }
+            if values[0] == nil {
+                nullEmails += 1
+                #expect(actual == .rejected(reason: "email_missing", detail: "the email field is empty", email: nil))
+            }
+        }
+        #expect(nullEmails > 0)
+    }
+
     @Test func mappingsWithRulesOrTransformsAreLeftToContactMapper() throws {
         let others = [
             "email: { column: Email, transforms: [trim] }\n",
