@@ -52,7 +52,7 @@ public final class ChunkWriter {
     /// - Returns: the 1-based chunk number and the 0-based position of the contact in it.
     /// - Precondition: `fitsAlone(item.count)`.
     /// - Throws: the error of an earlier chunk's file write.
-    public func append(_ item: [UInt8]) throws -> (chunk: Int, item: Int) {
+    public func append<Item: Collection<UInt8>>(_ item: Item) throws -> (chunk: Int, item: Int) {
         precondition(fitsAlone(item.count))
         if !current.isEmpty
             && (currentItems == maxItems || current.count + Self.separator.count + item.count + Self.tail.count > maxBytes)

@@ -6,9 +6,14 @@
 public enum JSONText {
     /// Appends `string` as a quoted JSON string to `out`.
     public static func appendString(_ string: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
         var string = string
-        string.withUTF8 { appendEscaped($0, to: &out) }
+        string.withUTF8 { appendString($0, to: &out) }
+    }
+
+    /// Appends the UTF-8 text `bytes` as a quoted JSON string to `out`.
+    public static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        appendEscaped(bytes, to: &out)
         out.append(UInt8(ascii: "\""))
     }
 

@@ -49,9 +49,14 @@ struct RecordRun {
     private func findWinners(inputs: [ResolvedInput], mapper: ContactMapper) throws -> Winners {
         var winners = Winners(deduper: EmailDeduper(policy: pipeline.dedupe))
         var sequence = 0
-        try stream(inputs: inputs, mapper: mapper) { event in
+        var current = RecordOrigin(file: "", line: 0, index: 0)
+        try stream(inputs: inputs, mapper: mapper, prepare: { winners.deduper.prefetch(keys: $0.contactKeys) }) {
+            event, _ in
             switch event {
-            case .start, .warning:
+            case .start(let position):
+                current = RecordOrigin(file: inputs[position.input].path, member: position.member, line: 0, index: 0)
+                return
+            case .warning:
                 return
             case .malformed(let rejection):
                 _ = winners.origins.append(rejection.origin)
@@ -60,6 +65,11 @@ struct RecordRun {
                 if case .contact(let contact) = result {
                     winners.deduper.offer(key: contact.key, row: sequence, date: contact.dedupeDate)
                 }
+            case .packed(let contact, let line, let index):
+                current.line = line
+                current.index = index
+                _ = winners.origins.append(current)
+                winners.deduper.offer(key: contact.key, row: sequence, date: nil)
             }
             sequence += 1
         }
@@ -100,11 +110,44 @@ struct RecordRun {
                 log("before stopping: rows \(c.rows) = kept \(c.kept) + rejected \(c.rejected) + duplicates \(c.duplicates) + filtered \(c.filtered); no manifest was written, so this run folder is not complete")
             }
         }
-        let entries = try stream(inputs: inputs, mapper: mapper) { event in
-            let origin: RecordOrigin
-            let result: MappingResult
+        /// Dedupes one contact and writes it to a chunk (or a duplicate to its side file).
+        func keep(
+            origin: RecordOrigin, key: EmailKey, email: UnsafeBufferPointer<UInt8>, item: UnsafeBufferPointer<UInt8>
+        ) throws {
+            guard chunkWriter.fitsAlone(item.count) else {
+                return try reject(Rejection(
+                    origin: origin, reason: "contact_too_large",
+                    detail: "the contact is \(item.count) bytes, over the chunk limit of \(pipeline.maxBytesPerChunk)",
+                    email: String(decoding: email, as: UTF8.self)))
+            }
+            if let winners {
+                // Two-pass policies: pass 1 chose the winner of every email.
+                let winner = winners.deduper.winner(of: key)!
+                if winner != sequence {
+                    let kept = winners.origins[winner]
+                    try duplicates.duplicate(origin: origin, email: email, keptInput: kept.input, keptLine: kept.line)
+                    return tally.count(\.duplicates)
+                }
+            } else if let keptSlot = deduper.firstSeen(key: key, row: keptOrigins.count) {
+                let kept = keptOrigins[keptSlot]
+                try duplicates.duplicate(origin: origin, email: email, keptInput: kept.input, keptLine: kept.line)
+                return tally.count(\.duplicates)
+            } else {
+                _ = keptOrigins.append(origin)
+            }
+            let (chunk, position) = try chunkWriter.append(item)
+            try contacts.contact(email: email, chunk: chunk, item: position, origin: origin)
+            tally.count(\.kept)
+        }
+
+        // The origin of packed rows: the current input's, with each row's line and index.
+        var current = RecordOrigin(file: "", line: 0, index: 0)
+        let entries = try stream(
+            inputs: inputs, mapper: mapper, prepare: { if winners == nil { deduper.prefetch(keys: $0.contactKeys) } }
+        ) { event, arena in
             switch event {
             case .start(let position):
+                current = RecordOrigin(file: inputs[position.input].path, member: position.member, line: 0, index: 0)
                 return tally.begin(position)
             case .warning(let message):
                 log("warning: " + message)
@@ -115,49 +158,34 @@ struct RecordRun {
                 tally.count(\.rows)
                 progress.tick(rows: tally.total.rows)
                 return try reject(rejection)
-            case .mapped(let o, let r):
-                origin = o
-                result = r
-            }
-            sequence += 1
-            tally.count(\.rows)
-            progress.tick(rows: tally.total.rows)
-            let contact: MappedContact
-            switch result {
-            case .rejected(let reason, let detail, let email):
-                return try reject(Rejection(origin: origin, reason: reason, detail: detail, email: email))
-            case .filtered:
-                return tally.count(\.filtered)
-            case .contact(let mapped):
-                contact = mapped
-            }
-            for warning in contact.warnings { tally.warnings[warning.code, default: 0] += 1 }
-            guard chunkWriter.fitsAlone(contact.json.count) else {
-                return try reject(Rejection(
-                    origin: origin, reason: "contact_too_large",
-                    detail: "the contact is \(contact.json.count) bytes, over the chunk limit of \(pipeline.maxBytesPerChunk)",
-                    email: contact.email))
-            }
-            if let winners {
-                // Two-pass policies: pass 1 chose the winner of every email.
-                let winner = winners.deduper.winner(of: contact.key)!
-                if winner != sequence {
-                    let kept = winners.origins[winner]
-                    try duplicates.duplicate(
-                        origin: origin, email: contact.email, keptInput: kept.input, keptLine: kept.line)
-                    return tally.count(\.duplicates)
+            case .packed(let contact, let line, let index):
+                sequence += 1
+                tally.count(\.rows)
+                progress.tick(rows: tally.total.rows)
+                current.line = line
+                current.index = index
+                return try keep(
+                    origin: current, key: contact.key, email: arena.bytes(contact.emailRange),
+                    item: arena.bytes(contact.itemRange))
+            case .mapped(let origin, let result):
+                sequence += 1
+                tally.count(\.rows)
+                progress.tick(rows: tally.total.rows)
+                switch result {
+                case .rejected(let reason, let detail, let email):
+                    return try reject(Rejection(origin: origin, reason: reason, detail: detail, email: email))
+                case .filtered:
+                    return tally.count(\.filtered)
+                case .contact(let contact):
+                    for warning in contact.warnings { tally.warnings[warning.code, default: 0] += 1 }
+                    var email = contact.email
+                    try email.withUTF8 { email in
+                        try contact.json.withUnsafeBufferPointer { item in
+                            try keep(origin: origin, key: contact.key, email: email, item: item)
+                        }
+                    }
                 }
-            } else if let keptSlot = deduper.firstSeen(key: contact.key, row: keptOrigins.count) {
-                let kept = keptOrigins[keptSlot]
-                try duplicates.duplicate(
-                    origin: origin, email: contact.email, keptInput: kept.input, keptLine: kept.line)
-                return tally.count(\.duplicates)
-            } else {
-                _ = keptOrigins.append(origin)
             }
-            let (chunk, item) = try chunkWriter.append(contact.json)
-            try contacts.contact(email: contact.email, chunk: chunk, item: item, origin: origin)
-            tally.count(\.kept)
         }
 
         guard tally.total.isBalanced else {
@@ -207,16 +235,18 @@ struct RecordRun {
         var memberFormat: String
     }
 
-    /// Runs the reading stage (`RowProducer`) on its own thread and hands each event, in input
-    /// order, to `handle` on this thread, then hands each handled batch back to the reading
-    /// thread, which frees its rows (see `RowProducer.run`). An error on either side stops both;
-    /// the reader's rows that came before its error are handled first.
+    /// Runs the reading stage (`RowProducer`) on its own thread and hands each batch to
+    /// `prepare`, then each of its events, in input order, with the batch's arena, to `handle`
+    /// on this thread, then hands each handled batch back to the reading thread, which frees its
+    /// rows (see `RowProducer.run`). An error on either side stops both; the reader's rows that
+    /// came before its error are handled first.
     @discardableResult
     private func stream(
-        inputs: [ResolvedInput], mapper: ContactMapper, handle: (RowEvent) throws -> Void
+        inputs: [ResolvedInput], mapper: ContactMapper, prepare: (RowBatch) -> Void,
+        handle: (RowEvent, ByteArena) throws -> Void
     ) throws -> [InputIdentity] {
-        let queue = BatchQueue<[RowEvent]>(capacity: 4)
-        let returned = BatchQueue<[RowEvent]>(capacity: 4)
+        let queue = BatchQueue<RowBatch>(capacity: 4)
+        let returned = BatchQueue<RowBatch>(capacity: 4)
         let producer = RowProducer(pipeline: pipeline, inputs: inputs, mapper: mapper)
         let reader = WorkerThread(name: "prepare-read") {
             defer { queue.close() }
@@ -224,7 +254,8 @@ struct RecordRun {
         }
         do {
             while let batch = queue.pop() {
-                for index in batch.indices { try handle(batch[index]) }
+                prepare(batch)
+                for index in batch.events.indices { try handle(batch.events[index], batch.arena) }
                 _ = returned.offer(consume batch)  // when the reader is behind, freed here instead
             }
         } catch {

@@ -3,18 +3,6 @@ import ExportFormats
 import ExportSources
 import ExportStages
 
-/// What the reading stage hands the writing stage, in input order.
-enum RowEvent: Sendable {
-    /// The rows that follow belong to this file or bundle member.
-    case start(RecordRun.InputPosition)
-    /// An input or member was skipped (the text names it).
-    case warning(String)
-    /// A row the reader could not parse.
-    case malformed(Rejection)
-    /// A parsed row and what the mapper made of it.
-    case mapped(RecordOrigin, MappingResult)
-}
-
 /// The first stage of the record path: reads every input in order (decompressing, parsing) and
 /// maps each record, handing the results on in batches through a bounded queue, so that the
 /// writing stage (dedupe, chunks, side files) runs on another core at the same time.
@@ -23,12 +11,6 @@ struct RowProducer: Sendable {
     let inputs: [ResolvedInput]
     let mapper: ContactMapper
 
-    /// Rows per batch: large enough that the queue's lock is cold, small enough to bound memory.
-    static let batchSize = 4096
-
-    /// Thrown inside the producer when the consumer cancelled the queue.
-    private struct Cancelled: Error {}
-
     /// Reads everything into `queue` (which the caller closes) and returns the inputs' identities.
     /// Rows read before an error are pushed before it is rethrown.
     ///
@@ -36,45 +18,22 @@ struct RowProducer: Sendable {
     /// the rows' strings and arrays are freed by the thread that allocated them (a free from
     /// another thread takes the allocator's lock of this one; on ten million rows that contention
     /// cost seconds) and the batch's storage is reused.
-    func run(into queue: BatchQueue<[RowEvent]>, returned: BatchQueue<[RowEvent]>) throws -> [RecordRun.InputIdentity] {
-        var batch: [RowEvent] = []
-        batch.reserveCapacity(Self.batchSize)
-        func flush() throws {
-            guard !batch.isEmpty else { return }
-            let full = batch
-            if var reused = returned.poll() {
-                reused.removeAll(keepingCapacity: true)
-                batch = reused
-            } else {
-                batch = []
-                batch.reserveCapacity(Self.batchSize)
-            }
-            guard queue.push(full) else { throw Cancelled() }
-        }
-        func emit(_ event: RowEvent) throws {
-            batch.append(event)
-            if batch.count == Self.batchSize { try flush() }
-        }
+    func run(into queue: BatchQueue<RowBatch>, returned: BatchQueue<RowBatch>) throws -> [RecordRun.InputIdentity] {
+        let sink = BatchSink(queue: queue, returned: returned)
         let identities: [RecordRun.InputIdentity]
         do {
-            identities = try readAll(
-                warn: { message in try? emit(.warning(message)) },
-                start: { position in try emit(.start(position)) },
-                emit: emit)
+            identities = try readAll(into: sink)
         } catch {
-            if !(error is Cancelled) { try? flush() }
+            if !(error is BatchSink.Cancelled) { try? sink.flush() }
             throw error
         }
-        try flush()
+        try sink.flush()
         return identities
     }
 
-    /// Reads every input in order: `start` hears of each file or bundle member before its rows,
-    /// and `emit` gets each row, mapped.
-    private func readAll(
-        warn: (String) -> Void, start: (RecordRun.InputPosition) throws -> Void,
-        emit: (RowEvent) throws -> Void
-    ) throws -> [RecordRun.InputIdentity] {
+    /// Reads every input in order: `sink` hears of each file or bundle member before its rows,
+    /// then gets each row, mapped.
+    private func readAll(into sink: BatchSink) throws -> [RecordRun.InputIdentity] {
         var identities: [RecordRun.InputIdentity] = []
         let budget = DecompressionBudget()
         let limits = DecompressionLimits(
@@ -88,8 +47,7 @@ struct RowProducer: Sendable {
             let forced = ForcedFormat(rawValue: input.format) ?? .auto
             let container: String
             do {
-                container = try walk(input, index: index, forced: forced, limits: limits, budget: budget,
-                    warn: warn, start: start, emit: emit)
+                container = try walk(input, index: index, forced: forced, limits: limits, budget: budget, into: sink)
             } catch {
                 _ = try fingerprint.join()  // a hashing error comes first, as when hashing ran before reading
                 throw error
@@ -105,23 +63,23 @@ struct RowProducer: Sendable {
     /// parser's bytes), else through the `ContactMapper`.
     private func walk(
         _ input: ResolvedInput, index: Int, forced: ForcedFormat, limits: DecompressionLimits,
-        budget: DecompressionBudget, warn: (String) -> Void, start: (RecordRun.InputPosition) throws -> Void,
-        emit: (RowEvent) throws -> Void
+        budget: DecompressionBudget, into sink: BatchSink
     ) throws -> String {
         var bound: BoundMapping?
         func visit(_ outcome: ReadOutcome) throws {
             switch outcome {
             case .malformed(let rejection):
-                try emit(.malformed(rejection))
+                try sink.emit(.malformed(rejection))
             case .record(let record):
                 if bound?.header !== record.header { bound = mapper.plan.bind(record.header) }
-                try emit(.mapped(record.origin, mapper.map(record, bound: bound!)))
+                try sink.emit(.mapped(record.origin, mapper.map(record, bound: bound!)))
             }
         }
         return try InputWalker.walk(
-            path: input.path, displayName: input.path, forced: forced, limits: limits, budget: budget, warn: warn
+            path: input.path, displayName: input.path, forced: forced, limits: limits, budget: budget,
+            warn: { message in try? sink.emit(.warning(message)) }
         ) { logical, source in
-            try start(RecordRun.InputPosition(input: index, member: logical.member, memberFormat: logical.formatName))
+            try sink.emit(.start(RecordRun.InputPosition(input: index, member: logical.member, memberFormat: logical.formatName)))
             switch logical.format {
             case .csv:
                 var options = input.csv
@@ -130,7 +88,7 @@ struct RowProducer: Sendable {
                 var reader = CSVReader(
                     source: AnyByteSource(source), file: input.path, member: logical.member, options: options)
                 if let byteMapping = mapper.byteMapping {
-                    try Self.map(&reader, with: byteMapping, emit: emit)
+                    try Self.map(&reader, with: byteMapping, into: sink)
                 } else {
                     while let outcome = try reader.next() { try visit(outcome) }
                 }
@@ -144,18 +102,21 @@ struct RowProducer: Sendable {
                     while let outcome = try reader.nextRaw() {
                         switch outcome {
                         case .malformed(let rejection):
-                            try emit(.malformed(rejection))
+                            try sink.emit(.malformed(rejection))
                         case .record(let record):
                             if bound?.header !== record.header { bound = mapper.plan.bind(record.header) }
-                            let result = byteMapping.map(record, bound: bound!, scratch: &scratch)
-                                ?? mapper.map(record, bound: bound!)
-                            try emit(.mapped(record.origin, result))
+                            if let outcome = byteMapping.pack(record, bound: bound!, scratch: &scratch, into: sink.arena) {
+                                try sink.emit(outcome, origin: record.origin)
+                            } else {
+                                try sink.emit(.mapped(record.origin, mapper.map(record, bound: bound!)))
+                            }
                         case .fields(let origin):
                             // A flat line with the previous line's keys: mapped on its bytes, no Record.
                             if let header = reader.header, columns?.header !== header { columns = byteMapping.bind(header) }
-                            try emit(.mapped(origin, reader.withCurrentFields {
-                                byteMapping.map($0, columns: columns!, scratch: &scratch)
-                            }))
+                            let outcome = reader.withCurrentFields {
+                                byteMapping.pack($0, columns: columns!, into: sink.arena)
+                            }
+                            try sink.emit(outcome, origin: origin)
                         }
                     }
                 } else {
@@ -167,19 +128,69 @@ struct RowProducer: Sendable {
 
     /// Reads and maps every row of `reader` on its bytes (no `Record` is built).
     private static func map(
-        _ reader: inout CSVReader<AnyByteSource>, with byteMapping: ByteMapping, emit: (RowEvent) throws -> Void
+        _ reader: inout CSVReader<AnyByteSource>, with byteMapping: ByteMapping, into sink: BatchSink
     ) throws {
         var columns: ByteMapping.Columns?
-        var scratch = ByteMapping.Scratch()
         while let outcome = try reader.nextRaw() {
             switch outcome {
             case .malformed(let rejection):
-                try emit(.malformed(rejection))
+                try sink.emit(.malformed(rejection))
             case .fields(let origin):
                 if let header = reader.header, columns?.header !== header { columns = byteMapping.bind(header) }
-                let result = reader.withCurrentFields { byteMapping.map($0, columns: columns!, scratch: &scratch) }
-                try emit(.mapped(origin, result))
+                let outcome = reader.withCurrentFields { byteMapping.pack($0, columns: columns!, into: sink.arena) }
+                try sink.emit(outcome, origin: origin)
             }
         }
+    }
+}
+
+/// The reading stage's end of the queue: collects events into batches of `batchSize`, pushes
+/// full ones, and reuses the batches the writing stage hands back.
+final class BatchSink {
+    /// Rows per batch: large enough that the queue's lock is cold, small enough to bound memory.
+    static let batchSize = 4096
+
+    /// Thrown when the consumer cancelled the queue.
+    struct Cancelled: Error {}
+
+    private let queue: BatchQueue<RowBatch>
+    private let returned: BatchQueue<RowBatch>
+    private var batch = RowBatch()
+
+    init(queue: BatchQueue<RowBatch>, returned: BatchQueue<RowBatch>) {
+        self.queue = queue
+        self.returned = returned
+        batch.events.reserveCapacity(Self.batchSize)
+    }
+
+    /// Where a packed contact goes: the arena of the batch its event will join.
+    var arena: ByteArena { batch.arena }
+
+    /// Adds `event` to the batch, pushing the batch when it is full.
+    func emit(_ event: RowEvent) throws {
+        batch.events.append(event)
+        if batch.events.count == Self.batchSize { try flush() }
+    }
+
+    /// Adds what `ByteMapping.pack` made of the row at `origin`.
+    func emit(_ outcome: ByteMapping.PackOutcome, origin: RecordOrigin) throws {
+        switch outcome {
+        case .packed(let contact): try emit(.packed(contact, line: origin.line, index: origin.index))
+        case .mapped(let result): try emit(.mapped(origin, result))
+        }
+    }
+
+    /// Pushes the batch (when it has rows) and starts the next, reusing a handed-back one.
+    func flush() throws {
+        guard !batch.events.isEmpty else { return }
+        let full = batch
+        if var reused = returned.poll() {
+            reused.removeAll()
+            batch = reused
+        } else {
+            batch = RowBatch()
+            batch.events.reserveCapacity(Self.batchSize)
+        }
+        guard queue.push(full) else { throw Cancelled() }
     }
 }

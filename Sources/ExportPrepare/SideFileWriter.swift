@@ -53,7 +53,9 @@ struct SideFileWriter {
     private static let duplicateKeptLine = Array(#","keptLine":"#.utf8)
 
     /// `{"input":…,"line":…,"email":…,"keptInput":…,"keptLine":…}`
-    mutating func duplicate(origin: RecordOrigin, email: String, keptInput: String, keptLine: Int) throws {
+    mutating func duplicate(
+        origin: RecordOrigin, email: UnsafeBufferPointer<UInt8>, keptInput: String, keptLine: Int
+    ) throws {
         block.append(contentsOf: Self.rejectInput)
         block.append(contentsOf: input.json(for: origin))
         block.append(contentsOf: Self.lineKey)
@@ -73,7 +75,7 @@ struct SideFileWriter {
     private static let contactInput = Array(#","input":"#.utf8)
 
     /// `{"email":…,"chunk":…,"item":…,"input":…,"line":…}`
-    mutating func contact(email: String, chunk: Int, item: Int, origin: RecordOrigin) throws {
+    mutating func contact(email: UnsafeBufferPointer<UInt8>, chunk: Int, item: Int, origin: RecordOrigin) throws {
         block.append(contentsOf: Self.contactEmail)
         JSONText.appendString(email, to: &block)
         block.append(contentsOf: Self.contactChunk)

@@ -3,9 +3,9 @@ import ExportFormats
 
 extension ByteMapping {
     /// Reusable buffers for the `map` methods, so that mapping a row allocates nothing but its
-    /// output: the JSON being written, and a parsed record's values laid out as fields.
+    /// output: the email and JSON being written, and a parsed record's values laid out as fields.
     public struct Scratch: Sendable {
-        var out: [UInt8] = []
+        var arena = ByteArena(capacity: 4096)
         var bytes: [UInt8] = []
         var ends: [Int] = []
         var columns: [Int] = []
@@ -17,10 +17,19 @@ extension ByteMapping {
     /// Maps a parsed record (an NDJSON line) exactly as `ContactMapper.map(_:bound:)` does, when
     /// every value the mapping reads is a string, number, boolean or null; `nil` when one is an
     /// array or object (then `ContactMapper` maps the row).
+    public func map(_ record: Record, bound: BoundMapping, scratch: inout Scratch) -> MappingResult? {
+        scratch.arena.removeAll()
+        let arena = scratch.arena
+        return pack(record, bound: bound, scratch: &scratch, into: arena)?.result(in: arena)
+    }
+
+    /// `map(_:bound:scratch:)`, writing a plain contact into `arena` as `pack(_:columns:into:)` does.
     ///
     /// The values are laid out as fields by column slot (the dedupe date field last) in
     /// `scratch`; a missing or null value is a column without a field.
-    public func map(_ record: Record, bound: BoundMapping, scratch: inout Scratch) -> MappingResult? {
+    public func pack(_ record: Record, bound: BoundMapping, scratch: inout Scratch, into arena: ByteArena)
+        -> PackOutcome?
+    {
         scratch.bytes.removeAll(keepingCapacity: true)
         scratch.ends.removeAll(keepingCapacity: true)
         scratch.columns.removeAll(keepingCapacity: true)
@@ -36,11 +45,9 @@ extension ByteMapping {
             if present { dedupeDate = scratch.ends.count - 1 }
         }
         let columns = Columns(header: bound.header, fields: scratch.columns, dedupeDate: dedupeDate)
-        let bytes = scratch.bytes
-        let ends = scratch.ends
-        return bytes.withUnsafeBufferPointer { bytes in
-            ends.withUnsafeBufferPointer { ends in
-                map(RawFields(bytes: bytes, ends: ends), columns: columns, scratch: &scratch)
+        return scratch.bytes.withUnsafeBufferPointer { bytes in
+            scratch.ends.withUnsafeBufferPointer { ends in
+                pack(RawFields(bytes: bytes, ends: ends), columns: columns, into: arena)
             }
         }
     }

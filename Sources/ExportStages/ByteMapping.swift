@@ -207,6 +207,33 @@ public struct ByteMapping: Sendable {
     /// Maps one record, given as its fields' bytes, exactly as `ContactMapper.map` maps the
     /// `Record` of the same fields. `scratch` holds the row's JSON while it is written.
     public func map(_ record: RawFields, columns: Columns, scratch: inout Scratch) -> MappingResult {
+        scratch.arena.removeAll()
+        return pack(record, columns: columns, into: scratch.arena).result(in: scratch.arena)
+    }
+
+    /// What `pack` made of a record.
+    public enum PackOutcome: Sendable, Equatable {
+        /// A contact without warnings or dedupe date, written into the arena.
+        case packed(PackedContact)
+        /// Anything else (a rejection; a contact with warnings or a dedupe date), the arena as it was.
+        case mapped(MappingResult)
+
+        /// The outcome as a `MappingResult`, a packed contact copied out of `arena`.
+        func result(in arena: ByteArena) -> MappingResult {
+            switch self {
+            case .mapped(let result):
+                return result
+            case .packed(let contact):
+                return .contact(MappedContact(
+                    email: String(decoding: arena.bytes(contact.emailRange), as: UTF8.self),
+                    json: Array(arena.bytes(contact.itemRange))))
+            }
+        }
+    }
+
+    /// Maps one record as `map` does, writing a plain contact's email and item into `arena`
+    /// instead of arrays of its own (the batch writer of `prepare`).
+    public func pack(_ record: RawFields, columns: Columns, into arena: ByteArena) -> PackOutcome {
         let slots = columns.fields
         // A null (an NDJSON `null`) is an absent value, as `ContactMapper` has it.
         @inline(__always) func column(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
@@ -216,54 +243,72 @@ public struct ByteMapping: Sendable {
 
         // Email.
         guard let emailField = column(emailSlot) else {
-            return .rejected(reason: "email_missing", detail: "the email field is empty", email: nil)
+            return .mapped(.rejected(reason: "email_missing", detail: "the email field is empty", email: nil))
         }
         let rawEmail = Trimmed(emailField)
         // Trimmed and not empty means a text: a `String` is only made when an end may be Unicode space.
         if rawEmail.isEmpty || (!rawEmail.isTrimmed && rawEmail.text.isEmpty) {
-            return .rejected(reason: "email_missing", detail: "the email field is empty", email: rawEmail.text)
+            return .mapped(.rejected(reason: "email_missing", detail: "the email field is empty", email: rawEmail.text))
         }
-        // All ASCII: lower-cased here; otherwise by the String rules of `EmailAddress.normalize`.
-        let email = rawEmail.asciiLowercased() ?? EmailAddress.normalize(rawEmail.text)
-        if let problem = EmailAddress.validate(email) {
-            return .rejected(reason: problem.reason, detail: problem.detail, email: rawEmail.text)
-        }
-        if statusRejects {
-            return .rejected(
-                reason: "status_invalid", detail: "status is not subscribed, unsubscribed or nonSubscribed",
-                email: rawEmail.text)
-        }
+        // All ASCII: lower-cased into the arena; otherwise by the String rules of `EmailAddress.normalize`.
+        let normalized = rawEmail.isASCII ? nil : EmailAddress.normalize(rawEmail.text)
+        let emailCount = normalized?.utf8.count ?? rawEmail.bytes.count
 
-        // Written into `scratch.out`, then copied once into an array of its exact size. Escaping
-        // at most sextuples a value, so the first size nearly always fits; when not, again.
-        var size = 1024 + 8 * (record.bytes.count + email.utf8.count)
+        // The email, then the item, written straight into the arena. Escaping at most sextuples a
+        // value, but items are rarely more than twice their record: when one does not fit, again.
+        var size = emailCount + 1024 + 2 * (record.bytes.count + emailCount)
+        var checked = false
         while true {
-            if scratch.out.count < size { scratch.out = [UInt8](repeating: 0, count: size) }
-            var problems = Problems()
-            let (json, overflowed): ([UInt8], Bool) = scratch.out.withUnsafeMutableBufferPointer { buffer in
-                var out = RowWriter(buffer)
-                write(record, column: column, email: email, to: &out, problems: &problems)
-                if out.overflowed { return ([], true) }
-                return (Array(UnsafeBufferPointer(rebasing: buffer[0..<out.count])), false)
+            let room = arena.reserve(size)
+            let email = UnsafeBufferPointer(rebasing: room[0..<emailCount])
+            if var normalized {
+                normalized.withUTF8 { room.baseAddress!.update(from: $0.baseAddress!, count: emailCount) }
+            } else {
+                rawEmail.writeASCIILowercased(to: room.baseAddress!)
             }
-            if overflowed {
+            if !checked {
+                checked = true
+                if let problem = EmailAddress.validate(bytes: email) {
+                    return .mapped(.rejected(reason: problem.reason, detail: problem.detail, email: rawEmail.text))
+                }
+                if statusRejects {
+                    return .mapped(.rejected(
+                        reason: "status_invalid", detail: "status is not subscribed, unsubscribed or nonSubscribed",
+                        email: rawEmail.text))
+                }
+            }
+            var problems = Problems()
+            var out = RowWriter(UnsafeMutableBufferPointer(rebasing: room[emailCount...]))
+            write(record, column: column, email: email, to: &out, problems: &problems)
+            if out.overflowed {
                 size *= 2
                 continue
             }
             if let rejection = problems.rejection {
-                return .rejected(reason: rejection.code, detail: rejection.detail, email: rawEmail.text)
+                return .mapped(.rejected(reason: rejection.code, detail: rejection.detail, email: rawEmail.text))
             }
+            let item = UnsafeBufferPointer(rebasing: room[emailCount..<(emailCount + out.count)])
             var dedupeDate: String?
             if columns.dedupeDate >= 0 && columns.dedupeDate < record.count {
                 dedupeDate = String(decoding: record[columns.dedupeDate], as: UTF8.self)
             }
-            return .contact(MappedContact(email: email, json: json, warnings: problems.warnings, dedupeDate: dedupeDate))
+            if problems.warnings.isEmpty && dedupeDate == nil {
+                let start = arena.count
+                arena.commit(emailCount + out.count)
+                return .packed(PackedContact(
+                    key: EmailKey(utf8: email), start: start, emailEnd: start + emailCount,
+                    end: start + emailCount + out.count))
+            }
+            return .mapped(.contact(MappedContact(
+                email: String(decoding: email, as: UTF8.self), json: Array(item), warnings: problems.warnings,
+                dedupeDate: dedupeDate)))
         }
     }
 
     /// Writes the contact item of a record whose email passed.
     private func write(
-        _ record: RawFields, column: (Int) -> UnsafeBufferPointer<UInt8>?, email: String, to out: inout RowWriter,
+        _ record: RawFields, column: (Int) -> UnsafeBufferPointer<UInt8>?, email: UnsafeBufferPointer<UInt8>,
+        to out: inout RowWriter,
         problems: inout Problems
     ) {
         if let problem = statusDateProblem {
@@ -462,18 +507,29 @@ public struct ByteMapping: Sendable {
             lead == 0xC2 || lead == 0xE1 || lead == 0xE2 || lead == 0xE3
         }
 
-        /// The text lower-cased when it is all ASCII (what `EmailAddress.normalize` gives then);
-        /// `nil` when it has other characters.
-        func asciiLowercased() -> String? {
-            var upper = false
-            for b in bytes {
-                if b >= 0x80 { return nil }
-                if b >= 0x41 && b <= 0x5A { upper = true }
+        /// Whether every byte is ASCII.
+        var isASCII: Bool {
+            var i = 0
+            let n = bytes.count
+            if let base = bytes.baseAddress {
+                while i + 8 <= n {
+                    if UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                    i += 8
+                }
             }
-            if !upper { return String(decoding: bytes, as: UTF8.self) }
-            return String(unsafeUninitializedCapacity: bytes.count) { buffer in
-                for (i, b) in bytes.enumerated() { buffer[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
-                return bytes.count
+            while i < n {
+                if bytes[i] >= 0x80 { return false }
+                i += 1
+            }
+            return true
+        }
+
+        /// Writes the bytes lower-cased (what `EmailAddress.normalize` gives when `isASCII`) to
+        /// `out`, which has room for `bytes.count`.
+        func writeASCIILowercased(to out: UnsafeMutablePointer<UInt8>) {
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                out[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
             }
         }
 

@@ -20,8 +20,11 @@ import Testing
         var duplicates = try SideFileWriter(runDirectory: dir.path, name: "duplicates.ndjson", io: io)
         for n in 0..<rows {
             let origin = RecordOrigin(file: "in \"\(n / 500)\".zip", member: n % 3 == 0 ? nil : "m.csv", line: n + 2, index: n)
-            try contacts.contact(email: "u\(n)@example.com", chunk: n / 1000 + 1, item: n % 1000, origin: origin)
-            try duplicates.duplicate(origin: origin, email: "u\(n)@example.com", keptInput: "k\(n % 2)", keptLine: n)
+            let email = Array("u\(n)@example.com".utf8)
+            try email.withUnsafeBufferPointer { email in
+                try contacts.contact(email: email, chunk: n / 1000 + 1, item: n % 1000, origin: origin)
+                try duplicates.duplicate(origin: origin, email: email, keptInput: "k\(n % 2)", keptLine: n)
+            }
         }
         let entry = try contacts.commit()
         _ = try duplicates.commit()

@@ -131,6 +131,29 @@ import Testing
         try Self.expectSameResults(try Self.mapper(yaml), seed: 9)
     }
 
+    /// Rows packed one after another into one arena, as a batch of `prepare` is, give what `map`
+    /// gives for each, read back after the arena grew many times; a packed contact's key is its
+    /// email's.
+    @Test func rowsPackedIntoOneArenaMatchTheMappedOnes() throws {
+        let mapper = try Self.mapper(Self.benchmark)
+        let byteMapping = try #require(mapper.byteMapping)
+        let columns = byteMapping.bind(Self.header)
+        let arena = ByteArena(capacity: 16)
+        let rows = Self.rows(2000, seed: 7)
+        let outcomes = rows.map { values in RawFields.with(values) { byteMapping.pack($0, columns: columns, into: arena) } }
+        var scratch = ByteMapping.Scratch()
+        var packed = 0
+        for (n, outcome) in outcomes.enumerated() {
+            let expected = RawFields.with(rows[n]) { byteMapping.map($0, columns: columns, scratch: &scratch) }
+            #expect(outcome.result(in: arena) == expected, "row \(n)")
+            if case .packed(let contact) = outcome {
+                packed += 1
+                #expect(contact.key == EmailKey(String(decoding: arena.bytes(contact.emailRange), as: UTF8.self)))
+            }
+        }
+        #expect(packed > 100, "too few plain contacts to test packing")
+    }
+
     @Test func theNewestDedupeFieldIsTheRawText() throws {
         var mapper = try Self.mapper(Self.benchmark)
         var plan = mapper.plan

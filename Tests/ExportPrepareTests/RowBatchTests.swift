@@ -1,0 +1,28 @@
+import ExportCore
+import ExportFormats
+import ExportStages
+import Testing
+@testable import ExportPrepare
+
+@Suite struct RowBatchTests {
+    @Test func contactKeysAreThoseOfItsContactsInOrder() throws {
+        let mapper = ContactMapper(
+            plan: try MappingLoader.parse(text: "email: Email\nfirst_name: First\n", file: "m.yaml"), apiVersion: .v5,
+            runDate: "2026-01-02")
+        let byteMapping = try #require(mapper.byteMapping)
+        let columns = byteMapping.bind(Header(["Email", "First"]))
+        var batch = RowBatch()
+        let origin = RecordOrigin(file: "in.csv", line: 2, index: 0)
+        for values in [["a@example.com", "A"], ["not an email", "B"], ["B@Example.com", "C"]] {
+            switch RawFields.with(values, { byteMapping.pack($0, columns: columns, into: batch.arena) }) {
+            case .packed(let contact): batch.events.append(.packed(contact, line: 2, index: 0))
+            case .mapped(let result): batch.events.append(.mapped(origin, result))
+            }
+        }
+        batch.events.append(.mapped(origin, .contact(MappedContact(email: "c@example.com", json: Array("{}".utf8)))))
+        #expect(Array(batch.contactKeys) == ["a@example.com", "b@example.com", "c@example.com"].map { EmailKey($0) })
+
+        batch.removeAll()
+        #expect(batch.events.isEmpty && batch.arena.count == 0 && Array(batch.contactKeys).isEmpty)
+    }
+}
