@@ -8,8 +8,9 @@ import ExportCore
 /// the size limit, text after a closing quote) is returned as `.malformed` and reading goes on;
 /// only an unusable input (an unterminated quote at the end, a UTF-16 file, a bad header) throws.
 ///
-/// Memory is one 256 KiB read buffer plus the current record, which the size limits bound, so a
-/// 100 MB field or a file without a single line break cannot grow it.
+/// Memory is one 256 KiB read buffer plus the current record, which the size limits bound (with
+/// room for one read buffer more, which the parser copies into a word at a time), so a 100 MB
+/// field or a file without a single line break cannot grow it.
 public struct CSVReader<Source: ByteSource>: RecordReader {
     /// The column names: `CSVOptions.columns`, or the header row once it has been read (`nil`
     /// before that, and for an empty input).
@@ -56,19 +57,15 @@ public struct CSVReader<Source: ByteSource>: RecordReader {
         case nil:
             break
         }
-        var names: [String] = []
-        names.reserveCapacity(parser.fieldCount)
-        let invalid: (field: Int, offset: Int)? = withFields { field, bytes in
-            if let offset = UTF8Validator.firstInvalidOffset(bytes) { return (field, offset) }
-            names.append(String(decoding: bytes, as: UTF8.self))
-            return nil
-        }
-        if let invalid {
+        if let invalid = parser.invalidUTF8 {
             throw ExportError(
                 .corruptInput,
-                "the header row is not valid UTF-8 (column \(invalid.field + 1), byte \(invalid.offset)); "
+                "the header row is not valid UTF-8 (column \(invalid.field), byte \(invalid.offset)); "
                     + "if the file is not UTF-8, set its encoding to latin-1 or windows-1252",
                 origin: origin)
+        }
+        let names = withCurrentFields { fields in
+            (0..<fields.count).map { String(decoding: fields[$0], as: UTF8.self) }
         }
         let header = Header(names)
         self.header = header
@@ -121,33 +118,19 @@ public struct CSVReader<Source: ByteSource>: RecordReader {
                     origin: origin, reason: "field_count",
                     detail: "expected \(header.names.count) fields, found \(parser.fieldCount)"))
         }
-        if !recordIsValidUTF8(), let invalid = withFields({ field, bytes in
-            UTF8Validator.firstInvalidOffset(bytes).map { (field: field, offset: $0) }
-        }) {
+        if let invalid = parser.invalidUTF8 {
             return .malformed(
                 Rejection(
                     origin: origin, reason: "invalid_utf8",
-                    detail: "invalid UTF-8 in \(Self.describe(field: invalid.field + 1, header: header)) "
+                    detail: "invalid UTF-8 in \(Self.describe(field: invalid.field, header: header)) "
                         + "at byte offset \(invalid.offset) of the field"))
         }
         return .fields(origin)
     }
 
-    /// Whether every field of the current record is valid UTF-8, checked in one pass over the
-    /// record: the whole is valid and no field starts inside a multi-byte character.
-    private func recordIsValidUTF8() -> Bool {
-        parser.bytes.withUnsafeBufferPointer { bytes in
-            guard UTF8Validator.firstInvalidOffset(bytes) == nil else { return false }
-            for end in parser.fieldEnds where end < bytes.count && bytes[end] & 0xC0 == 0x80 { return false }
-            return true
-        }
-    }
-
     /// Calls `body` with the fields of the row `nextRaw()` last returned as `.fields`.
     public func withCurrentFields<R>(_ body: (RawFields) throws -> R) rethrows -> R {
-        try parser.bytes.withUnsafeBufferPointer { bytes in
-            try parser.fieldEnds.withUnsafeBufferPointer { ends in try body(RawFields(bytes: bytes, ends: ends)) }
-        }
+        try body(RawFields(bytes: parser.fields.bytes, ends: parser.fields.ends))
     }
 
     /// Feeds the parser until a record ends.
@@ -170,18 +153,6 @@ public struct CSVReader<Source: ByteSource>: RecordReader {
             let (consumed, ended) = parser.consume(input.unread)
             input.start += consumed
             if ended { return true }
-        }
-    }
-
-    /// Calls `body` with each stored field (0-based number, bytes) until it returns a value.
-    private func withFields<T>(_ body: (Int, UnsafeBufferPointer<UInt8>) -> T?) -> T? {
-        parser.bytes.withUnsafeBufferPointer { all in
-            var start = 0
-            for (field, end) in parser.fieldEnds.enumerated() {
-                if let result = body(field, UnsafeBufferPointer(rebasing: all[start..<end])) { return result }
-                start = end
-            }
-            return nil
         }
     }
 

@@ -1,8 +1,9 @@
 /// The byte-level RFC 4180 state machine under `CSVReader`: it turns bytes into the fields of one
 /// record at a time, in one reused byte array, whatever size the pieces it is fed.
 ///
-/// Each record's field bytes are concatenated in `bytes`, with `fieldEnds` marking where each field
-/// ends (rust-csv's two-level design). A field or record over its limit stops being stored (the
+/// Each record's field bytes are concatenated in `fields`, which also marks where each field ends
+/// (rust-csv's two-level design). Runs of plain bytes are found and copied eight bytes at a time,
+/// and a field is checked for valid UTF-8 as it ends, only when it holds a non-ASCII byte. A field or record over its limit stops being stored (the
 /// parser still walks to the end of the record, so memory stays bounded by the limits) and is
 /// reported as a `problem`.
 struct CSVRowParser {
@@ -32,14 +33,16 @@ struct CSVRowParser {
     /// The record size limit, in bytes.
     let maxRecordBytes: Int
 
-    /// The bytes of the current record's fields, concatenated.
-    private(set) var bytes: [UInt8] = []
-    /// The end offset in `bytes` of each stored field.
-    private(set) var fieldEnds: [Int] = []
+    /// The current record's stored fields: their bytes concatenated and each one's end offset.
+    private(set) var fields = CSVFieldBuffer()
     /// How many fields the current record has (still counted after storage stopped).
     private(set) var fieldCount = 0
     /// The first problem of the current record (a size problem overrides a quoting one).
     private(set) var problem: Problem?
+    /// The first stored field (1-based) of the current record that is not valid UTF-8, and the
+    /// offset of its first invalid byte in the field. Checked as each field ends, and only for
+    /// fields with a byte of 0x80 or above.
+    private(set) var invalidUTF8: (field: Int, offset: Int)?
     /// The 1-based line on which the current record starts.
     private(set) var recordLine = 1
     /// The 1-based line of the next byte.
@@ -50,6 +53,11 @@ struct CSVRowParser {
     private var storing = true
     private var fieldStart = 0
     private var afterCarriageReturn = false
+    /// The bytes of the field being read, OR-ed together (high bits set: not all ASCII).
+    private var fieldBits: UInt64 = 0
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
 
     /// Creates a parser for one dialect and set of limits.
     init(delimiter: UInt8, quote: UInt8, maxFieldBytes: Int, maxRecordBytes: Int) {
@@ -66,11 +74,15 @@ struct CSVRowParser {
     /// - Returns: how many bytes were consumed, and whether a record ended (blank lines end none).
     mutating func consume(_ input: UnsafeBufferPointer<UInt8>) -> (consumed: Int, recordEnded: Bool) {
         let count = input.count
+        guard let source = input.baseAddress else { return (0, false) }
+        // Each consumed byte stores at most one byte, so with this room every run copied below
+        // (whole words included: they never reach past the input's end) stays in bounds.
+        fields.reserveBytes(count)
         var i = 0
         while i < count {
-            let byte = input[i]
             switch state {
             case .fieldStart:
+                let byte = source[i]
                 if byte == Self.lineFeed || byte == Self.carriageReturn {
                     i += 1
                     if byte == Self.lineFeed && afterCarriageReturn {
@@ -92,45 +104,45 @@ struct CSVRowParser {
                     quoteLine = line
                     state = .quoted
                     i += 1
-                } else if byte == delimiter {
+                    continue
+                }
+                if byte == delimiter {
                     endField()
                     i += 1
-                } else {
-                    state = .unquoted  // the byte is consumed by the unquoted scan
+                    continue
                 }
+                state = .unquoted  // the byte is consumed by the unquoted scan, right away
+                fallthrough
             case .unquoted:
-                var j = skipPlain(input, from: i, stop: delimiter)
-                while j < count {
-                    let b = input[j]
-                    if b == delimiter || b == Self.lineFeed || b == Self.carriageReturn { break }
-                    j += 1
-                }
-                append(input, from: i, to: j)
-                i = j
-                guard j < count else { break }
-                i += 1
-                endField()
-                state = .fieldStart
-                if input[j] != delimiter {
-                    line += 1
-                    afterCarriageReturn = input[j] == Self.carriageReturn
-                    return (i, true)
+                // The fields that follow are read here too, without going back through the switch,
+                // until one starts with a quote. (Within a record `afterCarriageReturn` is false and
+                // the record has begun, so an empty field or a line break needs nothing more than
+                // the run of length zero that `copyRun` finds.)
+                while true {
+                    let j = copyRun(source, from: i, count: count, stop: delimiter)
+                    i = j
+                    guard j < count else { break }  // the field goes on in the next input
+                    i += 1
+                    endField()
+                    let end = source[j]
+                    if end != delimiter {
+                        state = .fieldStart
+                        line += 1
+                        afterCarriageReturn = end == Self.carriageReturn
+                        return (i, true)
+                    }
+                    guard i < count, source[i] != quote else {
+                        state = .fieldStart
+                        break
+                    }
                 }
             case .quoted:
-                var j = skipPlain(input, from: i, stop: quote)
-                while j < count {
-                    let b = input[j]
-                    if b == quote || b == Self.lineFeed || b == Self.carriageReturn { break }
-                    j += 1
-                }
-                if j > i {
-                    afterCarriageReturn = false
-                    append(input, from: i, to: j)
-                }
+                let j = copyRun(source, from: i, count: count, stop: quote)
+                if j > i { afterCarriageReturn = false }
                 i = j
                 guard j < count else { break }
                 i += 1
-                let b = input[j]
+                let b = source[j]
                 if b == quote {
                     afterCarriageReturn = false
                     state = .quoteInQuoted
@@ -138,11 +150,12 @@ struct CSVRowParser {
                     // A line break inside quotes is data; it still advances the line count.
                     if b == Self.carriageReturn || !afterCarriageReturn { line += 1 }
                     afterCarriageReturn = b == Self.carriageReturn
-                    append(input, from: j, to: j + 1)
+                    storeByte(b)
                 }
             case .quoteInQuoted, .afterClosingQuote:
+                let byte = source[i]
                 if byte == quote && state == .quoteInQuoted {
-                    append(input, from: i, to: i + 1)  // a doubled quote is one quote
+                    storeByte(byte)  // a doubled quote is one quote
                     state = .quoted
                     i += 1
                 } else if (byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")) && byte != delimiter {
@@ -167,26 +180,49 @@ struct CSVRowParser {
         return (count, false)
     }
 
-    /// The first offset from `i` of an eight-byte word that may hold `stop`, a line feed or a
-    /// carriage return (the byte-by-byte scan takes over from there; a word where none can be is
-    /// skipped whole).
+    /// Copies `source[i...]` up to the first `stop`, line feed or carriage return (or the input's
+    /// end) to the free bytes of `fields` and keeps it there within the limits.
+    ///
+    /// Eight bytes at a time: each word is stored whole, and the lowest byte that matches a stop
+    /// (exact, as borrows only run upwards in the zero-byte test) says how much of it is kept.
+    /// - Returns: the offset of the stop byte, or `count` when the input ended first.
     @inline(__always)
-    private func skipPlain(_ input: UnsafeBufferPointer<UInt8>, from i: Int, stop: UInt8) -> Int {
-        guard let base = input.baseAddress else { return i }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
+    private mutating func copyRun(_ source: UnsafePointer<UInt8>, from i: Int, count: Int, stop: UInt8) -> Int {
+        let ones = Self.ones
         let stops = ones &* UInt64(stop)
         let lineFeeds = ones &* UInt64(Self.lineFeed)
         let returns = ones &* UInt64(Self.carriageReturn)
+        // In bounds: `consume` reserved `count` bytes and this run is at most `count - i` of them.
+        let target = fields.freeBytes - i
+        var bits: UInt64 = 0
         var j = i
-        while j + 8 <= input.count {
-            let word = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
+        while j + 8 <= count {
+            let word = UnsafeRawPointer(source + j).loadUnaligned(as: UInt64.self)
+            UnsafeMutableRawPointer(target + j).storeBytes(of: word, as: UInt64.self)
             let a = word ^ stops
             let b = word ^ lineFeeds
             let c = word ^ returns
-            if ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c) & highs != 0 { break }
+            let matches = ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c) & Self.highs
+            if matches != 0 {
+                let kept = matches.trailingZeroBitCount &>> 3
+                bits |= word & ((1 &<< UInt64(kept &* 8)) &- 1)
+                j += kept
+                fieldBits |= bits
+                keep(j - i)
+                return j
+            }
+            bits |= word
             j += 8
         }
+        while j < count {
+            let byte = source[j]
+            if byte == stop || byte == Self.lineFeed || byte == Self.carriageReturn { break }
+            target[j] = byte
+            bits |= UInt64(byte)
+            j += 1
+        }
+        fieldBits |= bits
+        keep(j - i)
         return j
     }
 
@@ -201,13 +237,14 @@ struct CSVRowParser {
 
     /// Forgets the current record, keeping the storage for the next one.
     mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
+        fields.removeAll()
         fieldCount = 0
         problem = nil
+        invalidUTF8 = nil
         inRecord = false
         storing = true
         fieldStart = 0
+        fieldBits = 0
     }
 
     private mutating func beginRecord() {
@@ -216,34 +253,53 @@ struct CSVRowParser {
         recordLine = line
     }
 
+    @inline(__always)
     private mutating func endField() {
         fieldCount += 1
+        let bits = fieldBits
+        fieldBits = 0
         guard storing else { return }
-        fieldEnds.append(bytes.count)
-        fieldStart = bytes.count
-        if bytes.count + 8 * fieldEnds.count > maxRecordBytes { stopStoring(.recordTooLarge(field: fieldCount)) }
+        if bits & Self.highs != 0 && invalidUTF8 == nil { checkUTF8() }
+        fields.endField()
+        fieldStart = fields.byteCount
+        if fields.byteCount + 8 * fields.endCount > maxRecordBytes { stopStoring(.recordTooLarge(field: fieldCount)) }
     }
 
-    private mutating func append(_ input: UnsafeBufferPointer<UInt8>, from: Int, to: Int) {
-        guard storing, to > from else { return }
-        let length = to - from
+    /// Validates the field that just ended (it has a byte of 0x80 or above), noting where it fails.
+    @inline(never)
+    private mutating func checkUTF8() {
+        let field = UnsafeBufferPointer(start: fields.freeBytes - (fields.byteCount - fieldStart), count: fields.byteCount - fieldStart)
+        if let offset = UTF8Validator.firstInvalidOffset(field) { invalidUTF8 = (fieldCount, offset) }
+    }
+
+    /// Stores one byte (a doubled quote, a line break inside quotes) within the limits.
+    @inline(__always)
+    private mutating func storeByte(_ byte: UInt8) {
+        fields.freeBytes.pointee = byte  // in bounds: `consume` reserved a byte for each it reads
+        keep(1)
+    }
+
+    /// Keeps the `length` bytes just written at the free bytes of `fields`, or stops storing the
+    /// record when they would pass a limit.
+    @inline(__always)
+    private mutating func keep(_ length: Int) {
+        guard storing, length > 0 else { return }
         // Report the limit whose byte is reached first, whatever the read chunking (a field and
         // its record can cross their limits within the same run of bytes; a tie goes to the field).
-        let fieldRoom = maxFieldBytes - (bytes.count - fieldStart)
-        let recordRoom = maxRecordBytes - bytes.count - 8 * fieldEnds.count
+        let fieldRoom = maxFieldBytes - (fields.byteCount - fieldStart)
+        let recordRoom = maxRecordBytes - fields.byteCount - 8 * fields.endCount
         if length > fieldRoom && fieldRoom <= recordRoom {
             stopStoring(.fieldTooLarge(field: fieldCount + 1))
         } else if length > recordRoom {
             stopStoring(.recordTooLarge(field: fieldCount + 1))
         } else {
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[from..<to]))
+            fields.commitBytes(length)
         }
     }
 
     private mutating func stopStoring(_ sizeProblem: Problem) {
         storing = false
         problem = sizeProblem
-        bytes.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
+        fields.removeAll()
     }
 }
