@@ -50,7 +50,7 @@ struct RecordRun {
         var winners = Winners(deduper: EmailDeduper(policy: pipeline.dedupe))
         var sequence = 0
         var current = RecordOrigin(file: "", line: 0, index: 0)
-        try stream(inputs: inputs, mapper: mapper, prepare: { winners.deduper.prefetch(keys: $0.contactKeys) }) {
+        try stream(inputs: inputs, mapper: mapper, prepare: { winners.deduper.prefetch(keys: $0.contactKeys(in: $1)) }) {
             event, _ in
             switch event {
             case .start(let position):
@@ -143,7 +143,7 @@ struct RecordRun {
         // The origin of packed rows: the current input's, with each row's line and index.
         var current = RecordOrigin(file: "", line: 0, index: 0)
         let entries = try stream(
-            inputs: inputs, mapper: mapper, prepare: { if winners == nil { deduper.prefetch(keys: $0.contactKeys) } }
+            inputs: inputs, mapper: mapper, prepare: { if winners == nil { deduper.prefetch(keys: $0.contactKeys(in: $1)) } }
         ) { event, arena in
             switch event {
             case .start(let position):
@@ -235,14 +235,19 @@ struct RecordRun {
         var memberFormat: String
     }
 
-    /// Runs the reading stage (`RowProducer`) on its own thread and hands each batch to
-    /// `prepare`, then each of its events, in input order, with the batch's arena, to `handle`
-    /// on this thread, then hands each handled batch back to the reading thread, which frees its
-    /// rows (see `RowProducer.run`). An error on either side stops both; the reader's rows that
-    /// came before its error are handled first.
+    /// Runs the reading stage (`RowProducer`) on its own thread and hands each event, in input
+    /// order, with its batch's arena, to `handle` on this thread, each run of `prefetchRun`
+    /// events announced to `prepare` first (so that their dedupe slots load in parallel and stay
+    /// cached), then hands each handled batch back to the reading thread, which frees its rows
+    /// (see `RowProducer.run`). An error on either side stops both; the reader's rows that came
+    /// before its error are handled first.
+    /// Events announced to `prepare` at a time: enough loads in flight, few enough that their
+    /// cache lines are still there when the events are handled.
+    private static let prefetchRun = 32
+
     @discardableResult
     private func stream(
-        inputs: [ResolvedInput], mapper: ContactMapper, prepare: (RowBatch) -> Void,
+        inputs: [ResolvedInput], mapper: ContactMapper, prepare: (RowBatch, Range<Int>) -> Void,
         handle: (RowEvent, ByteArena) throws -> Void
     ) throws -> [InputIdentity] {
         let queue = BatchQueue<RowBatch>(capacity: 4)
@@ -254,8 +259,13 @@ struct RecordRun {
         }
         do {
             while let batch = queue.pop() {
-                prepare(batch)
-                for index in batch.events.indices { try handle(batch.events[index], batch.arena) }
+                var start = 0
+                while start < batch.events.count {
+                    let run = start..<min(start + Self.prefetchRun, batch.events.count)
+                    prepare(batch, run)
+                    for index in run { try handle(batch.events[index], batch.arena) }
+                    start = run.upperBound
+                }
                 _ = returned.offer(consume batch)  // when the reader is behind, freed here instead
             }
         } catch {

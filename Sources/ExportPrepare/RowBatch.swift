@@ -25,9 +25,10 @@ struct RowBatch: Sendable {
     /// The emails and items of the `.packed` events.
     let arena = ByteArena(capacity: 1 << 20)
 
-    /// The dedupe keys of the batch's contacts, in order (for `EmailDeduper.prefetch(keys:)`).
-    var contactKeys: some Sequence<EmailKey> {
-        events.lazy.compactMap { event -> EmailKey? in
+    /// The dedupe keys of the contacts among `events[range]`, in order (for
+    /// `EmailDeduper.prefetch(keys:)`).
+    func contactKeys(in range: Range<Int>) -> some Sequence<EmailKey> {
+        events[range].lazy.compactMap { event -> EmailKey? in
             switch event {
             case .packed(let contact, _, _): return contact.key
             case .mapped(_, .contact(let contact)): return contact.key
