@@ -99,16 +99,13 @@ public enum EmailAddress {
         return nil
     }
 
-    /// RFC 5322 atext: letters, digits and ``!#$%&'*+-/=?^_`{|}~``.
+    /// RFC 5322 atext: letters, digits and ``!#$%&'*+-/=?^_`{|}~``, as bits of two words (a
+    /// table would be a lazily initialised global, checked on every byte).
     @inline(__always)
-    private static func isAtext(_ c: UInt8) -> Bool { atextTable[Int(c)] }
+    private static func isAtext(_ c: UInt8) -> Bool {
+        c < 64 ? (atextBelow64 >> UInt64(c)) & 1 == 1 : c < 128 && (atextFrom64 >> UInt64(c - 64)) & 1 == 1
+    }
 
-    private static let atextTable: [Bool] = {
-        var table = [Bool](repeating: false, count: 128)
-        for c in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(c)] = true }
-        for c in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(c)] = true }
-        for c in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(c)] = true }
-        for c in "!#$%&'*+-/=?^_`{|}~".utf8 { table[Int(c)] = true }
-        return table
-    }()
+    private static var atextBelow64: UInt64 { 0xA3FF_ACFA_0000_0000 }
+    private static var atextFrom64: UInt64 { 0x7FFF_FFFF_C7FF_FFFE }
 }

@@ -59,6 +59,16 @@ import Testing
         #expect(problem?.detail == detail)
     }
 
+    /// Every ASCII character inside a local part: allowed exactly when it is RFC 5322 atext.
+    @Test func theLocalPartAllowsExactlyTheAtextCharacters() {
+        let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~".utf8)
+        for c in UInt8(0)..<128 where c != UInt8(ascii: ".") && c != UInt8(ascii: "@") {
+            let address = [UInt8(ascii: "a"), c, UInt8(ascii: "b")] + Array("@example.com".utf8)
+            let valid = address.withUnsafeBufferPointer { EmailAddress.validate(bytes: $0) } == nil
+            #expect(valid == atext.contains(c), "character \(c)")
+        }
+    }
+
     @Test func lengthLimitsCountBytesNotCharacters() {
         // 32 two-byte characters = 64 bytes: allowed; 33 = 66 bytes: too long.
         #expect(EmailAddress.validate(String(repeating: "ă", count: 32) + "@example.ro") == nil)
