@@ -29,7 +29,9 @@ public final class ChunkWriter {
     private let io: FileWorkQueue?
     private let entries = Entries()
     /// The bytes of the open chunk; empty when no chunk is open.
-    private var current: [UInt8] = []
+    private var current: BufferPool.Buffer
+    /// Chunk buffers go back and forth between this writer and the file jobs.
+    private let buffers = BufferPool()
     private var currentItems = 0
     /// Chunks started so far (the number of the open chunk).
     private var started = 0
@@ -43,6 +45,7 @@ public final class ChunkWriter {
         self.maxItems = maxItems
         self.maxBytes = maxBytes
         self.io = io
+        current = buffers.take(capacity: 0)
     }
 
     /// Whether a contact of `byteCount` bytes can be sent at all under the byte limit.
@@ -54,43 +57,46 @@ public final class ChunkWriter {
     /// - Throws: the error of an earlier chunk's file write.
     public func append<Item: Collection<UInt8>>(_ item: Item) throws -> (chunk: Int, item: Int) {
         precondition(fitsAlone(item.count))
-        if !current.isEmpty
-            && (currentItems == maxItems || current.count + Self.separator.count + item.count + Self.tail.count > maxBytes)
+        if !current.bytes.isEmpty
+            && (currentItems == maxItems
+                || current.bytes.count + Self.separator.count + item.count + Self.tail.count > maxBytes)
         {
             try finishCurrent()
         }
-        if current.isEmpty {
+        if current.bytes.isEmpty {
             // The previous chunk's size is a good guess for this one's, so it rarely reallocates.
-            current.reserveCapacity(lastChunkBytes + lastChunkBytes / 8 + item.count + Self.framingBytes)
-            current.append(contentsOf: Self.head)
+            current.bytes.reserveCapacity(lastChunkBytes + lastChunkBytes / 8 + item.count + Self.framingBytes)
+            current.bytes.append(contentsOf: Self.head)
             currentItems = 0
             started += 1
         } else {
-            current.append(contentsOf: Self.separator)
+            current.bytes.append(contentsOf: Self.separator)
         }
-        current.append(contentsOf: item)
+        current.bytes.append(contentsOf: item)
         currentItems += 1
         return (started, currentItems - 1)
     }
 
     /// Finishes the last chunk, waits for every chunk file and returns their manifest entries.
     public func finish() throws -> [RunManifest.ChunkEntry] {
-        if !current.isEmpty { try finishCurrent() }
+        if !current.bytes.isEmpty { try finishCurrent() }
         try io?.drain()
         return entries.list
     }
 
     private func finishCurrent() throws {
-        current.append(contentsOf: Self.tail)
-        let bytes = current
-        current = []
-        lastChunkBytes = bytes.count
+        current.bytes.append(contentsOf: Self.tail)
+        let full = current
+        current = buffers.take(capacity: full.bytes.count)
+        lastChunkBytes = full.bytes.count
         let file = RunFolderLayout.chunkFile(started)
         let path = runDirectory + "/" + file
         let contacts = currentItems
         let entries = self.entries
+        let buffers = self.buffers
         let job = {
-            let (size, _, sha256) = try AtomicFileWriter.write(bytes, to: path, countsLines: false)
+            let (size, _, sha256) = try AtomicFileWriter.write(full.bytes, to: path, countsLines: false)
+            buffers.recycle(full)
             entries.list.append(RunManifest.ChunkEntry(file: file, contacts: contacts, bytes: size, sha256: sha256))
         }
         if let io { try io.submit(job) } else { try job() }

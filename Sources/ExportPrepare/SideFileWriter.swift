@@ -15,6 +15,8 @@ struct SideFileWriter {
     let name: String
     private var block: [UInt8] = []
     private static let blockBytes = 1 << 18
+    /// Blocks go back and forth between this writer and the file jobs.
+    private let buffers = BufferPool(limit: 4)
     private var input = InputNameCache()
     private var keptInput = InputNameCache()
 
@@ -120,18 +122,23 @@ struct SideFileWriter {
         if block.count >= Self.blockBytes { try handOff() }
     }
 
-    /// Passes the block to the file (on the queue when there is one) and starts a new one.
+    /// Passes the block to the file (on the queue when there is one) and starts a new one, in
+    /// memory a written block gave back.
     private mutating func handOff() throws {
         guard !block.isEmpty else { return }
-        let full = block
         let writer = self.writer
         if let io {
-            block = []
-            block.reserveCapacity(Self.blockBytes + 4096)
-            try io.submit { try writer.writeThrough(full) }
+            // `full` takes the block; the block goes on in the empty buffer `full` had.
+            let full = buffers.take(capacity: Self.blockBytes + 4096)
+            swap(&full.bytes, &block)
+            let buffers = self.buffers
+            try io.submit {
+                try writer.writeThrough(full.bytes)
+                buffers.recycle(full)
+            }
         } else {
+            try writer.writeThrough(block)
             block.removeAll(keepingCapacity: true)
-            try writer.writeThrough(full)
         }
     }
 }
