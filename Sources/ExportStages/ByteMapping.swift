@@ -26,31 +26,68 @@ public struct ByteMapping: Sendable {
         case constant(String)
     }
 
-    /// A plain field: a column slot (or `-1` and the trimmed constant) and its key bytes.
+    /// A plain field: a column slot (or `-1` for a constant, in `fieldConstants`) and where its
+    /// key is in `bytes`. Plain values only, so reading one copies no reference.
     struct Field: Sendable {
         let slot: Int
-        let constant: String?
         /// `,"wireName":`.
-        let jsonKey: [UInt8]
+        let key: Range<Int>
         /// Whether the value is written as it is (no country code, gender or date rules).
         let isText: Bool
     }
 
-    /// A tag source: a column slot (or `-1` and the trimmed constant), prefix and suffix bytes.
+    /// A tag source: a column slot (or `-1` and the trimmed constant), prefix and suffix, all
+    /// as ranges of `bytes`.
     struct Tag: Sendable {
         let slot: Int
-        let constant: [UInt8]?
-        let prefix: [UInt8]
-        let suffix: [UInt8]
+        let constant: Range<Int>?
+        let prefix: Range<Int>
+        let suffix: Range<Int>
     }
 
-    /// A custom property: a column slot (or `-1` and the constant) and its `"name":` bytes.
+    /// A custom property: a column slot (or `-1` for a constant, in `propertyConstants`) and
+    /// where its `"name":` is in `bytes`.
     struct Property: Sendable {
         let slot: Int
-        let constant: String?
-        let key: [UInt8]
+        let key: Range<Int>
         /// What the value is when it can be written as it is.
         let kind: DirectKind
+    }
+
+    /// The constant bytes of the contact (keys, fixed values, tag affixes), back to back, so
+    /// that writing a row makes one `withUnsafeBufferPointer` and no reference counting per
+    /// piece; the pieces every item has are named.
+    final class ConstantBytes: Sendable {
+        let bytes: [UInt8]
+        /// The item up to the email id, and from after it to the end of `identifiers`.
+        let head: Range<Int>
+        let identifiersTail: Range<Int>
+        /// `,"tags":[`, `,"customProperties":{` and `,`.
+        let tagsKey: Range<Int>
+        let propertiesKey: Range<Int>
+        let comma: Range<Int>
+
+        init(_ builder: Builder, identifiersTail: [UInt8]) {
+            var builder = builder
+            head = builder.add("{\"identifiers\":[{\"type\":\"email\",\"id\":".utf8)
+            tagsKey = builder.add(",\"tags\":[".utf8)
+            propertiesKey = builder.add(",\"customProperties\":{".utf8)
+            comma = builder.add(",".utf8)
+            self.identifiersTail = builder.add(identifiersTail)
+            bytes = builder.bytes
+        }
+
+        /// Collects the pieces of fields, tags and properties.
+        struct Builder {
+            private(set) var bytes: [UInt8] = []
+
+            /// Adds `piece` and returns where it is.
+            mutating func add(_ piece: some Sequence<UInt8>) -> Range<Int> {
+                let start = bytes.count
+                bytes.append(contentsOf: piece)
+                return start..<bytes.count
+            }
+        }
     }
 
     /// The property values written straight from their bytes.
@@ -76,12 +113,15 @@ public struct ByteMapping: Sendable {
     /// The constant status is not a status: every row with a valid email is rejected.
     private let statusRejects: Bool
     private let statusDateProblem: Problem?
-    /// The item up to the email id, and from after it to the end of `identifiers`.
-    private let head: [UInt8]
-    private let identifiersTail: [UInt8]
+    /// Every constant piece of the item.
+    private let constants: ConstantBytes
     private let fields: [Field]
+    /// The trimmed constant of each field whose slot is `-1` (`nil` when blank).
+    private let fieldConstants: [String?]
     private let tags: [Tag]
     private let properties: [Property]
+    /// The constant of each property whose slot is `-1`.
+    private let propertyConstants: [String?]
 
     /// Compiles `mapper`'s plan, or `nil` when it uses something only `ContactMapper` does.
     init?(_ mapper: ContactMapper) {
@@ -113,7 +153,7 @@ public struct ByteMapping: Sendable {
             }
         }
         self.statusDateProblem = statusDateProblem
-        head = Array("{\"identifiers\":[{\"type\":\"email\",\"id\":".utf8)
+        var constants = ConstantBytes.Builder()
         var tail = Array(",\"channels\":{\"email\":{\"status\":".utf8)
         JSONText.appendString(status, to: &tail)
         if let statusDate {
@@ -122,39 +162,43 @@ public struct ByteMapping: Sendable {
         }
         tail += Array("}},\"sendWelcomeMessage\":".utf8)
         tail += Array((plan.sendWelcomeMessage ? "true}]" : "false}]").utf8)
-        identifiersTail = tail
 
         var fields: [Field] = []
+        var fieldConstants: [String?] = []
         for field in plan.fields {
             guard let source = Self.source(field.spec) else { return nil }
             let isText: Bool
             if case .text = field.kind { isText = true } else { isText = false }
+            let key = constants.add(field.jsonKey)
             switch source {
             case .column(let slot):
-                fields.append(Field(slot: slot, constant: nil, jsonKey: field.jsonKey, isText: isText))
+                fields.append(Field(slot: slot, key: key, isText: isText))
+                fieldConstants.append(nil)
             case .constant(let text):
                 let value = TextOps.trim(text)
-                fields.append(
-                    Field(slot: -1, constant: value.isEmpty ? nil : value, jsonKey: field.jsonKey, isText: isText))
+                fields.append(Field(slot: -1, key: key, isText: isText))
+                fieldConstants.append(value.isEmpty ? nil : value)
             }
         }
         self.fields = fields
+        self.fieldConstants = fieldConstants
         var tags: [Tag] = []
         for tag in plan.tags {
             guard tag.split == nil, let source = Self.source(tag.spec) else { return nil }
-            let prefix = Array(tag.prefix.utf8)
-            let suffix = Array(tag.suffix.utf8)
+            let prefix = constants.add(tag.prefix.utf8)
+            let suffix = constants.add(tag.suffix.utf8)
             switch source {
             case .column(let slot):
                 tags.append(Tag(slot: slot, constant: nil, prefix: prefix, suffix: suffix))
             case .constant(let text):
                 let value = TextOps.trim(text)
-                tags.append(
-                    Tag(slot: -1, constant: value.isEmpty ? nil : Array(value.utf8), prefix: prefix, suffix: suffix))
+                tags.append(Tag(
+                    slot: -1, constant: value.isEmpty ? nil : constants.add(value.utf8), prefix: prefix, suffix: suffix))
             }
         }
         self.tags = tags
         var properties: [Property] = []
+        var propertyConstants: [String?] = []
         for property in plan.customProperties {
             guard let source = Self.source(property.spec) else { return nil }
             var key: [UInt8] = []
@@ -168,12 +212,16 @@ public struct ByteMapping: Sendable {
             }
             switch source {
             case .column(let slot):
-                properties.append(Property(slot: slot, constant: nil, key: key, kind: kind))
+                properties.append(Property(slot: slot, key: constants.add(key), kind: kind))
+                propertyConstants.append(nil)
             case .constant(let text):
-                properties.append(Property(slot: -1, constant: text, key: key, kind: kind))
+                properties.append(Property(slot: -1, key: constants.add(key), kind: kind))
+                propertyConstants.append(text)
             }
         }
         self.properties = properties
+        self.propertyConstants = propertyConstants
+        self.constants = ConstantBytes(constants, identifiersTail: tail)
     }
 
     /// A spec's source when it is one this mapping reads as it is.
@@ -314,143 +362,153 @@ public struct ByteMapping: Sendable {
         if let problem = statusDateProblem {
             problems.add(problem.field, problem.code, problem.onInvalid, problem.detail)
         }
-        out.write(head)
-        out.writeString(email)
-        out.write(identifiersTail)
+        let (head, identifiersTail) = (constants.head, constants.identifiersTail)
+        let (tagsKey, propertiesKey, comma) = (constants.tagsKey, constants.propertiesKey, constants.comma)
+        constants.bytes.withUnsafeBufferPointer { constants in
+            @inline(__always) func piece(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: constants[range])
+            }
+            out.write(piece(head))
+            out.writeString(email)
+            out.write(piece(identifiersTail))
 
-        // Plain fields.
-        for i in fields.indices {
-            let text: String
-            if fields[i].slot < 0 {
-                guard let constant = fields[i].constant else { continue }
-                text = constant
-            } else {
-                guard let bytes = column(fields[i].slot) else { continue }
-                let value = Trimmed(bytes)
-                if value.isEmpty { continue }
-                if fields[i].isText && value.isTrimmed {
-                    out.write(fields[i].jsonKey)
-                    out.writeString(value.bytes)
-                    continue
-                }
-                text = value.text
-                if text.isEmpty { continue }
-            }
-            switch ContactMapper.render(text, as: plan.fields[i]) {
-            case .invalid(let code, let detail):
-                problems.add(plan.fields[i].wireName, code, plan.fields[i].onInvalid, detail)
-            case .text(let rendered):
-                out.write(fields[i].jsonKey)
-                out.writeString(rendered)
-            }
-        }
-
-        // Tags: each source gives at most one tag here (no `split`), so at most 16, kept once.
-        if tags.count == 1 && tags[0].slot >= 0 {
-            // One tag source from a column (the usual case): no list to keep.
-            if let bytes = column(tags[0].slot) {
-                let value = Trimmed(bytes)
-                if value.isTrimmed && !value.isEmpty {
-                    writeTag(prefix: tags[0].prefix, value.bytes, suffix: tags[0].suffix, first: true, to: &out)
-                    out.write(UInt8(ascii: "]"))
-                } else if !value.isEmpty {
-                    var text = value.text
-                    if !text.isEmpty {
-                        text.withUTF8 { writeTag(prefix: tags[0].prefix, $0, suffix: tags[0].suffix, first: true, to: &out) }
-                        out.write(UInt8(ascii: "]"))
-                    }
-                }
-            }
-        } else if !tags.isEmpty {
-            var written: [[UInt8]] = []
-            for i in tags.indices {
-                var full = tags[i].prefix
-                if tags[i].slot < 0 {
-                    guard let constant = tags[i].constant else { continue }
-                    full.append(contentsOf: constant)
+            // Plain fields.
+            for i in fields.indices {
+                let text: String
+                if fields[i].slot < 0 {
+                    guard let constant = fieldConstants[i] else { continue }
+                    text = constant
                 } else {
-                    guard let bytes = column(tags[i].slot) else { continue }
+                    guard let bytes = column(fields[i].slot) else { continue }
                     let value = Trimmed(bytes)
                     if value.isEmpty { continue }
-                    if value.isTrimmed {
-                        full.append(contentsOf: value.bytes)
-                    } else {
-                        let text = value.text
-                        if text.isEmpty { continue }
-                        full.append(contentsOf: text.utf8)
-                    }
-                }
-                full.append(contentsOf: tags[i].suffix)
-                if !written.contains(where: { Self.sameText($0, full) }) { written.append(full) }
-            }
-            for (i, tag) in written.enumerated() {
-                tag.withUnsafeBufferPointer { writeTag(prefix: [], $0, suffix: [], first: i == 0, to: &out) }
-            }
-            if !written.isEmpty { out.write(UInt8(ascii: "]")) }
-        }
-
-        // Custom properties.
-        var openedProperties = false
-        for i in properties.indices {
-            let value: String
-            if properties[i].slot < 0 {
-                guard let constant = properties[i].constant, !TextOps.isBlank(constant) else { continue }
-                value = constant
-            } else {
-                guard let bytes = column(properties[i].slot) else { continue }
-                let trimmed = Trimmed(bytes)
-                if trimmed.isEmpty { continue }
-                if trimmed.isTrimmed {
-                    let direct: Bool
-                    switch properties[i].kind {
-                    case .string: direct = trimmed.bytes.count <= CustomPropertyWriter.maxStringCharacters
-                    case .number: direct = NumberText.isCanonical(trimmed.bytes)
-                    case .none: direct = false
-                    }
-                    if direct {
-                        out.write(openedProperties ? Self.comma : Self.propertiesKey)
-                        openedProperties = true
-                        out.write(properties[i].key)
-                        if case .string = properties[i].kind { out.writeString(trimmed.bytes) } else { out.write(trimmed.bytes) }
+                    if fields[i].isText && value.isTrimmed {
+                        out.write(piece(fields[i].key))
+                        out.writeString(value.bytes)
                         continue
                     }
+                    text = value.text
+                    if text.isEmpty { continue }
                 }
-                value = trimmed.text
-                if value.isEmpty { continue }
+                switch ContactMapper.render(text, as: plan.fields[i]) {
+                case .invalid(let code, let detail):
+                    problems.add(plan.fields[i].wireName, code, plan.fields[i].onInvalid, detail)
+                case .text(let rendered):
+                    out.write(piece(fields[i].key))
+                    out.writeString(rendered)
+                }
             }
-            var json: [UInt8] = []
-            if case .invalid(let code, let detail) = CustomPropertyWriter.write(
-                .text(value), as: plan.customProperties[i], into: &json)
-            {
-                let property = plan.customProperties[i]
-                problems.add("customProperties.\(property.name)", code, property.onInvalid, detail)
-                continue
+
+            /// Writes `,"tags":[` (before the first tag) or `,`, then the tag `prefix + value + suffix`
+            /// as one JSON string (escaping the pieces apart gives the same bytes: each is whole UTF-8).
+            func writeTag(
+                prefix: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>,
+                suffix: UnsafeBufferPointer<UInt8>, first: Bool
+            ) {
+                out.write(piece(first ? tagsKey : comma))
+                out.write(UInt8(ascii: "\""))
+                out.writeEscaped(prefix)
+                out.writeEscaped(value)
+                out.writeEscaped(suffix)
+                out.write(UInt8(ascii: "\""))
             }
-            out.write(openedProperties ? Self.comma : Self.propertiesKey)
-            openedProperties = true
-            out.write(properties[i].key)
-            out.write(json)
+
+            // Tags: each source gives at most one tag here (no `split`), so at most 16, kept once.
+            if tags.count == 1 && tags[0].slot >= 0 {
+                // One tag source from a column (the usual case): no list to keep.
+                if let bytes = column(tags[0].slot) {
+                    let value = Trimmed(bytes)
+                    let (prefix, suffix) = (piece(tags[0].prefix), piece(tags[0].suffix))
+                    if value.isTrimmed && !value.isEmpty {
+                        writeTag(prefix: prefix, value.bytes, suffix: suffix, first: true)
+                        out.write(UInt8(ascii: "]"))
+                    } else if !value.isEmpty {
+                        var text = value.text
+                        if !text.isEmpty {
+                            text.withUTF8 { writeTag(prefix: prefix, $0, suffix: suffix, first: true) }
+                            out.write(UInt8(ascii: "]"))
+                        }
+                    }
+                }
+            } else if !tags.isEmpty {
+                var written: [[UInt8]] = []
+                for i in tags.indices {
+                    var full = Array(piece(tags[i].prefix))
+                    if tags[i].slot < 0 {
+                        guard let constant = tags[i].constant else { continue }
+                        full.append(contentsOf: piece(constant))
+                    } else {
+                        guard let bytes = column(tags[i].slot) else { continue }
+                        let value = Trimmed(bytes)
+                        if value.isEmpty { continue }
+                        if value.isTrimmed {
+                            full.append(contentsOf: value.bytes)
+                        } else {
+                            let text = value.text
+                            if text.isEmpty { continue }
+                            full.append(contentsOf: text.utf8)
+                        }
+                    }
+                    full.append(contentsOf: piece(tags[i].suffix))
+                    if !written.contains(where: { Self.sameText($0, full) }) { written.append(full) }
+                }
+                let none = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+                for (i, tag) in written.enumerated() {
+                    tag.withUnsafeBufferPointer { writeTag(prefix: none, $0, suffix: none, first: i == 0) }
+                }
+                if !written.isEmpty { out.write(UInt8(ascii: "]")) }
+            }
+
+            // Custom properties.
+            var openedProperties = false
+            for i in properties.indices {
+                let value: String
+                if properties[i].slot < 0 {
+                    guard let constant = propertyConstants[i], !TextOps.isBlank(constant) else { continue }
+                    value = constant
+                } else {
+                    guard let bytes = column(properties[i].slot) else { continue }
+                    let trimmed = Trimmed(bytes)
+                    if trimmed.isEmpty { continue }
+                    if trimmed.isTrimmed {
+                        let direct: Bool
+                        switch properties[i].kind {
+                        case .string: direct = trimmed.bytes.count <= CustomPropertyWriter.maxStringCharacters
+                        case .number: direct = NumberText.isCanonical(trimmed.bytes)
+                        case .none: direct = false
+                        }
+                        if direct {
+                            out.write(piece(openedProperties ? comma : propertiesKey))
+                            openedProperties = true
+                            out.write(piece(properties[i].key))
+                            if case .string = properties[i].kind {
+                                out.writeString(trimmed.bytes)
+                            } else {
+                                out.write(trimmed.bytes)
+                            }
+                            continue
+                        }
+                    }
+                    value = trimmed.text
+                    if value.isEmpty { continue }
+                }
+                var json: [UInt8] = []
+                if case .invalid(let code, let detail) = CustomPropertyWriter.write(
+                    .text(value), as: plan.customProperties[i], into: &json)
+                {
+                    let property = plan.customProperties[i]
+                    problems.add("customProperties.\(property.name)", code, property.onInvalid, detail)
+                    continue
+                }
+                out.write(piece(openedProperties ? comma : propertiesKey))
+                openedProperties = true
+                out.write(piece(properties[i].key))
+                out.write(json)
+            }
+            if openedProperties { out.write(UInt8(ascii: "}")) }
+            out.write(UInt8(ascii: "}"))
         }
-        if openedProperties { out.write(UInt8(ascii: "}")) }
-        out.write(UInt8(ascii: "}"))
     }
-
-    /// Writes `,"tags":[` (before the first tag) or `,`, then the tag `prefix + value + suffix`
-    /// as one JSON string (escaping the pieces apart gives the same bytes: each is whole UTF-8).
-    private func writeTag(
-        prefix: [UInt8], _ value: UnsafeBufferPointer<UInt8>, suffix: [UInt8], first: Bool, to out: inout RowWriter
-    ) {
-        out.write(first ? Self.tagsKey : Self.comma)
-        out.write(UInt8(ascii: "\""))
-        prefix.withUnsafeBufferPointer { out.writeEscaped($0) }
-        out.writeEscaped(value)
-        suffix.withUnsafeBufferPointer { out.writeEscaped($0) }
-        out.write(UInt8(ascii: "\""))
-    }
-
-    private static let tagsKey = Array(",\"tags\":[".utf8)
-    private static let propertiesKey = Array(",\"customProperties\":{".utf8)
-    private static let comma = [UInt8(ascii: ",")]
 
     /// The warnings of one row and its first rejecting failure, collected as `ContactMapper` does.
     private struct Problems {
