@@ -143,20 +143,36 @@ struct EmailTable: @unchecked Sendable {
     /// Loads the home slot of every key in `keys` (and its date, when kept) so that the look-ups
     /// that follow find them in the cache.
     ///
-    /// Swift has no prefetch instruction, so these are ordinary loads: independent of each other,
-    /// the CPU keeps many of them in flight at once, instead of one cache miss at a time when each
-    /// waits for the probe before it. Their values are folded into the table's sink word, a store
-    /// into the mapped memory that the optimizer cannot drop; nothing reads it.
+    /// Swift has no prefetch instruction, so these are ordinary loads, made independent of each
+    /// other so that the CPU keeps many cache misses in flight at once. The home slots are first
+    /// gathered, `prefetchGroup` at a time, into a buffer on the stack, then loaded in a tight
+    /// loop: loading while walking `keys` (often a lazy filter and map) fits only a load or two in
+    /// the CPU's reorder window, which serialises the misses again. The loaded values go into
+    /// the table's sink word, a store into the mapped memory that the optimizer cannot drop.
     mutating func prefetch<Keys: Sequence<EmailKey>>(_ keys: Keys) {
         makeUnique()
+        let (slots, dates, mask) = (self.slots, self.dates, self.mask)
         var fold: UInt64 = 0
-        for key in keys {
-            let home = Int(truncatingIfNeeded: key.high) & mask
-            fold ^= slots[home].high
-            if let dates { fold ^= UInt64(bitPattern: dates[home]) }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.prefetchGroup) { homes in
+            var iterator = keys.makeIterator()
+            var gathered = homes.count
+            while gathered == homes.count {
+                gathered = 0
+                while gathered < homes.count, let key = iterator.next() {
+                    homes[gathered] = Int(truncatingIfNeeded: key.high) & mask
+                    gathered += 1
+                }
+                for home in homes[..<gathered] {
+                    fold ^= slots[home].high
+                    if let dates { fold ^= UInt64(bitPattern: dates[home]) }
+                }
+            }
         }
         memory.sink.pointee = fold
     }
+
+    /// Home slots gathered before they are loaded, in `prefetch`.
+    private static let prefetchGroup = 64
 
     /// Doubles the capacity and re-inserts every key.
     private mutating func grow() {
