@@ -1,11 +1,11 @@
 /// The byte-level RFC 4180 state machine under `CSVReader`: it turns bytes into the fields of one
-/// record at a time, in one reused byte array, whatever size the pieces it is fed.
+/// record at a time, in reused storage, whatever size the pieces it is fed.
 ///
 /// Each record's field bytes are concatenated in `fields`, which also marks where each field ends
 /// (rust-csv's two-level design). Runs of plain bytes are found and copied eight bytes at a time,
-/// and a field is checked for valid UTF-8 as it ends, only when it holds a non-ASCII byte. A field or record over its limit stops being stored (the
-/// parser still walks to the end of the record, so memory stays bounded by the limits) and is
-/// reported as a `problem`.
+/// and a field is checked for valid UTF-8 as it ends, only when it holds a non-ASCII byte. A field
+/// or record over its limit stops being stored (the parser still walks to the end of the record,
+/// so memory stays bounded by the limits) and is reported as a `problem`.
 struct CSVRowParser {
     /// Why the current record cannot become a `Record`, beyond its field count.
     enum Problem: Equatable {
@@ -253,6 +253,8 @@ struct CSVRowParser {
         recordLine = line
     }
 
+    /// Ends the field being read: counts it and, while storing, checks its UTF-8, marks its end
+    /// and checks the record limit (each field end counts 8 bytes).
     @inline(__always)
     private mutating func endField() {
         fieldCount += 1
@@ -268,7 +270,8 @@ struct CSVRowParser {
     /// Validates the field that just ended (it has a byte of 0x80 or above), noting where it fails.
     @inline(never)
     private mutating func checkUTF8() {
-        let field = UnsafeBufferPointer(start: fields.freeBytes - (fields.byteCount - fieldStart), count: fields.byteCount - fieldStart)
+        let length = fields.byteCount - fieldStart
+        let field = UnsafeBufferPointer(start: fields.freeBytes - length, count: length)
         if let offset = UTF8Validator.firstInvalidOffset(field) { invalidUTF8 = (fieldCount, offset) }
     }
 

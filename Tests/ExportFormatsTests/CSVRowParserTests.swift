@@ -12,7 +12,8 @@ import Testing
 
     /// Parses `bytes` fed in pieces of `piece` bytes, the way `CSVReader` feeds the parser.
     static func parse(_ bytes: [UInt8], piece: Int) -> [Parsed] {
-        var parser = CSVRowParser(delimiter: UInt8(ascii: ","), quote: UInt8(ascii: "\""), maxFieldBytes: 1 << 20, maxRecordBytes: 1 << 24)
+        var parser = CSVRowParser(
+            delimiter: UInt8(ascii: ","), quote: UInt8(ascii: "\""), maxFieldBytes: 1 << 20, maxRecordBytes: 1 << 24)
         var records: [Parsed] = []
         func take() {
             let fields = parser.fields
@@ -77,7 +78,8 @@ import Testing
     }
 
     @Test func resetForgetsTheUTF8Finding() {
-        var parser = CSVRowParser(delimiter: UInt8(ascii: ","), quote: UInt8(ascii: "\""), maxFieldBytes: 64, maxRecordBytes: 256)
+        var parser = CSVRowParser(
+            delimiter: UInt8(ascii: ","), quote: UInt8(ascii: "\""), maxFieldBytes: 64, maxRecordBytes: 256)
         let bad: [UInt8] = [0xFF, UInt8(ascii: "\n"), UInt8(ascii: "a"), UInt8(ascii: "\n")]
         let first = bad.withUnsafeBufferPointer { parser.consume($0) }
         #expect(first.consumed == 2 && first.recordEnded)
