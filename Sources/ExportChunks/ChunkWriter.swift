@@ -10,16 +10,15 @@ import ExportCore
 /// A chunk is built in memory; when it is complete, its file is written (hashed, synced, renamed)
 /// on the `FileWorkQueue` given, or at once without one. A write error surfaces from a later
 /// `append` or from `finish`.
-public final class ChunkWriter {
+public struct ChunkWriter {
     private static let head = Array(#"{"method":"POST","endpoint":"contacts","items":["#.utf8) + [0x0A]
-    private static let separator: [UInt8] = [UInt8(ascii: ","), 0x0A]
     private static let tail: [UInt8] = [0x0A, UInt8(ascii: "]"), UInt8(ascii: "}"), 0x0A]
 
     /// The smallest chunk byte limit that still fits a contact.
     public static let framingBytes = head.count + tail.count
 
     /// The manifest entries of the chunks written so far, filled in by the file jobs.
-    private final class Entries {
+    private final class Entries: @unchecked Sendable {
         var list: [RunManifest.ChunkEntry] = []
     }
 
@@ -28,10 +27,10 @@ public final class ChunkWriter {
     private let maxBytes: Int
     private let io: FileWorkQueue?
     private let entries = Entries()
-    /// The bytes of the open chunk; empty when no chunk is open.
-    private var current: BufferPool.Buffer
     /// Chunk buffers go back and forth between this writer and the file jobs.
     private let buffers = BufferPool()
+    /// The bytes of the open chunk; empty when no chunk is open.
+    private var current: [UInt8] = []
     private var currentItems = 0
     /// Chunks started so far (the number of the open chunk).
     private var started = 0
@@ -45,7 +44,6 @@ public final class ChunkWriter {
         self.maxItems = maxItems
         self.maxBytes = maxBytes
         self.io = io
-        current = buffers.take(capacity: 0)
     }
 
     /// Whether a contact of `byteCount` bytes can be sent at all under the byte limit.
@@ -55,39 +53,40 @@ public final class ChunkWriter {
     /// - Returns: the 1-based chunk number and the 0-based position of the contact in it.
     /// - Precondition: `fitsAlone(item.count)`.
     /// - Throws: the error of an earlier chunk's file write.
-    public func append<Item: Collection<UInt8>>(_ item: Item) throws -> (chunk: Int, item: Int) {
+    public mutating func append<Item: Collection<UInt8>>(_ item: Item) throws -> (chunk: Int, item: Int) {
         precondition(fitsAlone(item.count))
-        if !current.bytes.isEmpty
-            && (currentItems == maxItems
-                || current.bytes.count + Self.separator.count + item.count + Self.tail.count > maxBytes)
-        {
+        // The separator is `,` and a newline: 2 bytes.
+        if !current.isEmpty && (currentItems == maxItems || current.count + 2 + item.count + Self.tail.count > maxBytes) {
             try finishCurrent()
         }
-        if current.bytes.isEmpty {
+        if current.isEmpty {
             // The previous chunk's size is a good guess for this one's, so it rarely reallocates.
-            current.bytes.reserveCapacity(lastChunkBytes + lastChunkBytes / 8 + item.count + Self.framingBytes)
-            current.bytes.append(contentsOf: Self.head)
+            current.reserveCapacity(lastChunkBytes + lastChunkBytes / 8 + item.count + Self.framingBytes)
+            current.append(contentsOf: Self.head)
             currentItems = 0
             started += 1
         } else {
-            current.bytes.append(contentsOf: Self.separator)
+            current.append(UInt8(ascii: ","))
+            current.append(0x0A)
         }
-        current.bytes.append(contentsOf: item)
+        current.append(contentsOf: item)
         currentItems += 1
         return (started, currentItems - 1)
     }
 
     /// Finishes the last chunk, waits for every chunk file and returns their manifest entries.
-    public func finish() throws -> [RunManifest.ChunkEntry] {
-        if !current.bytes.isEmpty { try finishCurrent() }
+    public mutating func finish() throws -> [RunManifest.ChunkEntry] {
+        if !current.isEmpty { try finishCurrent() }
         try io?.drain()
         return entries.list
     }
 
-    private func finishCurrent() throws {
-        current.bytes.append(contentsOf: Self.tail)
-        let full = current
-        current = buffers.take(capacity: full.bytes.count)
+    /// Hands the open chunk to a file job; the next chunk is built in the buffer an earlier
+    /// job gave back.
+    private mutating func finishCurrent() throws {
+        current.append(contentsOf: Self.tail)
+        let full = buffers.take(capacity: current.count)
+        swap(&full.bytes, &current)
         lastChunkBytes = full.bytes.count
         let file = RunFolderLayout.chunkFile(started)
         let path = runDirectory + "/" + file

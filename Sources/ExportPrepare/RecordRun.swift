@@ -84,7 +84,7 @@ struct RecordRun {
         // Hashing and writing the chunks and side files runs on a third thread.
         let io = FileWorkQueue(name: "prepare-write")
         defer { io.close() }
-        let chunkWriter = ChunkWriter(
+        var chunkWriter = ChunkWriter(
             runDirectory: runDirectory, maxItems: pipeline.maxItemsPerChunk, maxBytes: pipeline.maxBytesPerChunk, io: io)
         var rejects = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.rejects, io: io)
         var duplicates = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.duplicates, io: io)

@@ -12,7 +12,7 @@ import Testing
     @Test func cutsAtTheItemLimitAndWritesValidRequestBodies() throws {
         let dir = try TemporaryDirectory()
         try FileSystem.createDirectory(dir.path + "/chunks")
-        let writer = ChunkWriter(runDirectory: dir.path, maxItems: 3, maxBytes: 1_000_000)
+        var writer = ChunkWriter(runDirectory: dir.path, maxItems: 3, maxBytes: 1_000_000)
         var positions: [String] = []
         for n in 0..<7 {
             let (chunk, index) = try writer.append(item(n))
@@ -40,7 +40,7 @@ import Testing
         let dir = try TemporaryDirectory()
         try FileSystem.createDirectory(dir.path + "/chunks")
         let limit = 600
-        let writer = ChunkWriter(runDirectory: dir.path, maxItems: 1000, maxBytes: limit)
+        var writer = ChunkWriter(runDirectory: dir.path, maxItems: 1000, maxBytes: limit)
         for n in 0..<40 { _ = try writer.append(item(n, padding: n * 3)) }
         let chunks = try writer.finish()
         #expect(chunks.reduce(0) { $0 + $1.contacts } == 40)
@@ -53,7 +53,7 @@ import Testing
         func run() throws -> [RunManifest.ChunkEntry] {
             let dir = try TemporaryDirectory()
             try FileSystem.createDirectory(dir.path + "/chunks")
-            let writer = ChunkWriter(runDirectory: dir.path, maxItems: 2, maxBytes: 10_000)
+            var writer = ChunkWriter(runDirectory: dir.path, maxItems: 2, maxBytes: 10_000)
             for n in 0..<5 { _ = try writer.append(item(n)) }
             return try writer.finish()
         }
@@ -64,7 +64,7 @@ import Testing
         func run(io: FileWorkQueue?) throws -> ([RunManifest.ChunkEntry], [Data]) {
             let dir = try TemporaryDirectory()
             try FileSystem.createDirectory(dir.path + "/chunks")
-            let writer = ChunkWriter(runDirectory: dir.path, maxItems: 7, maxBytes: 2_000, io: io)
+            var writer = ChunkWriter(runDirectory: dir.path, maxItems: 7, maxBytes: 2_000, io: io)
             for n in 0..<100 { _ = try writer.append(item(n, padding: n % 13)) }
             let chunks = try writer.finish()
             let data = chunks.map { FileManager.default.contents(atPath: dir.path + "/" + $0.file) ?? Data() }
@@ -83,7 +83,7 @@ import Testing
         let dir = try TemporaryDirectory()  // no chunks/ folder: every chunk file fails to open
         let io = FileWorkQueue(name: "test-io")
         defer { io.close() }
-        let writer = ChunkWriter(runDirectory: dir.path, maxItems: 1, maxBytes: 10_000, io: io)
+        var writer = ChunkWriter(runDirectory: dir.path, maxItems: 1, maxBytes: 10_000, io: io)
         do {
             for n in 0..<20 { _ = try writer.append(item(n)) }
             _ = try writer.finish()

@@ -23,7 +23,7 @@ public enum TestRunFolder {
         let directory = NSTemporaryDirectory() + "upload-test-\(UUID().uuidString)"
         try FileSystem.createDirectory(directory)
         try FileSystem.createDirectory(directory + "/" + RunFolderLayout.chunksDirectory)
-        let writer = ChunkWriter(runDirectory: directory, maxItems: perChunk, maxBytes: APIVersion.maxBatchBytes)
+        var writer = ChunkWriter(runDirectory: directory, maxItems: perChunk, maxBytes: APIVersion.maxBatchBytes)
         var contactLines = ""
         for index in 0..<contacts {
             let (chunk, item) = try writer.append(Array(self.item(index, invalid: invalid.contains(index)).utf8))
