@@ -123,10 +123,19 @@ public final class AtomicFileWriter {
     }
 
     /// Flushes, fsyncs, closes and renames the file into place.
+    ///
+    /// Once synced, the file's pages are clean and are dropped from the page cache: a run writes
+    /// gigabytes (5 GB of chunks for ten million rows) that nobody reads soon, and keeping them
+    /// makes the kernel reclaim other cached pages to hold them, at a cost that grows with the
+    /// run (on a machine with its memory full of cache, 4000 files of 550 KB took 4.2-4.9 s of
+    /// system time kept against 1.6-1.7 s dropped). Dropping is advice; nothing depends on it.
     /// - Returns: the file's size in bytes, its line count and its lowercase hex SHA-256.
     public func commit() throws -> (bytes: Int, lines: Int, sha256: String) {
         try flush()
         guard fsync(descriptor) == 0 else { throw Self.error("cannot sync", path: path) }
+        #if canImport(Glibc)
+        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+        #endif
         close(descriptor)
         descriptor = -1
         guard rename(temporaryPath, path) == 0 else {

@@ -2,6 +2,9 @@
 import ExportCore
 import ExportTestSupport
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @Suite struct AtomicFileWriterTests {
@@ -33,6 +36,43 @@ import Testing
                 #expect(slice.withUnsafeBytes { AtomicFileWriter.countLineFeeds($0) } == expected)
             }
         }
+    }
+
+    @Test func committedFilesLeaveThePageCache() throws {
+        let dir = try TemporaryDirectory()
+        // Pages of tmpfs (or of an unknown file system) live only in the cache: nothing to drop.
+        guard Self.fileSystemType(of: dir.path).map({ $0 != "tmpfs" }) ?? false else {
+            print("skipped: \(dir.path) is not on a disk file system")
+            return
+        }
+        let path = dir.path + "/chunk.json"
+        let bytes = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 20)
+        try AtomicFileWriter.write(bytes, to: path, countsLines: false)
+        let fd = open(path, O_RDONLY)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        let map = try #require(mmap(nil, bytes.count, PROT_READ, MAP_SHARED, fd, 0))
+        defer { munmap(map, bytes.count) }
+        let pageCount = (bytes.count + Int(getpagesize()) - 1) / Int(getpagesize())
+        var resident = [UInt8](repeating: 0, count: pageCount)
+        #expect(mincore(map, bytes.count, &resident) == 0)
+        #expect(resident.filter { $0 & 1 != 0 }.count < pageCount / 2)
+        // The bytes are all there.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(bytes))
+    }
+
+    /// The type (`ext4`, `tmpfs`, …) of the file system holding `path`, from `/proc/mounts`.
+    private static func fileSystemType(of path: String) -> String? {
+        guard let mounts = try? String(contentsOfFile: "/proc/mounts", encoding: .utf8) else { return nil }
+        var best: (point: String, type: String)?
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count > 2 else { continue }
+            let point = String(fields[1])
+            let inside = path == point || path.hasPrefix(point.hasSuffix("/") ? point : point + "/")
+            if inside && point.count >= (best?.point.count ?? -1) { best = (point, String(fields[2])) }
+        }
+        return best?.type
     }
 
     @Test func abandonedWriterLeavesNothingBehind() throws {
