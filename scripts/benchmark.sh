@@ -53,6 +53,23 @@ OUT=$BENCH/out
 mkdir -p "$DATA" "$OUT"
 log() { echo "benchmark: $*" >&2; }
 
+# Old outputs are moved aside, not deleted, while runs are timed: on ext4 without a journal (as on
+# these machines) the kernel will not reuse an inode within dirty_expire_centisecs (30 s) of its
+# deletion, and skipping each recently deleted one (find_inode_bit/recently_deleted) makes file
+# creation slow, so deleting the last run's 9,000 chunk files would bill the next run for them.
+# When the set-aside outputs pass TRASH_MB, they are deleted and the script waits that window out.
+TRASH=$BENCH/trash TRASH_MB=8000
+discard() {  # dir
+    [ -e "$1" ] || return 0
+    mkdir -p "$TRASH"
+    mv "$1" "$TRASH/$(date +%s%N)"
+    if [ "$(du -sm "$TRASH" | cut -f1)" -gt "$TRASH_MB" ]; then
+        rm -rf "$TRASH"
+        sleep $(( $(cat /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || echo 3000) / 100 + 1 ))
+    fi
+}
+trap 'rm -rf "$TRASH"' EXIT
+
 # --- 2. data -------------------------------------------------------------------------------
 INPUTS=()
 [ "$ONLY" != ndjson ] && INPUTS+=(csv)
@@ -133,7 +150,7 @@ for run in $(seq 1 "$RUNS"); do
         data=$(data_file "$kind")
         for tool in "${SELECTED[@]}"; do
             out=$OUT/$tool-$kind
-            rm -rf "$out"
+            discard "$out"
             cmd=$(command_for "$tool" "$kind" "$data" "$out")
             [ "$tool" = cat ] && cmd="$cmd > /dev/null"
             status=0
@@ -209,7 +226,7 @@ if [ -n "$SCALE_ROWS" ] && wants ours; then
         for run in $(seq 1 "$RUNS"); do
             for rows in "$ROWS" "$SCALE_ROWS"; do
                 out=$OUT/ours-$kind-$rows
-                rm -rf "$out"
+                discard "$out"
                 if ! timeout -k 10 "$((TIMEOUT * 20))" /usr/bin/time -f '%e %U %S %M' -o "$BENCH/time.txt" \
                     bash -c "$(command_for ours "$kind" "$(data_file "$kind" "$rows")" "$out")" > "$BENCH/run.log" 2>&1; then
                     log "scaling run $run $kind $rows rows FAILED: $(tail -n 3 "$BENCH/run.log" | tr '\n' ' ')"
@@ -220,7 +237,7 @@ if [ -n "$SCALE_ROWS" ] && wants ours; then
                 printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$rows" "$wall" "$user" "$sys" "$rss" >> "$SCALING"
             done
         done
-        rm -rf "$OUT/ours-$kind-$SCALE_ROWS"
+        discard "$OUT/ours-$kind-$SCALE_ROWS"
     done
     SCALE_TABLE=$(python3 - "$SCALING" "$ROWS" "$SCALE_ROWS" <<'EOF'
 import statistics, sys
