@@ -243,15 +243,21 @@ private struct Parser {
     /// `output` has room for all of `bytes`.
     private mutating func copyString() throws(JSONSyntaxError) {
         let opening = i
-        i += 1
         let base = bytes.baseAddress!
         let count = bytes.count
         let out = output!
         let ones: UInt64 = 0x0101_0101_0101_0101
+        // The cursor and the output count in locals (registers) while the loop runs.
+        var at = i + 1
+        var written = outputCount
+        defer {
+            i = at
+            outputCount = written
+        }
         while true {
-            while i + 8 <= count {
-                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                UnsafeMutableRawPointer(out + outputCount).storeBytes(of: word, as: UInt64.self)
+            while at + 8 <= count {
+                let word = UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(out + written).storeBytes(of: word, as: UInt64.self)
                 let quotes = word ^ (ones &* 0x22)
                 let backslashes = word ^ (ones &* 0x5C)
                 // A zero byte in `quotes` or `backslashes`, a byte below 0x20 or from 0x80 in
@@ -260,38 +266,41 @@ private struct Parser {
                     (((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
                         | ((word &- ones &* 0x20) & ~word) | word) & (ones &* 0x80)
                 if found == 0 {
-                    i += 8
-                    outputCount += 8
+                    at += 8
+                    written += 8
                     continue
                 }
                 let plain = found.trailingZeroBitCount >> 3
-                i += plain
-                outputCount += plain
+                at += plain
+                written += plain
                 break
             }
-            guard i < count else { throw JSONSyntaxError(offset: opening, message: "unterminated string") }
-            let byte = base[i]
+            guard at < count else { throw JSONSyntaxError(offset: opening, message: "unterminated string") }
+            let byte = base[at]
             if byte == Self.quote {
-                i += 1
+                at += 1
                 return
             } else if byte >= 0x80 {
-                let length = UTF8Validator.sequenceLength(bytes, at: i)
-                guard length > 0 else { throw fail("invalid UTF-8 in a string") }
-                for k in 0..<length { out[outputCount + k] = base[i + k] }
-                i += length
-                outputCount += length
+                let length = UTF8Validator.sequenceLength(bytes, at: at)
+                guard length > 0 else { throw JSONSyntaxError(offset: at, message: "invalid UTF-8 in a string") }
+                for k in 0..<length { out[written + k] = base[at + k] }
+                at += length
+                written += length
             } else if byte == Self.backslash {
-                for byte in UTF8.encode(try parseEscape())! {
-                    out[outputCount] = byte
-                    outputCount += 1
+                i = at
+                let scalar = try parseEscape()
+                at = i
+                for byte in UTF8.encode(scalar)! {
+                    out[written] = byte
+                    written += 1
                 }
             } else if byte < 0x20 {
-                throw fail("")
+                throw JSONSyntaxError(offset: at, message: "")
             } else {
                 // A plain byte in the last seven.
-                out[outputCount] = byte
-                outputCount += 1
-                i += 1
+                out[written] = byte
+                written += 1
+                at += 1
             }
         }
     }
