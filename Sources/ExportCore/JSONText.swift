@@ -43,31 +43,44 @@ public enum JSONText {
 
     /// Writes the UTF-8 text `bytes` JSON-escaped (without quotes) at `out`, which must have room
     /// for `escapedCapacity(bytes.count)` bytes; returns how many it wrote.
+    ///
+    /// Eight bytes that need no escape are copied as one word; the last eight bytes of a value
+    /// go as one word too when nothing in them was escaped (they may overlap bytes already
+    /// written, with the same bytes), so a short value rarely goes byte by byte.
     public static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
         let n = bytes.count
         var i = 0
         var w = 0
-        var runStart = 0
+        /// Where the input after the last escaped byte starts: from there, `out[w - i + k]` is `base[k]`.
+        var plainSince = 0
         @inline(__always) func put(_ byte: UInt8) {
             out[w] = byte
             w += 1
         }
+        @inline(__always) func word(at k: Int) -> UInt64 { UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self) }
         while i < n {
-            // Eight bytes at a time while none of them needs a look.
-            if i + 8 <= n && !mayNeedEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
-                i += 8
-                continue
+            if i + 8 <= n {
+                let next = word(at: i)
+                if !mayNeedEscape(next) {
+                    UnsafeMutableRawPointer(out + w).storeBytes(of: next, as: UInt64.self)
+                    i += 8
+                    w += 8
+                    continue
+                }
+            } else if n >= 8 && n - 8 >= plainSince {
+                // The tail, as the value's last word: its first bytes were written already, as they are.
+                let last = word(at: n - 8)
+                if !mayNeedEscape(last) {
+                    UnsafeMutableRawPointer(out + w - (i - (n - 8))).storeBytes(of: last, as: UInt64.self)
+                    return w + (n - i)
+                }
             }
             let b = base[i]
-            // Bytes that are written as they are go out in runs.
+            i += 1
             if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") && b != 0x7F && b != 0xE2 {
-                i += 1
+                put(b)
                 continue
-            }
-            if runStart < i {
-                (out + w).update(from: base + runStart, count: i - runStart)
-                w += i - runStart
             }
             switch b {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): put(UInt8(ascii: "\\")); put(b)
@@ -79,20 +92,16 @@ public enum JSONText {
             case 0x00..<0x20, 0x7F:
                 put(UInt8(ascii: "\\")); put(UInt8(ascii: "u")); put(UInt8(ascii: "0")); put(UInt8(ascii: "0"))
                 put(hexDigit(b >> 4)); put(hexDigit(b & 0xF))
-            case 0xE2 where i + 2 < n && base[i + 1] == 0x80 && (base[i + 2] == 0xA8 || base[i + 2] == 0xA9):
+            case 0xE2 where i + 1 < n && base[i] == 0x80 && (base[i + 1] == 0xA8 || base[i + 1] == 0xA9):
                 // U+2028 LINE SEPARATOR / U+2029 PARAGRAPH SEPARATOR
                 put(UInt8(ascii: "\\")); put(UInt8(ascii: "u")); put(UInt8(ascii: "2")); put(UInt8(ascii: "0"))
-                put(UInt8(ascii: "2")); put(base[i + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
+                put(UInt8(ascii: "2")); put(base[i + 1] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
                 i += 2
             default:
-                put(b)
+                put(b)  // 0xE2 starting another character
+                continue
             }
-            i += 1
-            runStart = i
-        }
-        if runStart < n {
-            (out + w).update(from: base + runStart, count: n - runStart)
-            w += n - runStart
+            plainSince = i
         }
         return w
     }

@@ -337,7 +337,7 @@ public struct ByteMapping: Sendable {
             }
             let item = UnsafeBufferPointer(rebasing: room[emailCount..<(emailCount + out.count)])
             var dedupeDate: String?
-            if columns.dedupeDate >= 0 && columns.dedupeDate < record.count {
+            if columns.dedupeDate >= 0 && columns.dedupeDate < record.count && !record.isNull(columns.dedupeDate) {
                 dedupeDate = String(decoding: record[columns.dedupeDate], as: UTF8.self)
             }
             if problems.warnings.isEmpty && dedupeDate == nil {

@@ -44,6 +44,31 @@ import Testing
         }
     }
 
+    /// Random short and long values mixing plain text, multi-byte characters and characters to
+    /// escape, against an escaper that goes byte by byte: the word copies (the last word of a
+    /// value overlapping what was written) must give the same bytes.
+    @Test func wordCopiesGiveWhatAByteByByteEscapeGives() {
+        let pieces = ["a", "bc", "Ștefan", "東", "🎉", "\"", "\\", "\n", "\u{1}", "\u{7F}", "\u{2028}", "\u{2026}", "xyzw1234"]
+        var random = SplitMix64(seed: 11)
+        for _ in 0..<5000 {
+            var text = ""
+            for _ in 0..<Int(random.next() % 12) { text += pieces[Int(random.next() % UInt64(pieces.count))] }
+            var expected = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": expected += "\\\""
+                case "\\": expected += "\\\\"
+                case "\n": expected += "\\n"
+                case "\u{1}": expected += "\\u0001"
+                case "\u{7F}": expected += "\\u007f"
+                case "\u{2028}": expected += "\\u2028"
+                default: expected.unicodeScalars.append(scalar)
+                }
+            }
+            #expect(JSONText.quoted(text) == "\"" + expected + "\"", "\(Array(text.utf8))")
+        }
+    }
+
     @Test func outputParsesBackToTheSameString() throws {
         var scalars = ""
         for v in stride(from: 0, to: 0x3000, by: 7) { if let s = Unicode.Scalar(v) { scalars.unicodeScalars.append(s) } }

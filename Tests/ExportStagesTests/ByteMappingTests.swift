@@ -215,9 +215,14 @@ import Testing
     /// `NDJSONReader.nextRaw()` lends them), map as `ContactMapper` maps their records: a null is
     /// an absent value (a null email is `email_missing` without an email), an empty string an
     /// empty text.
-    @Test(arguments: [benchmark, everyKind])
-    func nullFieldsGiveTheSameResults(_ yaml: String) throws {
-        let mapper = try Self.mapper(yaml)
+    @Test(arguments: [(benchmark, nil), (everyKind, nil), (benchmark, "Joined")] as [(String, String?)])
+    func nullFieldsGiveTheSameResults(_ yaml: String, newestBy dateField: String?) throws {
+        var mapper = try Self.mapper(yaml)
+        if let dateField {
+            var plan = mapper.plan
+            plan.dedupeDateField = dateField
+            mapper = ContactMapper(plan: plan, apiVersion: .v5, runDate: "2026-01-02")
+        }
         let byteMapping = try #require(mapper.byteMapping)
         let columns = byteMapping.bind(Self.header)
         var random = SplitMix64(seed: 11)
