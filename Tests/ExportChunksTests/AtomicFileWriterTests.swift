@@ -75,6 +75,22 @@ import Testing
         return best?.type
     }
 
+    /// Starting the writeback early changes nothing of what `commit` makes.
+    @Test func startingWritebackEarlyKeepsTheFileAndItsHash() throws {
+        let dir = try TemporaryDirectory()
+        let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let writer = try AtomicFileWriter(path: dir.path + "/early.bin", countsLines: false)
+        try writer.write(Array(bytes[..<1000]))
+        try writer.startWriteback()
+        try writer.writeThrough(Array(bytes[1000...]))
+        try writer.startWriteback()
+        #expect(!FileSystem.exists(dir.path + "/early.bin"))
+        let (size, _, sha256) = try writer.commit()
+        #expect(size == bytes.count)
+        #expect(FileManager.default.contents(atPath: dir.path + "/early.bin") == Data(bytes))
+        #expect(sha256 == (try AtomicFileWriter.write(bytes, to: dir.path + "/plain.bin")).sha256)
+    }
+
     @Test func abandonedWriterLeavesNothingBehind() throws {
         let dir = try TemporaryDirectory()
         do {

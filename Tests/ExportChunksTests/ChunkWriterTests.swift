@@ -1,4 +1,4 @@
-import ExportChunks
+@testable import ExportChunks
 import ExportCore
 import ExportTestSupport
 import Foundation
@@ -77,6 +77,22 @@ import Testing
         #expect(queued == direct)
         #expect(queuedData == directData)
         #expect(queued.count > 10)
+    }
+
+    /// Chunk files are synced and renamed some chunks after they are written: `finish` returns
+    /// only when every one is in place, in order, with no temporary file left.
+    @Test func finishLeavesEveryChunkInPlaceAndNoTemporaryFile() throws {
+        let dir = try TemporaryDirectory()
+        try FileSystem.createDirectory(dir.path + "/chunks")
+        let io = FileWorkQueue(name: "test-io")
+        defer { io.close() }
+        var writer = ChunkWriter(runDirectory: dir.path, maxItems: 2, maxBytes: 10_000, io: io)
+        let count = 2 * (ChunkWriter.syncLag + 5) + 1
+        for n in 0..<count { _ = try writer.append(item(n)) }
+        let chunks = try writer.finish()
+        #expect(chunks.map(\.file) == (1...(count + 1) / 2).map { RunFolderLayout.chunkFile($0) })
+        let names = FileSystem.contents(of: dir.path + "/chunks")
+        #expect(names.count == chunks.count && !names.contains { $0.hasSuffix(".tmp") })
     }
 
     @Test func aChunkThatCannotBeWrittenIsAnErrorNamingTheFile() throws {
