@@ -25,6 +25,8 @@ public final class AtomicFileWriter {
     /// Newline bytes written so far (the line count of an NDJSON file); 0 unless `countsLines`.
     public private(set) var lineCount = 0
     private static let bufferCapacity = 1 << 18
+    /// Where the bytes not yet handed to `startWriteback` begin.
+    private var writebackOffset = 0
 
     /// Creates the temporary file next to `path`; `countsLines: false` skips counting line feeds
     /// (for files whose line count nobody reads, such as chunks).
@@ -129,8 +131,11 @@ public final class AtomicFileWriter {
     public func startWriteback() throws {
         try flush()
         #if canImport(Glibc)
-        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+        // Only the bytes written since the last call: a large file written block by block
+        // would otherwise have all its pages looked at again each time.
+        _ = posix_fadvise(descriptor, off_t(writebackOffset), off_t(byteCount - writebackOffset), POSIX_FADV_DONTNEED)
         #endif
+        writebackOffset = byteCount
     }
 
     /// Flushes, fsyncs, closes and renames the file into place.

@@ -134,6 +134,7 @@ struct SideFileWriter {
             let buffers = self.buffers
             try io.submit {
                 try writer.writeThrough(full.bytes)
+                try writer.startWriteback()  // so that `commit` does not wait for the whole file
                 buffers.recycle(full)
             }
         } else {
