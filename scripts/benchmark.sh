@@ -54,20 +54,30 @@ mkdir -p "$DATA" "$OUT"
 log() { echo "benchmark: $*" >&2; }
 
 # Old outputs are moved aside, not deleted, while runs are timed: on ext4 without a journal (as on
-# these machines) the kernel will not reuse an inode within dirty_expire_centisecs (30 s) of its
-# deletion, and skipping each recently deleted one (find_inode_bit/recently_deleted) makes file
-# creation slow, so deleting the last run's 9,000 chunk files would bill the next run for them.
-# When the set-aside outputs pass TRASH_MB, they are deleted and the script waits that window out.
+# these machines) the kernel avoids reusing an inode for 60 s after its deletion (360 s while its
+# inode table block is dirty), and skipping each recently deleted one (find_inode_bit,
+# recently_deleted) makes file creation slow: deleting the last run's 9,000 chunk files cost the
+# next 10M-row run about 2.8 s of CPU. When the set-aside outputs pass TRASH_MB, they are
+# deleted, synced (so the inode tables are clean) and the 60 s are waited out. Before each timed
+# run, `sync` writes back what the previous tool left dirty, so no tool pays for another's writes.
 TRASH=$BENCH/trash TRASH_MB=8000
-discard() {  # dir
-    [ -e "$1" ] || return 0
-    mkdir -p "$TRASH"
-    mv "$1" "$TRASH/$(date +%s%N)"
-    if [ "$(du -sm "$TRASH" | cut -f1)" -gt "$TRASH_MB" ]; then
-        rm -rf "$TRASH"
-        sleep $(( $(cat /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || echo 3000) / 100 + 1 ))
+discard() {  # dir: set it aside (if there) and prepare the disk for the next timed run
+    if [ -e "$1" ]; then
+        mkdir -p "$TRASH"
+        mv "$1" "$TRASH/$(date +%s%N)"
     fi
+    if [ -d "$TRASH" ] && [ "$(du -sm "$TRASH" | cut -f1)" -gt "$TRASH_MB" ]; then
+        rm -rf "$TRASH"
+        sync
+        sleep 61
+    fi
+    sync
 }
+if [ -d "$TRASH" ]; then  # left by an interrupted run
+    rm -rf "$TRASH"
+    sync
+    sleep 61
+fi
 trap 'rm -rf "$TRASH"' EXIT
 
 # --- 2. data -------------------------------------------------------------------------------

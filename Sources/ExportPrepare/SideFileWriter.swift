@@ -14,6 +14,8 @@ struct SideFileWriter {
     /// The file name inside the run folder.
     let name: String
     private var block: [UInt8] = []
+    /// Lines written: one per object (escaped JSON holds no line feed), so none are counted.
+    private var lines = 0
     private static let blockBytes = 1 << 18
     /// Blocks go back and forth between this writer and the file jobs.
     private let buffers = BufferPool(limit: 4)
@@ -24,7 +26,7 @@ struct SideFileWriter {
     init(runDirectory: String, name: String, io: FileWorkQueue? = nil) throws {
         self.name = name
         self.io = io
-        writer = try AtomicFileWriter(path: runDirectory + "/" + name)
+        writer = try AtomicFileWriter(path: runDirectory + "/" + name, countsLines: false)
         block.reserveCapacity(Self.blockBytes + 4096)
     }
 
@@ -95,7 +97,7 @@ struct SideFileWriter {
     mutating func commit() throws -> RunManifest.FileEntry {
         try handOff()
         try io?.drain()
-        let (bytes, lines, sha256) = try writer.commit()
+        let (bytes, _, sha256) = try writer.commit()
         return RunManifest.FileEntry(file: name, lines: lines, bytes: bytes, sha256: sha256)
     }
 
@@ -119,6 +121,7 @@ struct SideFileWriter {
     private mutating func end() throws {
         block.append(UInt8(ascii: "}"))
         block.append(0x0A)
+        lines += 1
         if block.count >= Self.blockBytes { try handOff() }
     }
 
