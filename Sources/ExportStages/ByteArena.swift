@@ -42,12 +42,6 @@ public final class ByteArena: @unchecked Sendable {
         count += written
     }
 
-    /// Forgets the committed bytes after the first `count` (to undo a write).
-    public func truncate(to count: Int) {
-        precondition(count >= 0 && count <= self.count, "truncate beyond the committed bytes")
-        self.count = count
-    }
-
     /// Forgets every byte, keeping the memory for the next batch unless a huge record made it
     /// larger than `keptCapacity` (then it goes back to its first size).
     public func removeAll() {
