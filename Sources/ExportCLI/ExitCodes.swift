@@ -9,8 +9,15 @@ public enum ExitCodes {
     public static let checkFailed: Int32 = 1
     /// Some contacts were refused by Omnisend (listed in `failed.ndjson`).
     public static let someContactsFailed: Int32 = 2
-    /// Stopped at `--max-duration`; run `upload RUN_DIR` again to resume.
+    /// Stopped at `--max-duration`; run `upload RUN_DIR` again to resume. For `status`: the
+    /// upload is unfinished and resumable.
     public static let deadline: Int32 = 3
+    /// The run folder belongs to another destination (base URL, API version or key fingerprint).
+    public static let destinationMismatch: Int32 = 4
+    /// The pipeline's run limits (`limits.max_reject_rate`, `limits.min_kept`, …) were exceeded.
+    public static let limitsExceeded: Int32 = 5
+    /// The API key is accepted but lacks a permission the run needs (e.g. writing contacts).
+    public static let missingPermission: Int32 = 6
     /// Bad flags or arguments (EX_USAGE).
     public static let usage: Int32 = 64
     /// An input is unusable, or the run folder does not match its manifest (EX_DATAERR).
@@ -43,6 +50,7 @@ public enum ExitCodes {
         case .cannotCreate: return cannotCreate
         case .io: return ioError
         case .config: return config
+        case .runLimit: return limitsExceeded
         case .internal: return software
         }
     }

@@ -21,6 +21,9 @@ public struct ExportError: Error, Sendable, CustomStringConvertible, Equatable {
         case config
         /// The run folder does not match its manifest (exit 65).
         case tampered
+        /// The pipeline's run limits were exceeded: `limits.max_reject_rate`, `limits.min_kept`
+        /// (exit 5).
+        case runLimit = "run_limit"
         /// Something the tool got wrong (exit 70).
         case `internal`
     }

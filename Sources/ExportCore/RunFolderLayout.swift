@@ -8,6 +8,8 @@ public enum RunFolderLayout {
     public static let rejects = "rejects.ndjson"
     /// One object per duplicate row, naming the kept row.
     public static let duplicates = "duplicates.ndjson"
+    /// One object per warning (a field left out of a contact): input, line, field, code.
+    public static let warnings = "warnings.ndjson"
     /// One object per kept contact: its email, chunk, item index, input and line.
     public static let contacts = "contacts.ndjson"
     /// The upload checkpoint (SQLite).
@@ -16,6 +18,10 @@ public enum RunFolderLayout {
     public static let failed = "failed.ndjson"
     /// The end-of-upload report.
     public static let report = "report.json"
+    /// The run report for people: self-contained HTML (written by prepare, rewritten by upload).
+    public static let reportHTML = "report.html"
+    /// In the runs folder (the parent of the run folders), one `RunHistoryEntry` line per run.
+    public static let history = "history.ndjson"
     /// A copy of the pipeline file as it was when the run was prepared.
     public static let pipelineCopy = "pipeline.yaml"
 
