@@ -23,7 +23,10 @@ struct SimulatorCommand: AsyncParsableCommand {
 
             Fault rules (comma-separated): KIND:P (probability P), KIND@N (N-th event), KIND@N-M \
             (events N..M, e.g. a 429 storm), KIND%N (every N-th event). Kinds: 500, 503, 408, 429, \
-            drop-before, drop-after, slow (per request); stopped, partial (per accepted batch).
+            drop-before, drop-after, slow, store-502, store-504 (stored, then a gateway error), \
+            store-late (stored, listed only --store-late-seconds later, no answer) (per request); \
+            stopped, partial (per accepted batch).
+              omnisend-export simulator --faults 'store-502@1,store-late@3' --store-late-seconds 20
 
             Keys file: one key a line, `KEY [BRAND] [read|write|read,write]`; # starts a comment.
             """)
@@ -79,6 +82,9 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("slow-delay"), help: ArgumentHelp("Milliseconds a 'slow' fault delays the answer.", valueName: "MS"))
     var slowDelay = 2000
 
+    @Option(name: .customLong("store-late-seconds"), help: ArgumentHelp("Seconds a batch stored by a 'store-late' fault stays out of GET /batches.", valueName: "S"))
+    var storeLateSeconds = 5.0
+
     @Option(name: .customLong("fault-retry-after"), help: ArgumentHelp("Seconds a '429' fault asks the client to wait.", valueName: "S"))
     var faultRetryAfter = 60
 
@@ -92,7 +98,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         if ![401, 403].contains(unknownKeyStatus) { throw ValidationError("--unknown-key-status must be 401 or 403") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
         if rateLimit < 0 { throw ValidationError("--rate-limit must be 0 or more") }
-        if batchDelay < 0 || slowDelay < 0 || faultRetryAfter < 0 || batchSlice < 1 { throw ValidationError("delays must be >= 0 and --batch-slice >= 1") }
+        if batchDelay < 0 || slowDelay < 0 || faultRetryAfter < 0 || batchSlice < 1 || storeLateSeconds < 0 { throw ValidationError("delays must be >= 0 and --batch-slice >= 1") }
         do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error)") }
     }
 
@@ -123,6 +129,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         configuration.stopErrorShare = stopErrorShare
         configuration.partialFailureShare = partialShare
         configuration.slowResponseDelay = .milliseconds(slowDelay)
+        configuration.storeLateDelay = .milliseconds(Int(storeLateSeconds * 1000))
         configuration.faultRetryAfterSeconds = faultRetryAfter
         configuration.requireVersionHeader = !optionalVersionHeader
         return configuration

@@ -27,7 +27,8 @@ struct UploadCommand: AsyncParsableCommand {
             Omnisend before it is sent again.
 
             Exit codes: 0 all accepted; 2 some contacts failed (failed.ndjson); 3 stopped at \
-            --max-duration (resumable); 64 usage; 65 run folder changed since prepare; 75 Omnisend \
+            --max-duration (resumable); 64 usage; 65 run folder changed since prepare; 74 the \
+            checkpoint could not be written (disk full; resumable); 75 Omnisend \
             unreachable or another upload holds the folder (resumable); 77 API key refused; \
             78 configuration (no key, no personal-data acknowledgement); 130/143 interrupted (resumable).
             """)
@@ -60,8 +61,13 @@ struct UploadFlags: ParsableArguments {
     @Option(help: "The brand's requests a minute, until Omnisend's X-Rate-Limit-Limit header says otherwise (0: no limit, for a simulator without one).")
     var rateLimit: Int = 400
 
-    @Option(help: "Seconds one request may take before it is abandoned (and, after a crash, before its batch is looked up).")
+    @Option(help: "Seconds one request may take before it is abandoned (a POST abandoned so is then looked up on Omnisend, see --reconcile-horizon).")
     var requestTimeout: Double = 30
+
+    @Option(help: ArgumentHelp(
+        "How long after a POST without a usable answer (timeout, network error, 5xx) its batch is looked for before the chunk is posted again: 2m, 90s.",
+        valueName: "DURATION"))
+    var reconcileHorizon: String = "2m"
 
     @Flag(help: "Send again the contacts that failed for transient reasons (5xx, timeouts, stopped batches).")
     var retryFailed = false
@@ -88,6 +94,14 @@ struct UploadFlags: ParsableArguments {
         options.concurrency = concurrency
         options.rateShare = rateShare
         options.baseURL = baseURL
+        guard let horizon = DurationText.parse(reconcileHorizon) else {
+            throw ValidationError("--reconcile-horizon: expected a duration such as 2m or 90s")
+        }
+        options.reconcileHorizon = horizon
+        if let outage = ProcessInfo.processInfo.environment["OMNISEND_EXPORT_OUTAGE_SECONDS"].flatMap(Double.init), outage > 0 {
+            // How long polls wait out an outage before the run stops (tests shorten the 5 minutes).
+            options.outageLimit = outage
+        }
         options.retryFailed = retryFailed
         options.acknowledgePersonalData = acknowledgePersonalData
         if let grace = ProcessInfo.processInfo.environment["OMNISEND_EXPORT_POLL_SECONDS"].flatMap(Double.init) {

@@ -128,9 +128,16 @@ public final class CheckpointStore: Sendable {
         try update(number) { $0.state = .posted; $0.batchID = batchID; $0.reason = nil }
     }
 
-    /// Back to `pending` (reconciliation found no batch, or the request surely never arrived).
+    /// Back to `pending` (reconciliation found no batch past the horizon, or the request surely
+    /// never arrived: refused connection, 408, 429).
     public func markPending(_ number: Int) throws {
         try update(number) { $0.state = .pending; $0.batchID = nil }
+    }
+
+    /// `posting → unresolved(reason)`: the POST had no usable answer and its batch is not listed
+    /// yet; it is looked up again until `--reconcile-horizon` after `postingStartedAt`.
+    public func markUnresolved(_ number: Int, reason: String) throws {
+        try update(number) { $0.state = .unresolved; $0.batchID = nil; $0.reason = reason }
     }
 
     /// `posted → done`, saving the failed items in the same transaction.
@@ -191,17 +198,21 @@ public final class CheckpointStore: Sendable {
         }
     }
 
-    /// Puts failed chunks whose failure was transient back to `pending`; returns how many.
+    /// Puts failed chunks whose failure was transient back to `pending`; returns how many. A chunk
+    /// that still has a batch ID is never reset: Omnisend took that batch, so posting it again
+    /// would send its contacts twice.
     public func resetRetryableFailedChunks() throws -> Int {
         try write { db in
-            try db.execute(sql: "UPDATE chunk SET state = 'pending', reason = NULL, retryable = 0 WHERE state = 'failed' AND retryable = 1")
+            try db.execute(
+                sql: "UPDATE chunk SET state = 'pending', reason = NULL, retryable = 0 WHERE state = 'failed' AND retryable = 1 AND batchID IS NULL")
             return db.changesCount
         }
     }
 
     // MARK: Counters, events, meta
 
-    /// Adds `amount` to a named counter (`requests`, `retries`, `rate_limited`, `reconciled`, `resent`).
+    /// Adds `amount` to a named counter (`requests`, `retries`, `rate_limited`, `reconciled`,
+    /// `reposted`, `ambiguous_reposted`, `duplicates_created`, `resend:CAUSE`).
     public func count(_ name: String, by amount: Int = 1) throws {
         try write { db in
             try db.execute(

@@ -101,8 +101,22 @@ public final class OmnisendClient: Sendable {
         } catch is CancellationError {
             return .networkError("cancelled")
         } catch {
-            return .networkError(key.redact(String(describing: error)))
+            let message = key.redact(String(describing: error))
+            return Self.isConnectFailure(error) ? .notConnected("could not connect: \(message)") : .networkError(message)
         }
+    }
+
+    /// Whether `error` says no connection was made (so the request never left): refused,
+    /// unreachable, or the connect timeout.
+    static func isConnectFailure(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError, error == .connectTimeout { return true }
+        // NIOPosix's happy-eyeballs error (every address refused), named to avoid a NIOPosix import.
+        if String(reflecting: type(of: error)).hasSuffix("NIOConnectionError") { return true }
+        if let error = error as? ChannelError, case .connectTimeout = error { return true }
+        if let error = error as? IOError {
+            return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains(error.errnoCode)
+        }
+        return false
     }
 
     private static func escape(_ text: String) -> String {

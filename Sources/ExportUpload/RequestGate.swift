@@ -41,11 +41,22 @@ actor RequestGate {
     /// Requests in the last minute.
     func requestsLastMinute() -> Int { governor.requestsInWindow(now: now()) }
 
+    /// Whether an answer other than 401/403 has proven the key; until then one request at a time.
+    private var keyConfirmed = false
+    /// Requests sent and not yet observed.
+    private var inFlight = 0
+    private var unansweredInARow = 0
+
     /// Waits until a request may go. Returns `false` (without sending) when the upload is stopping
-    /// or the request could not finish before the deadline (which raises the stop flag).
+    /// or the request could not finish before the deadline (which raises the stop flag). Until an
+    /// answer has proven the key, only one request is in flight, so a refused key costs one request.
     func acquire() async -> Bool {
         while true {
             if stop.isRaised { return false }
+            if !keyConfirmed && inFlight > 0 {
+                try? await Task.sleep(for: .milliseconds(5))
+                continue
+            }
             let current = now()
             let wait = governor.delay(now: current)
             if current + wait + 2 * typicalLatency > deadline {
@@ -55,6 +66,7 @@ actor RequestGate {
             if wait <= 0 {
                 governor.record(now: current)
                 requests += 1
+                inFlight += 1
                 return true
             }
             try? await Task.sleep(for: .milliseconds(Int(min(wait, 0.1) * 1000) + 1))
@@ -65,7 +77,10 @@ actor RequestGate {
     func observe(_ outcome: RetryPolicy.Outcome, latency: Double, pauseFor wait: Double?) {
         latencyTotal += latency
         latencyCount += 1
+        inFlight = max(0, inFlight - 1)
         guard case .answer(let answer) = outcome else { return }
+        unansweredInARow = 0
+        if answer.status != 401 && answer.status != 403 { keyConfirmed = true }
         if let limit = answer.headers["x-rate-limit-limit"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
             governor.learn(limit: limit)
         }
@@ -96,6 +111,12 @@ actor RequestGate {
     }
 
     private var transientFailuresInARow = 0
+
+    /// Notes a request that got no answer at all; returns how many did in a row (any answer resets).
+    func noteUnanswered() -> Int {
+        unansweredInARow += 1
+        return unansweredInARow
+    }
 
     /// Notes a chunk that failed for a transient reason; returns how many did in a row.
     func chunkFailedTransiently() -> Int {

@@ -33,8 +33,17 @@ public struct RetryPolicy: Sendable, Equatable {
     public enum Outcome: Sendable, Equatable {
         /// An HTTP answer arrived.
         case answer(HTTPAnswer)
-        /// No answer: connection refused, reset, timeout. The request may or may not have been applied.
+        /// No answer: connection reset, timeout. The request may or may not have been applied.
         case networkError(String)
+        /// No connection could be made (refused, unreachable, connect timeout): the request never
+        /// left, so it surely was not applied.
+        case notConnected(String)
+
+        /// Whether no HTTP answer arrived (a network error or no connection).
+        public var isUnanswered: Bool {
+            if case .answer = self { return false }
+            return true
+        }
     }
 
     /// The decision.
@@ -55,7 +64,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// `now` is the wall-clock time, for HTTP-date `Retry-After` values.
     public func decide(_ outcome: Outcome, attempt: Int, random: Double, now: Date = Date()) -> Decision {
         switch outcome {
-        case .networkError(let message):
+        case .networkError(let message), .notConnected(let message):
             return attempt >= maxAttempts
                 ? .fail(reason: "network error after \(attempt) attempts: \(message)", retryable: true)
                 : .retry(after: backoff(attempt: attempt, random: random))

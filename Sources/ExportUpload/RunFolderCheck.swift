@@ -35,9 +35,10 @@ struct RunFolderCheck {
         }
     }
 
-    /// Checks every chunk not yet done against its recorded sha256.
-    func verifyOpenChunks(_ chunks: [ChunkRecord]) throws {
-        for chunk in chunks where chunk.state != .done {
+    /// Checks every chunk, done ones too, against its recorded sha256 before anything is sent
+    /// (the results of a done chunk are read back from it for `failed.ndjson` and `verify`).
+    func verifyChunks(_ chunks: [ChunkRecord]) throws {
+        for chunk in chunks {
             _ = try ChunkFile(runDirectory: runDirectory, file: chunk.file, sha256: chunk.sha256)
         }
     }

@@ -120,7 +120,7 @@ public struct RunForgetter: Sendable {
                 if let entry = unit.entry { chunkEntries.append(entry) }
                 continue
             }
-            if let record = recordByFile[unit.file], record.state == .posting || record.state == .posted {
+            if let record = recordByFile[unit.file], record.state == .posting || record.state == .unresolved || record.state == .posted {
                 throw ExportError(
                     .usage, "chunk \(record.number) holds this person and is being uploaded (\(record.state.rawValue)); "
                         + "finish it with `omnisend-export upload \(runDirectory)`, then forget", path: unit.file)

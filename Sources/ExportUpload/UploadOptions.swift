@@ -32,6 +32,17 @@ public struct UploadOptions: Sendable {
     /// Chunks failing in a row for transient reasons after which the run stops (Omnisend unreachable).
     public var consecutiveFailuresToStop = 3
 
+    /// Seconds after a chunk's last POST during which a POST without a usable answer (network
+    /// error, timeout, 5xx) is looked up in the batch list again and again before the chunk may be
+    /// posted again (`--reconcile-horizon`, 2 minutes).
+    public var reconcileHorizon: Double = 120
+    /// Seconds a batch that cannot be polled (Omnisend away) is polled again with backoff before
+    /// the run stops resumably; the chunk stays `posted` (5 minutes; `OMNISEND_EXPORT_OUTAGE_SECONDS`).
+    public var outageLimit: Double = 300
+    /// Requests in a row without any answer (refused, reset, timed out) after which the run stops
+    /// resumably: Omnisend is unreachable. Polls waiting out an outage do not count.
+    public var unansweredToStop = 5
+
     /// Default options.
     public init() {}
 }

@@ -18,7 +18,8 @@ public struct UploadReport: Sendable, Codable, Equatable {
     public var accepted: Int
     /// Contacts refused or never processed (listed in `failed.ndjson`).
     public var failed: Int
-    /// Contacts not sent yet (the run stopped early).
+    /// Contacts in chunks never posted, or whose POST surely did not arrive (the run stopped
+    /// early); posted chunks are counted in ``postedUnconfirmed`` instead.
     public var notSent: Int
     /// Rows rejected by prepare.
     public var rejected: Int
@@ -34,9 +35,24 @@ public struct UploadReport: Sendable, Codable, Equatable {
     public var retries: Int
     public var rateLimited: Int
     public var reconciled: Int
+    /// POSTs of a chunk beyond its first, whatever the cause (see ``resendsByCause``).
     public var reposted: Int
     /// Seconds spent uploading (all sessions).
     public var elapsedSeconds: Double
+
+    /// Contacts in chunks Omnisend may hold or holds but whose results are not in yet (`posting`,
+    /// `unresolved`, `posted`); a resume settles them. `nil` in reports of older versions.
+    public var postedUnconfirmed: Int?
+    /// Contacts posted again after `--reconcile-horizon` passed without their first batch being
+    /// listed: each may have arrived twice. 0 unless a batch stayed invisible past the horizon.
+    public var ambiguousReposted: Int?
+    /// Contacts that reconciliation found in a second batch with the same items (duplicates
+    /// Omnisend holds).
+    public var duplicatesCreated: Int?
+    /// Chunks posted again, by cause: `rate_limited` (429), `not_connected` (no connection, the
+    /// POST never left), `status_408`, `after_horizon` (ambiguous, see ``ambiguousReposted``),
+    /// `retry_failed` (`--retry-failed`).
+    public var resendsByCause: [String: Int]?
 
     /// Whether every chunk is finished.
     public var isComplete: Bool { outcome == "complete" }
@@ -52,6 +68,9 @@ public struct UploadReport: Sendable, Codable, Equatable {
     public var table: String {
         let rows: [(String, String)] = [
             ("contacts accepted", "\(accepted)"), ("contacts failed", "\(failed)"), ("contacts not sent", "\(notSent)"),
+            ("contacts posted, unconfirmed", "\(postedUnconfirmed ?? 0)"),
+            ("contacts re-posted after the horizon", "\(ambiguousReposted ?? 0)"),
+            ("duplicates found on Omnisend", "\(duplicatesCreated ?? 0)"),
             ("rows rejected", "\(rejected)"), ("rows duplicates", "\(duplicates)"),
             ("chunks done/failed/open", "\(chunksDone)/\(chunksFailed)/\(chunksOpen) of \(chunks)"),
             ("requests", "\(requests)"), ("retries", "\(retries)"), ("429 answers", "\(rateLimited)"),

@@ -4,7 +4,7 @@ import Foundation
 enum ReadResult {
     /// A 2xx answer.
     case answer(HTTPAnswer)
-    /// A definite failure (404, 400…, or retries used up), with the reason.
+    /// A failure (404, 400…, or retries used up), with the reason.
     case failed(String)
     /// The upload is stopping; nothing more is known.
     case unavailable
@@ -12,13 +12,30 @@ enum ReadResult {
 
 extension UploadSession {
     /// Sends a read request with the retry policy: 429s wait, 5xx/408/network errors back off,
-    /// 401/403 stop the run.
-    func read(_ send: () async -> RetryPolicy.Outcome) async -> ReadResult {
+    /// 401/403 stop the run. A `patient` read (polling a batch Omnisend took) does not give up
+    /// after the policy's attempts: it keeps backing off until `outageLimit` seconds have passed
+    /// without a good answer, then stops the run resumably (exit 75), leaving the chunk `posted`.
+    func read(patient: Bool = false, _ send: () async -> RetryPolicy.Outcome) async -> ReadResult {
         var attempt = 0
+        var troubleSince: Date?
         while true {
-            guard let outcome = await request(send) else { return .unavailable }
-            let decision = options.retryPolicy.decide(outcome, attempt: attempt + 1, random: Double.random(in: 0..<1))
+            guard let outcome = await request(patient: patient, send) else { return .unavailable }
+            var decision = options.retryPolicy.decide(outcome, attempt: attempt + 1, random: Double.random(in: 0..<1))
             if case .rateLimited = decision {} else { attempt += 1 }
+            switch decision {
+            case .retry, .fail(_, true): troubleSince = troubleSince ?? Date()
+            default: break
+            }
+            if patient, let since = troubleSince, case .fail(let reason, true) = decision {
+                if Date().timeIntervalSince(since) >= options.outageLimit {
+                    let message = "Omnisend gave no usable answer to batch polls for \(DurationText.format(options.outageLimit)) (\(reason)); "
+                        + "the batches stay posted and are polled again on resume"
+                    try? store.note(message, chunk: nil)
+                    stop.request(.unreachable, message: message)
+                    return .unavailable
+                }
+                decision = .retry(after: options.retryPolicy.backoff(attempt: attempt, random: Double.random(in: 0..<1)))
+            }
             switch decision {
             case .success:
                 guard case .answer(let answer) = outcome else { return .unavailable }
@@ -44,7 +61,7 @@ extension UploadSession {
         var delay = await gate.firstPollDelay(ceiling: options.pollInitialDelay)
         while true {
             guard await pause(delay) else { return (nil, nil) }
-            switch await read({ await client.getBatch(batchID) }) {
+            switch await read(patient: true, { await client.getBatch(batchID) }) {
             case .unavailable: return (nil, nil)
             case .failed(let reason): return (nil, "GET /batches/\(batchID): \(reason)")
             case .answer(let answer):
@@ -67,7 +84,7 @@ extension UploadSession {
         var merged: [String: Any]?
         var next: String?
         for _ in 0..<1000 {
-            let result = await read({ () async -> RetryPolicy.Outcome in
+            let result = await read(patient: true, { () async -> RetryPolicy.Outcome in
                 if let next { return await client.get(absoluteURL: next) }
                 return await client.getBatchItems(batchID)
             })

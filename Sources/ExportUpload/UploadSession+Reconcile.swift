@@ -1,13 +1,16 @@
 import ExportCore
 import Foundation
 
-/// What reconciliation of a `posting` chunk found.
+/// What reconciliation of a `posting` or `unresolved` chunk found.
 enum ReconcileResult: Equatable {
     /// A batch with the chunk's items exists: the chunk is `posted` with its ID.
     case found
-    /// No such batch: the chunk is `pending` and will be posted again.
-    case notFound
-    /// Omnisend could not be asked (stopping or unreachable): the chunk stays `posting`.
+    /// No such batch, and `--reconcile-horizon` has passed since the last POST: the chunk is
+    /// `pending` (to be posted again, counted as `ambiguousReposted`) or `failed` after too many POSTs.
+    case resend
+    /// No such batch yet: the chunk is `unresolved`; look again after this many seconds.
+    case later(Double)
+    /// Omnisend could not be asked (stopping): the chunk stays as it is.
     case unknown
 }
 
@@ -18,21 +21,23 @@ extension UploadSession {
 
     /// Settles a chunk whose POST may or may not have reached Omnisend: lists the batches created
     /// since the POST (`GET /batches?endpoint=contacts&dateFrom=…`), and for each not owned by
-    /// another chunk and with the same item count, compares its items with the chunk's. Only when
-    /// none matches does the chunk go back to `pending` to be posted again.
-    func reconcile(_ record: ChunkRecord) async throws -> ReconcileResult {
+    /// another chunk and with the same item count, compares its items with the chunk's. When none
+    /// matches, the chunk stays `unresolved` and is looked up again with backoff (`lookup` is the
+    /// 0-based number of this lookup in the session); only once `--reconcile-horizon` has passed
+    /// since its last POST does it go back to `pending` to be posted again.
+    func reconcile(_ record: ChunkRecord, lookup: Int) async throws -> ReconcileResult {
         let chunk = try ChunkFile(runDirectory: runDirectory, file: record.file, sha256: record.sha256)
         let emails = try chunk.itemEmails()
         let wanted = Set(emails.compactMap { $0 })
+        let lastPost = record.postingStartedAt ?? .distantPast
         let since = (record.postingStartedAt ?? Date()).addingTimeInterval(-Self.clockSlack)
-        // A POST cut off by a crash may still be applied by Omnisend until its request timeout has
-        // passed; look only after that, or a late batch would be missed and the chunk sent twice.
-        let settle = (record.postingStartedAt ?? .distantPast).addingTimeInterval(options.requestTimeout + 1).timeIntervalSinceNow
-        if settle > 0 {
-            log("chunk \(record.number): waiting \(DurationText.format(settle)) for a cut-off POST to settle before looking it up")
-            guard await pause(settle) else { return .unknown }
+        // The horizon is judged before the list is read: a batch listed in this answer was
+        // created before the moment the horizon is checked against.
+        let horizonPassed = Date().timeIntervalSince(lastPost) >= options.reconcileHorizon
+        let delay = lookupDelay(lookup: lookup, lastPost: lastPost)
+        guard let batches = await listBatches(since: since) else {
+            return stop.isRaised || Task.isCancelled ? .unknown : .later(delay)
         }
-        guard let batches = await listBatches(since: since) else { return .unknown }
         let known = try store.knownBatchIDs()
         let candidates = batches.filter { batch in
             guard let id = batch["batchID"] as? String ?? batch["id"] as? String, !known.contains(id) else { return false }
@@ -41,23 +46,68 @@ extension UploadSession {
             if let created = (batch["createdAt"] as? String).flatMap(Self.parseDate), created < since { return false }
             return true
         }
+        var claimed: String?
         for candidate in candidates.reversed() {
             guard let id = candidate["batchID"] as? String ?? candidate["id"] as? String else { continue }
+            if claimed != nil {
+                // A second batch with the same items: a duplicate Omnisend already holds. Only
+                // ended batches are compared (no waiting for them).
+                let status = candidate["status"] as? String
+                guard status == "finished" || status == "stopped" else { continue }
+            }
             let (items, failure) = await finishedItems(batchID: id)
             if failure != nil { continue }
             guard let items else { return .unknown }
             let reported = BatchResults(itemsAnswer: items, chunk: record.number, emails: emails).reportedEmails
             let stopped = (items["status"] as? String) == "stopped"
-            if !reported.isEmpty, Set(reported).isSubset(of: wanted), reported.count == wanted.count || stopped {
+            guard !reported.isEmpty, Set(reported).isSubset(of: wanted), reported.count == wanted.count || stopped else { continue }
+            if claimed == nil {
                 try store.markPosted(record.number, batchID: id)
                 try store.count("reconciled")
                 try? store.note("chunk \(record.number): reconciled with batch \(id); not sent again", chunk: record.number)
                 log("chunk \(record.number): found its batch \(id) on Omnisend; not sent again")
-                return .found
+                claimed = id
+            } else {
+                try store.count("duplicates_created", by: reported.count)
+                try? store.note("chunk \(record.number): batch \(id) holds its items a second time (a duplicate)", chunk: record.number)
+                log("chunk \(record.number): batch \(id) holds its \(reported.count) item(s) a second time")
             }
         }
+        if claimed != nil { return .found }
+        guard horizonPassed else {
+            if record.state != .unresolved {
+                try store.markUnresolved(record.number, reason: record.reason ?? "the POST's answer was not recorded")
+            }
+            if lookup == 0 {
+                log("chunk \(record.number): its batch is not listed yet; looking again until \(DurationText.format(options.reconcileHorizon)) after its POST")
+            }
+            return .later(delay)
+        }
+        let reason = "no batch with its items appeared within --reconcile-horizon \(DurationText.format(options.reconcileHorizon)) of its POST"
+        if record.attempts >= options.retryPolicy.maxAttempts {
+            try store.markFailed(record.number, reason: "\(record.reason ?? "POST failed") \(record.attempts) times; \(reason)", retryable: true)
+            try? store.note("chunk \(record.number) failed: \(reason)", chunk: record.number)
+            log("chunk \(record.number): failed: \(reason)")
+            if await gate.chunkFailedTransiently() >= options.consecutiveFailuresToStop {
+                stop.request(.unreachable, message: "\(options.consecutiveFailuresToStop) chunks in a row failed: \(reason)")
+            }
+            return .resend
+        }
         try store.markPending(record.number)
-        return .notFound
+        try store.count("ambiguous_reposted", by: record.contacts)
+        try store.count("resend:after_horizon")
+        try? store.note("chunk \(record.number): \(reason); posting it again", chunk: record.number)
+        log("chunk \(record.number): \(reason); posting it again (its contacts may arrive twice)")
+        return .resend
+    }
+
+    /// Seconds until the next lookup of an unmatched chunk: backoff from the retry policy's base
+    /// delay, at most its largest delay, and never past the horizon (so the last look is on time).
+    private func lookupDelay(lookup: Int, lastPost: Date) -> Double {
+        let policy = options.retryPolicy
+        let backoff = min(policy.maxDelay, max(policy.baseDelay, 0.05) * pow(2, Double(min(lookup, 20))))
+        let untilHorizon = options.reconcileHorizon - Date().timeIntervalSince(lastPost)
+        return max(0.01, min(backoff, untilHorizon + 0.01))
     }
 
     /// Every contacts batch created since `since` (offset paging for v3/v5, cursors for 2026).

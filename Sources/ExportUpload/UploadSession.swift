@@ -38,11 +38,12 @@ final class UploadSession: Sendable {
     }
 
     /// Works through `open` chunks with `concurrency` workers. After a stop, in-flight requests get
-    /// `settleGrace` seconds, then are abandoned (their chunks stay `posting`/`posted`, which a
-    /// resume reconciles or polls). Returns the error that ended the session, if any.
+    /// `settleGrace` seconds, then are abandoned (their chunks stay `posting`/`unresolved`/`posted`,
+    /// which a resume reconciles or polls). Returns the error that ended the session, if any.
     func work(_ open: [ChunkRecord]) async -> (any Error)? {
         // Reconcile and poll what an earlier session left in flight before sending anything new.
-        let ordered = open.filter { $0.state == .posting } + open.filter { $0.state == .posted } + open.filter { $0.state == .pending }
+        let ordered = open.filter { $0.state == .posting || $0.state == .unresolved } + open.filter { $0.state == .posted }
+            + open.filter { $0.state == .pending }
         await queue.fill(ordered)
         let workers = Task { () -> (any Error)? in
             await withTaskGroup(of: (any Error)?.self) { group in
@@ -75,9 +76,11 @@ final class UploadSession: Sendable {
     }
 
     private func workerLoop() async -> (any Error)? {
-        while !stop.isRaised, !Task.isCancelled, let chunk = await queue.next() {
+        while !stop.isRaised, !Task.isCancelled, let chunk = await nextChunk() {
             do {
-                try await process(chunk)
+                if let wait = try await process(chunk), let current = try store.chunk(chunk.number) {
+                    await queue.later(current, after: wait)
+                }
             } catch {
                 return error
             }
@@ -85,24 +88,44 @@ final class UploadSession: Sendable {
         return nil
     }
 
-    /// Moves one chunk as far as it goes: reconcile → post → poll → done.
-    func process(_ initial: ChunkRecord) async throws {
+    /// The next chunk to work on: a ready one, else the first whose lookup is due (waiting for
+    /// it); `nil` when none is left or the upload is stopping.
+    private func nextChunk() async -> ChunkRecord? {
+        while true {
+            switch await queue.take() {
+            case .chunk(let record): return record
+            case .empty: return nil
+            case .wait(let seconds):
+                guard await pause(min(seconds, 0.1)) else { return nil }
+            }
+        }
+    }
+
+    /// Moves one chunk as far as it goes: reconcile → post → poll → done. Returns the seconds
+    /// after which an `unresolved` chunk should be looked up again, or `nil` when the chunk needs
+    /// nothing more from this worker.
+    func process(_ initial: ChunkRecord) async throws -> Double? {
         var record = initial
         while !stop.isRaised, !Task.isCancelled {
             switch record.state {
             case .done, .failed:
-                return
-            case .posting:
-                _ = try await reconcile(record)
+                return nil
+            case .posting, .unresolved:
+                switch try await reconcile(record, lookup: await queue.nextLookup(record.number)) {
+                case .later(let wait): return wait
+                case .unknown: return nil
+                case .found, .resend: break
+                }
             case .pending:
                 try await post(record)
             case .posted:
                 try await poll(record)
             }
-            guard let next = try store.chunk(record.number), next.state != record.state || next.batchID != record.batchID else { return }
+            guard let next = try store.chunk(record.number), next.state != record.state || next.batchID != record.batchID else { return nil }
             record = next
             await reportProgress()
         }
+        return nil
     }
 
     /// Sleeps up to `seconds`, in short slices; returns `false` when the upload is stopping.
@@ -117,8 +140,10 @@ final class UploadSession: Sendable {
         return !(stop.isRaised || Task.isCancelled)
     }
 
-    /// Sends one request through the gate; `nil` when the upload is stopping.
-    func request(_ send: () async -> RetryPolicy.Outcome) async -> RetryPolicy.Outcome? {
+    /// Sends one request through the gate; `nil` when the upload is stopping. A request without
+    /// any answer counts toward `unansweredToStop` unless it is `patient` (a poll waiting out an
+    /// outage); `unansweredToStop` of them in a row stop the run (Omnisend unreachable).
+    func request(patient: Bool = false, _ send: () async -> RetryPolicy.Outcome) async -> RetryPolicy.Outcome? {
         guard await gate.acquire() else { return nil }
         try? store.count("requests")
         let began = Date()
@@ -129,7 +154,23 @@ final class UploadSession: Sendable {
             try? store.count("rate_limited")
         }
         await gate.observe(outcome, latency: Date().timeIntervalSince(began), pauseFor: wait)
+        if outcome.isUnanswered, !patient {
+            let inARow = await gate.noteUnanswered()
+            if inARow >= options.unansweredToStop {
+                let message = "Omnisend unreachable: \(inARow) requests in a row got no answer (last: \(Self.text(of: outcome)))"
+                if !stop.isRaised { try? store.note(message, chunk: nil) }
+                stop.request(.unreachable, message: message)
+            }
+        }
         return outcome
+    }
+
+    /// The error text of an unanswered outcome.
+    static func text(of outcome: RetryPolicy.Outcome) -> String {
+        switch outcome {
+        case .answer(let answer): return "HTTP \(answer.status)"
+        case .networkError(let message), .notConnected(let message): return message
+        }
     }
 
     /// Notes a retry in the counters.
@@ -156,7 +197,7 @@ final class UploadSession: Sendable {
             case .failed:
                 snapshot.contactsFailed += chunk.contacts
                 snapshot.chunksFinished += 1
-            case .posted: snapshot.contactsSent += chunk.contacts
+            case .posted, .unresolved: snapshot.contactsSent += chunk.contacts
             case .pending, .posting: break
             }
         }
@@ -166,19 +207,48 @@ final class UploadSession: Sendable {
     }
 }
 
-/// The open chunks of a session, handed out one at a time.
+/// The open chunks of a session, handed out one at a time; `unresolved` chunks come back after
+/// their lookup delay.
 actor ChunkQueue {
-    private var chunks: [ChunkRecord] = []
-    private var position = 0
-
-    func fill(_ chunks: [ChunkRecord]) {
-        self.chunks = chunks
-        position = 0
+    /// What `take()` found.
+    enum Next {
+        case chunk(ChunkRecord)
+        /// Nothing ready; the first waiting chunk is due in this many seconds.
+        case wait(Double)
+        case empty
     }
 
-    func next() -> ChunkRecord? {
-        guard position < chunks.count else { return nil }
-        defer { position += 1 }
-        return chunks[position]
+    private var ready: [ChunkRecord] = []
+    private var position = 0
+    private var waiting: [(record: ChunkRecord, due: Date)] = []
+    private var lookups: [Int: Int] = [:]
+
+    func fill(_ chunks: [ChunkRecord]) {
+        ready = chunks
+        position = 0
+        waiting = []
+    }
+
+    /// The next ready chunk, else how long until a waiting one is due.
+    func take() -> Next {
+        if position < ready.count {
+            defer { position += 1 }
+            return .chunk(ready[position])
+        }
+        guard let first = waiting.indices.min(by: { waiting[$0].due < waiting[$1].due }) else { return .empty }
+        let wait = waiting[first].due.timeIntervalSinceNow
+        if wait > 0 { return .wait(wait) }
+        return .chunk(waiting.remove(at: first).record)
+    }
+
+    /// Hands `record` out again after `seconds`.
+    func later(_ record: ChunkRecord, after seconds: Double) {
+        waiting.append((record, Date().addingTimeInterval(max(0, seconds))))
+    }
+
+    /// The 0-based number of this lookup of chunk `number` in this session.
+    func nextLookup(_ number: Int) -> Int {
+        defer { lookups[number, default: 0] += 1 }
+        return lookups[number, default: 0]
     }
 }

@@ -23,6 +23,9 @@ public struct UploadStatus: Sendable, Codable, Equatable {
     public var rateLimited: Int
     /// The last errors, oldest first.
     public var lastErrors: [String]
+    /// Contacts posted again after `--reconcile-horizon` passed without their batch being listed
+    /// (each may have arrived twice); see `report.json`.
+    public var ambiguousReposted: Int?
 
     /// Reads the status of `runDirectory`.
     /// - Throws: `ExportError.noInput` when the folder has no manifest.
@@ -47,7 +50,7 @@ public struct UploadStatus: Sendable, Codable, Equatable {
         let store = try CheckpointStore(runDirectory: runDirectory)
         let chunks = try store.chunks()
         chunksPending = chunks.filter { $0.state == .pending }.count
-        chunksInFlight = chunks.filter { $0.state == .posting || $0.state == .posted }.count
+        chunksInFlight = chunks.filter { $0.state == .posting || $0.state == .unresolved || $0.state == .posted }.count
         chunksDone = chunks.filter { $0.state == .done }.count
         let failedChunks = chunks.filter { $0.state == .failed }
         chunksFailed = failedChunks.count
@@ -58,6 +61,7 @@ public struct UploadStatus: Sendable, Codable, Equatable {
         requests = counters["requests"] ?? 0
         retries = counters["retries"] ?? 0
         rateLimited = counters["rate_limited"] ?? 0
+        ambiguousReposted = counters["ambiguous_reposted"] ?? 0
         lastErrors = try store.lastEvents(5).map { "\(ISO8601DateFormatter().string(from: $0.at)) \($0.message)" }
         etaSeconds = Uploader.estimate(chunks: chunksPending + chunksInFlight, allowancePerMinute: RateGovernor().allowance)
     }
@@ -68,6 +72,7 @@ public struct UploadStatus: Sendable, Codable, Equatable {
             "chunks: \(chunksPending) pending, \(chunksInFlight) in flight, \(chunksDone) done, \(chunksFailed) failed",
             "contacts: \(accepted) accepted, \(failed) failed, of \(contacts)",
             "requests: \(requests) (\(retries) retries, \(rateLimited) rate limited)",
+            "re-posted after the reconcile horizon: \(ambiguousReposted ?? 0) contact(s)",
             "elapsed: \(DurationText.format(elapsedSeconds)), ETA: \(DurationText.format(etaSeconds))",
         ]
         if !lastErrors.isEmpty { lines += ["last errors:"] + lastErrors.map { "  \($0)" } }

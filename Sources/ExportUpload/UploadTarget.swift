@@ -23,10 +23,22 @@ public struct UploadTarget: Sendable {
     /// Whether the base URL points at this machine (127.0.0.0/8, ::1, localhost).
     public var isLoopback: Bool { Self.isLoopback(host: host ?? "") }
 
-    /// Whether `host` names this machine.
+    /// Whether `host` names this machine: an IPv4 literal in 127.0.0.0/8, the IPv6 literal ::1
+    /// (in any spelling), or the name `localhost`. Anything else, `127.invalid` or
+    /// `127.0.0.1.example.com` included, is not loopback.
     public static func isLoopback(host: String) -> Bool {
-        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        var host = host.lowercased()
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" || host == "localhost." { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 {
+            return UInt32(bigEndian: v4.s_addr) >> 24 == 127
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, host, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
+        }
+        return false
     }
 
     /// Resolves the destination of a run: the base URL (`--base-url`, the pipeline's, or the

@@ -48,9 +48,10 @@ public struct Uploader: Sendable {
         let folder = try RunFolderCheck(runDirectory: runDirectory)
         let store = try CheckpointStore(runDirectory: runDirectory)
         try store.seed(chunks: folder.manifestChunks, manifestSHA256: folder.manifestSHA256)
-        try folder.verifyOpenChunks(try store.chunks())
+        try folder.verifyChunks(try store.chunks())
         if options.retryFailed {
             let reset = try store.resetRetryableFailedChunks()
+            if reset > 0 { try store.count("resend:retry_failed", by: reset) }
             let added = try RetryChunkBuilder(runDirectory: runDirectory, store: store, maxItems: target.apiVersion.maxBatchItems).build()
             log("retry: \(reset) failed chunk(s) queued again, \(added) retry chunk(s) written for failed items")
         }
@@ -69,13 +70,20 @@ public struct Uploader: Sendable {
             contactsTotal: folder.manifest.counts.kept)
         let fatal = await session.work(open)
         let elapsed = await session.gate.now()
-        try store.setMeta("elapsed_seconds", String(elapsedBefore + elapsed))
+        // Shut the client down before anything else can throw (a full disk under the checkpoint):
+        // AsyncHTTPClient traps in debug builds when a client is dropped without a shutdown.
         await session.client.shutdown()
-        let failedCount = try FailedListWriter(runDirectory: runDirectory, store: store).write()
-        let report = try makeReport(store: store, manifest: folder.manifest, failed: failedCount, elapsed: elapsedBefore + elapsed)
-        try report.write(runDirectory: runDirectory)
-        if let fatal { throw fatal }
-        return report
+        do {
+            try store.setMeta("elapsed_seconds", String(elapsedBefore + elapsed))
+            let failedCount = try FailedListWriter(runDirectory: runDirectory, store: store).write()
+            let report = try makeReport(store: store, manifest: folder.manifest, failed: failedCount, elapsed: elapsedBefore + elapsed)
+            try report.write(runDirectory: runDirectory)
+            if let fatal { throw fatal }
+            return report
+        } catch {
+            // The first error is the cause; a later one (the report on the same full disk) is its echo.
+            throw fatal ?? error
+        }
     }
 
     /// Seconds needed for `chunks` chunks: about four requests each (post, two polls, items).
@@ -89,14 +97,22 @@ public struct Uploader: Sendable {
         let done = chunks.filter { $0.state == .done }
         let failedChunks = chunks.filter { $0.state == .failed }
         let openChunks = chunks.filter { $0.state != .done && $0.state != .failed }
-        return UploadReport(
+        let unconfirmed = openChunks.filter { $0.state == .posting || $0.state == .unresolved || $0.state == .posted }
+        var resends: [String: Int] = [:]
+        for (name, value) in counters where name.hasPrefix("resend:") { resends[String(name.dropFirst(7))] = value }
+        var report = UploadReport(
             outcome: openChunks.isEmpty && stop.reason == nil ? "complete" : "stopped",
             stopReason: stop.reason, apiVersion: target.apiVersion.rawValue, baseURL: target.baseURL,
             contacts: manifest.counts.kept, accepted: done.reduce(0) { $0 + ($1.accepted ?? 0) }, failed: failed,
-            notSent: openChunks.filter { $0.retryOf == nil }.reduce(0) { $0 + $1.contacts },
+            notSent: openChunks.filter { $0.state == .pending && $0.retryOf == nil }.reduce(0) { $0 + $1.contacts },
             rejected: manifest.counts.rejected, duplicates: manifest.counts.duplicates, chunks: chunks.count,
             chunksDone: done.count, chunksFailed: failedChunks.count, chunksOpen: openChunks.count,
             requests: counters["requests"] ?? 0, retries: counters["retries"] ?? 0, rateLimited: counters["rate_limited"] ?? 0,
             reconciled: counters["reconciled"] ?? 0, reposted: counters["reposted"] ?? 0, elapsedSeconds: elapsed)
+        report.postedUnconfirmed = unconfirmed.reduce(0) { $0 + $1.contacts }
+        report.ambiguousReposted = counters["ambiguous_reposted"] ?? 0
+        report.duplicatesCreated = counters["duplicates_created"] ?? 0
+        report.resendsByCause = resends
+        return report
     }
 }

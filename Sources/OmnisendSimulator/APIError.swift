@@ -29,7 +29,9 @@ struct APIError: Error, Sendable {
         case 413: return "Payload Too Large - the request body is larger than the limit"
         case 422: return "Unprocessable Entity – used if the server cannot process the enitity, e.g. mandatory fields are missing in the payload."
         case 429: return " to many requests (rate limit) - current "
+        case 502: return "Bad Gateway"
         case 503: return "Service Unavailable - temporary overloading or maintenance"
+        case 504: return "Gateway Timeout"
         default: return "Internal Server Error"
         }
     }
@@ -44,7 +46,9 @@ struct APIError: Error, Sendable {
         case 408: return ("request-timeout", "Request timeout")
         case 413: return ("payload-too-large", "Payload too large")
         case 429: return ("rate-limit-exceeded", "Rate limit exceeded")
+        case 502: return ("bad-gateway", "Bad gateway")
         case 503: return ("service-unavailable", "Service unavailable")
+        case 504: return ("gateway-timeout", "Gateway timeout")
         default: return ("internal-error", "Internal server error")
         }
     }

@@ -4,7 +4,8 @@ import Logging
 /// The background worker that processes stored batches one at a time, oldest first:
 /// `pending` → (after ``SimulatorConfiguration/batchProcessingDelay``) `inProgress` → slices of
 /// ``SimulatorConfiguration/batchSliceSize`` items, one transaction each, the delay between
-/// slices → `finished` or `stopped`.
+/// slices → `finished` or `stopped`. With nothing to do it sleeps until the store rings its
+/// ``WorkSignal`` (a batch was stored): an idle simulator uses no CPU.
 struct BatchWorker: Sendable {
     let store: SimulatorStore
     let configuration: SimulatorConfiguration
@@ -17,7 +18,7 @@ struct BatchWorker: Sendable {
         while !Task.isCancelled {
             do {
                 guard let batch = try await store.nextOpenBatch() else {
-                    try await Task.sleep(for: .milliseconds(5))
+                    await store.newWork.wait()
                     continue
                 }
                 if batch.status == "pending" {

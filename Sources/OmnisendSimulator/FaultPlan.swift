@@ -3,7 +3,8 @@
 ///
 /// Each comma-separated rule is `KIND:P` (probability P per eligible event), `KIND@N` (the N-th
 /// event, 1-based), `KIND@N-M` (events N through M: a storm) or `KIND%N` (every N-th event).
-/// Request faults (`500`, `503`, `408`, `429`, `drop-before`, `drop-after`, `slow`) count API
+/// Request faults (`500`, `503`, `408`, `429`, `drop-before`, `drop-after`, `slow`, `store-502`,
+/// `store-504`, `store-late`) count API
 /// requests that passed authentication and the rate limit; batch faults (`stopped`, `partial`)
 /// count accepted batches. Schedules win over rates; the rates of one scope share a single seeded
 /// draw, so they are exclusive and must add up to at most 1.
@@ -24,6 +25,13 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
         case dropAfter = "drop-after"
         /// Wait ``SimulatorConfiguration/slowResponseDelay`` before processing the request.
         case slow
+        /// Process the request (a batch is stored), then answer 502 Bad Gateway.
+        case store502 = "store-502"
+        /// Process the request (a batch is stored), then answer 504 Gateway Timeout.
+        case store504 = "store-504"
+        /// Process the request (a batch is stored, hidden from `GET /batches` for
+        /// ``SimulatorConfiguration/storeLateDelay``), then close the connection without an answer.
+        case storeLate = "store-late"
         /// The batch stops (status `stopped`) after about half of its items.
         case stopped
         /// A share of the batch's items fail with responseCode 500 (``SimulatorConfiguration/partialFailureShare``).

@@ -6,7 +6,8 @@ extension SimulatorAPI {
     static let otherEndpoints: Set<String> = ["orders", "products", "events", "categories"]
 
     /// `POST /batches`: validates the envelope, stores the batch as `pending`, answers with its id.
-    func createBatch(_ request: Request, brand: String, version: SimulatorAPIVersion) async throws -> Response {
+    /// `hiddenFor` keeps the batch out of `GET /batches` that long (the `store-late` fault).
+    func createBatch(_ request: Request, brand: String, version: SimulatorAPIVersion, hiddenFor: Duration? = nil) async throws -> Response {
         let bytes = try await collectBody(request)
         guard let body = JSONValue.parse(bytes)?.object else {
             throw APIError(status: 400, problems: [FieldProblem(field: "body", code: "invalid_json", message: "must be a JSON object")])
@@ -55,9 +56,14 @@ extension SimulatorAPI {
         }
         let emails = items.map(Self.firstEmail)
         let fault = faults.nextBatchFault()
+        let now = configuration.clock.now()
+        let visibleAt = hiddenFor.map { hidden in
+            let parts = hidden.components
+            return now.addingTimeInterval(Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
+        }
         let batch = try await store.createBatch(
             brand: brand, method: "POST", endpoint: "contacts", origin: body["origin"]?.string, items: texts, parsed: items, emails: emails,
-            fault: fault?.rawValue, version: version, now: configuration.clock.now())
+            fault: fault?.rawValue, version: version, now: now, visibleAt: visibleAt)
         let status = configuration.batchCreatedStatus ?? version.defaultBatchCreatedStatus
         return .json(status: status, text: "{\"batchID\":\(JSONText.quote(batch.batchID)),\"totalCount\":\(batch.totalCount)}")
     }
@@ -129,6 +135,7 @@ extension SimulatorAPI {
         let paging = pagingParameters(request, version: version, into: &problems)
         guard problems.isEmpty, let endpoint else { throw APIError(status: 400, problems: problems) }
         var query = BatchQuery(brand: brand, endpoint: endpoint, status: status, from: from, to: to, limit: paging.limit)
+        query.now = configuration.clock.now().timeIntervalSince1970
         query.offset = paging.offset
         query.afterRowID = paging.after
         query.beforeRowID = paging.before

@@ -103,9 +103,13 @@ struct SimulatorAPI: Sendable {
             default:
                 break
             }
-            response = try await perform(route, request: request, brand: key.brand, version: version)
-            if fault == .dropAfter {
-                return (await drop(context), "dropped")
+            let hidden = fault == .storeLate ? configuration.storeLateDelay : nil
+            response = try await perform(route, request: request, brand: key.brand, version: version, hiddenFor: hidden)
+            switch fault {
+            case .dropAfter, .storeLate: return (await drop(context), "dropped")
+            case .store502: throw APIError(status: 502)
+            case .store504: throw APIError(status: 504)
+            default: break
             }
         } catch let error as APIError {
             response = error.response(version: version)
@@ -165,9 +169,11 @@ struct SimulatorAPI: Sendable {
         return key
     }
 
-    private func perform(_ route: SimulatorRoute, request: Request, brand: String, version: SimulatorAPIVersion) async throws -> Response {
+    private func perform(
+        _ route: SimulatorRoute, request: Request, brand: String, version: SimulatorAPIVersion, hiddenFor: Duration? = nil
+    ) async throws -> Response {
         switch route {
-        case .createBatch: return try await createBatch(request, brand: brand, version: version)
+        case .createBatch: return try await createBatch(request, brand: brand, version: version, hiddenFor: hiddenFor)
         case .listBatches: return try await listBatches(request, brand: brand, version: version)
         case .getBatch(let id): return try await getBatch(id, brand: brand, version: version)
         case .getBatchItems(let id): return try await getBatchItems(id, brand: brand, version: version)

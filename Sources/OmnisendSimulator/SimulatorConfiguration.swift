@@ -45,6 +45,8 @@ public struct SimulatorConfiguration: Sendable {
     public var faultRetryAfterSeconds: Int = 60
     /// How long a `slow` fault delays the answer.
     public var slowResponseDelay: Duration = .seconds(2)
+    /// How long a batch stored by a `store-late` fault stays out of `GET /batches`.
+    public var storeLateDelay: Duration = .seconds(5)
     /// Whether `/api` requests must carry `Omnisend-Version: 2026-03-15` (400 without it).
     public var requireVersionHeader: Bool = true
     /// Clock of timestamps and of the rate limiter.

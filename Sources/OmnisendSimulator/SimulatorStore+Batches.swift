@@ -17,6 +17,8 @@ struct BatchQuery: Sendable {
     var afterRowID: Int64?
     /// Cursor paging (2026): only batches with a row id below this one (read backwards).
     var beforeRowID: Int64?
+    /// The time of the query (epoch seconds): batches hidden until later (`store-late`) are left out.
+    var now: Double?
 }
 
 extension SimulatorStore {
@@ -24,12 +26,13 @@ extension SimulatorStore {
     /// `parsed` (the items as parsed, in order) is kept in memory for the worker.
     func createBatch(
         brand: String, method: String, endpoint: String, origin: String?, items: [String], parsed: [JSONValue]? = nil,
-        emails: [String?], fault: String?, version: SimulatorAPIVersion, now: Date
+        emails: [String?], fault: String?, version: SimulatorAPIVersion, now: Date, visibleAt: Date? = nil
     ) async throws -> BatchRecord {
-        try await writer.write { db in
+        defer { newWork.ring() }
+        return try await writer.write { db in
             try db.execute(
-                sql: "INSERT INTO batch(brand, method, endpoint, origin, status, createdAt, totalCount, fault, apiVersion) VALUES (?,?,?,?, 'pending', ?,?,?,?)",
-                arguments: [brand, method, endpoint, origin, now.timeIntervalSince1970, items.count, fault, version.rawValue])
+                sql: "INSERT INTO batch(brand, method, endpoint, origin, status, createdAt, totalCount, fault, apiVersion, visibleAt) VALUES (?,?,?,?, 'pending', ?,?,?,?,?)",
+                arguments: [brand, method, endpoint, origin, now.timeIntervalSince1970, items.count, fault, version.rawValue, visibleAt?.timeIntervalSince1970])
             let rowID = db.lastInsertedRowID
             let insert = try db.cachedStatement(sql: "INSERT INTO batchItem(batchID, itemIndex, request) VALUES (?,?,?)")
             for (index, item) in items.enumerated() {
@@ -113,6 +116,10 @@ extension SimulatorStore {
             if let to = query.to {
                 sql += " AND createdAt < ?"
                 _ = arguments.append(contentsOf: [to])
+            }
+            if let now = query.now {
+                sql += " AND (visibleAt IS NULL OR visibleAt <= ?)"
+                _ = arguments.append(contentsOf: [now])
             }
             if let after = query.afterRowID {
                 sql += " AND id > ?"

@@ -7,6 +7,8 @@ final class SimulatorStore: Sendable {
     let writer: DatabaseQueue
     /// Items of batches not processed yet, as `POST /batches` parsed them.
     let parsedItems = ParsedBatchItems()
+    /// Rung when a batch is stored, so the idle worker sleeps instead of polling.
+    let newWork = WorkSignal()
 
     /// Opens (creating if needed) the state in `directory`, or an in-memory database.
     init(directory: String?) throws {
@@ -72,6 +74,10 @@ final class SimulatorStore: Sendable {
         }
         migrator.registerMigration("v2") { db in
             try db.execute(sql: "ALTER TABLE batch ADD COLUMN apiVersion TEXT")
+        }
+        migrator.registerMigration("v3") { db in
+            // Epoch seconds before which GET /batches leaves the batch out (the store-late fault).
+            try db.execute(sql: "ALTER TABLE batch ADD COLUMN visibleAt REAL")
         }
         return migrator
     }

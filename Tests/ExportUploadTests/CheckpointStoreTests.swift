@@ -48,3 +48,27 @@ private func makeStore() throws -> (CheckpointStore, String) {
     #expect(try store.lastEvents(5).map(\.message) == ["chunk 1 failed"])
     #expect(FileManager.default.fileExists(atPath: folder + "/checkpoint.sqlite-wal"))
 }
+
+@Test func retryFailedNeverResetsAChunkWithABatchIDOrAnUnresolvedOne() throws {
+    let (store, folder) = try makeStore()
+    // Chunk 1: Omnisend took its batch, which then could not be read (404): failed, keeps its ID.
+    try store.markPosting(1, at: Date())
+    try store.markPosted(1, batchID: "b1")
+    try store.markFailed(1, reason: "GET /batches/b1: 404", retryable: true)
+    // Chunk 2: its POST had no answer and its batch is not listed yet.
+    try store.markPosting(2, at: Date())
+    try store.markUnresolved(2, reason: "POST /batches got no usable answer (HTTP 502)")
+    #expect(try store.resetRetryableFailedChunks() == 0)
+    let chunks = try CheckpointStore(runDirectory: folder).chunks()
+    #expect(chunks.map(\.state) == [.failed, .unresolved])
+    #expect(chunks[0].batchID == "b1")
+    #expect(chunks[1].reason?.contains("502") == true && chunks[1].postingStartedAt != nil)
+}
+
+@Test func retryFailedResetsAChunkThatNeverGotABatch() throws {
+    let (store, _) = try makeStore()
+    try store.markPosting(2, at: Date())
+    try store.markFailed(2, reason: "HTTP 408 after 5 attempts", retryable: true)
+    #expect(try store.resetRetryableFailedChunks() == 1)
+    #expect(try store.chunk(2)?.state == .pending)
+}

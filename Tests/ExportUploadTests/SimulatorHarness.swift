@@ -69,6 +69,8 @@ func fastOptions() -> UploadOptions {
     options.requestTimeout = 2
     options.concurrency = 3
     options.rateLimitPerMinute = 100_000
+    options.reconcileHorizon = 1
+    options.outageLimit = 30
     return options
 }
 
