@@ -124,7 +124,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "ExportEndToEndTests",
-            dependencies: ["ExportCLI", "OmnisendSimulator", "ExportTestSupport"],
+            dependencies: ["ExportCLI", "ExportUpload", "OmnisendSimulator", "ExportTestSupport"],
             exclude: ["Golden"]),
     ]
 )

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ExportCLI
 import ExportCore
 import ExportTestSupport
 import ExportUpload

@@ -104,21 +104,21 @@ import Testing
         // The old uploader failed the chunks after 5 poll errors (exit 2), and --retry-failed then
         // posted them again: every contact twice.
         let state = NSTemporaryDirectory() + "sim-state-\(UUID().uuidString)"
-        var simulator = try await SimulatorHarness.start { configuration in
+        let first = try await SimulatorHarness.start { configuration in
             configuration.stateDirectory = state
             configuration.batchProcessingDelay = .seconds(2)
         }
-        let port = simulator.simulator.port
+        let port = first.simulator.port
         let folder = try TestRunFolder.make(contacts: 40, perChunk: 10)
         var options = fastOptions()
         options.concurrency = 4
-        let target = simulator.target(.v5)
-        let upload = Task { try await Uploader(runDirectory: folder, target: target, options: options, log: { _ in }).run() }
+        let target = first.target(.v5)
+        let upload = Task { [options] in try await Uploader(runDirectory: folder, target: target, options: options, log: { _ in }).run() }
         // Wait until Omnisend took every batch, then take it away for 3 s while they are polled.
-        while try await simulator.stats().batchesReceived < 4 { try await Task.sleep(for: .milliseconds(20)) }
-        await simulator.stop()
+        while try await first.stats().batchesReceived < 4 { try await Task.sleep(for: .milliseconds(20)) }
+        await first.stop()
         try await Task.sleep(for: .seconds(3))
-        simulator = try await SimulatorHarness.start { configuration in
+        let simulator = try await SimulatorHarness.start { configuration in
             configuration.stateDirectory = state
             configuration.port = port
             configuration.batchProcessingDelay = .milliseconds(5)
@@ -132,24 +132,24 @@ import Testing
 
     @Test func anOutageLongerThanTheLimitStopsResumablyAndTheResumePolls() async throws {
         let state = NSTemporaryDirectory() + "sim-state-\(UUID().uuidString)"
-        var simulator = try await SimulatorHarness.start { configuration in
+        let first = try await SimulatorHarness.start { configuration in
             configuration.stateDirectory = state
             configuration.batchProcessingDelay = .seconds(2)
         }
-        let port = simulator.simulator.port
+        let port = first.simulator.port
         let folder = try TestRunFolder.make(contacts: 20, perChunk: 10)
         var options = fastOptions()
         options.outageLimit = 1
-        let target = simulator.target(.v5)
-        let upload = Task { try await Uploader(runDirectory: folder, target: target, options: options, log: { _ in }).run() }
-        while try await simulator.stats().batchesReceived < 2 { try await Task.sleep(for: .milliseconds(20)) }
-        await simulator.stop()
+        let target = first.target(.v5)
+        let upload = Task { [options] in try await Uploader(runDirectory: folder, target: target, options: options, log: { _ in }).run() }
+        while try await first.stats().batchesReceived < 2 { try await Task.sleep(for: .milliseconds(20)) }
+        await first.stop()
         let stopped = try await upload.value
         #expect(stopped.stopReason == .unreachable)
         #expect(try CheckpointStore(runDirectory: folder).chunks().map(\.state) == [.posted, .posted])
         #expect(stopped.failed == 0 && stopped.postedUnconfirmed == 20 && stopped.notSent == 0)
         // --retry-failed on resume: nothing failed, nothing is posted again.
-        simulator = try await SimulatorHarness.start { configuration in
+        let simulator = try await SimulatorHarness.start { configuration in
             configuration.stateDirectory = state
             configuration.port = port
         }
