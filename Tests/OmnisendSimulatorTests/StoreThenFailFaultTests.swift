@@ -36,7 +36,7 @@ struct StoreThenFailFaultTests {
     @Test func aLateBatchIsStoredButListedOnlyAfterTheDelay() async throws {
         let simulator = try await TestHTTP.start {
             $0.faults = try! FaultPlan(parsing: "store-late@1")
-            $0.storeLateDelay = .milliseconds(1500)
+            $0.storeLateDelay = .seconds(4)
         }
         defer { Task { try await simulator.stop() } }
         let posted = Date()
@@ -44,14 +44,16 @@ struct StoreThenFailFaultTests {
             _ = try await TestHTTP.send(
                 .POST, simulator.baseURL(for: "v5") + "/batches", headers: TestHTTP.auth(.v5), body: TestHTTP.batch([TestHTTP.contact("l@example.com")]))
         }
-        #expect(try await Self.listed(simulator).isEmpty)
+        // (A loaded machine may take longer than the delay to get here; then it may be listed.)
+        let early = try await Self.listed(simulator)
+        #expect(early.isEmpty || Date().timeIntervalSince(posted) >= 4)
         // Stored (and processed) all along; only the list hides it.
         var stats = try await Self.stats(simulator)
         #expect(stats.batchesReceived == 1 && stats.requestsByStatus["dropped"] == 1)
         while try await Self.listed(simulator).isEmpty {
             try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(Date().timeIntervalSince(posted) >= 1.4)
+        #expect(Date().timeIntervalSince(posted) >= 3.9)
         stats = try await Self.stats(simulator)
         #expect(stats.contactsStored == 1)
     }
