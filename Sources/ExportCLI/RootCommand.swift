@@ -14,6 +14,7 @@ public struct RootCommand: AsyncParsableCommand {
 
             Start with:  omnisend-export prepare pipelines/sample-csv.yaml
 
+
             """ + ExitCodes.table,
         version: ToolVersion.current,
         subcommands: [
