@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExportCore
 import ExportPrepare
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -10,9 +11,42 @@ import Darwin
 
 /// How commands talk to the person at the terminal: results on stdout, notes and errors on stderr.
 enum Console {
-    /// Writes a line to stderr.
+    /// The log style of this process; set once by `configure` before any work starts.
+    nonisolated(unsafe) private static var style = LogStyle()
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var errors: [String] = []
+
+    /// Sets the log style (`--quiet`, `--log-format`) for the rest of the process.
+    static func configure(_ style: LogStyle) {
+        lock.withLock { Self.style = style }
+    }
+
+    /// The current log style.
+    static var currentStyle: LogStyle { lock.withLock { style } }
+
+    /// The error lines printed so far (without `error: `), for the run summary.
+    static var printedErrors: [String] { lock.withLock { errors } }
+
+    /// Writes a log line to stderr: `error: …` and `warning: …` lines by their prefix, others as
+    /// info. `--quiet` keeps only errors; `--log-format json` writes one object a line.
     static func note(_ line: String) {
-        FileHandleStream.standardError.write(line + "\n")
+        let (level, message) = LogStyle.classify(line)
+        emit(message, level: level)
+    }
+
+    /// Writes a line of the final summary (the outcome and what to do next): shown even with `--quiet`.
+    static func outcome(_ line: String) {
+        let (level, message) = LogStyle.classify(line)
+        emit(message, level: level == .info ? .notice : level)
+    }
+
+    private static func emit(_ message: String, level: LogStyle.Level) {
+        let current = lock.withLock {
+            if level == .error { errors.append(message) }
+            return style
+        }
+        guard current.shows(level) else { return }
+        FileHandleStream.standardError.write(current.render(message, level: level))
     }
 
     /// Runs `body`; an `ExportError` is printed as `error: …` and turned into its documented exit code.

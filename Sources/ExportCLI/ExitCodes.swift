@@ -41,6 +41,34 @@ public enum ExitCodes {
     /// Terminated by SIGTERM (128 + 15); resumable.
     public static let terminated: Int32 = 143
 
+    /// The one table of exit codes, as `omnisend-export --help` prints it and docs/upload.md
+    /// repeats it ("Exit codes"); a test keeps the two the same.
+    public static let table = """
+        exit codes (prepare, run, upload, check, verify, inspect):
+           0  done: every contact accepted (check: no problems)
+           1  check found problems; inspect --contact: not in the run
+           2  some contacts failed (failed.ndjson); resend with --retry-failed
+           3  stopped at --max-duration; resumable
+           4  the run folder belongs to another destination
+           5  the pipeline's limits were exceeded
+           6  the API key lacks a permission (writing contacts)
+          64  usage: bad flags or arguments
+          65  an input is unusable, or the run folder changed since prepare
+          66  an input, or the run folder's manifest, does not exist
+          70  a bug in the tool
+          73  the run folder could not be created
+          74  I/O error or disk full
+          75  Omnisend unreachable, or another run holds the lock; resumable
+          77  the API key was refused (401/403)
+          78  configuration: invalid pipeline or mapping, no API key
+         130  interrupted by SIGINT (Ctrl-C); resumable
+         143  terminated by SIGTERM; resumable
+        status exits:
+           0  every chunk done
+           2  done with failed items
+           3  unfinished and resumable
+        """
+
     /// The exit code for an `ExportError`.
     public static func code(for error: ExportError) -> Int32 {
         switch error.code {

@@ -38,9 +38,22 @@ struct PrepareCommand: ParsableCommand {
     @Option(help: "The date the mapping's run_date source sees, YYYY-MM-DD (default: today, UTC).")
     var runDate: String?
 
+    @OptionGroup var output: OutputFlags
+
     func run() throws {
-        let job = PrepareJob(pipelinePath: pipeline, inputOverrides: inputs, outputDirectory: out, runDate: runDate)
-        let result = try Console.reportingErrors { try job.run(log: Console.note) }
+        Console.configure(output.style)
+        let recorder = RunRecorder(command: "prepare", output: output)
+        recorder.usePipeline(at: pipeline)
+        var job = PrepareJob(pipelinePath: pipeline, inputOverrides: inputs, outputDirectory: out, runDate: runDate)
+        job.onRunDirectory = { recorder.prepared(runDirectory: $0, manifest: nil) }
+        let result: PrepareResult
+        do {
+            result = try Console.reportingErrors { try job.run(log: Console.note) }
+        } catch let exit as ExitCode {
+            throw ExitCode(recorder.finish(exitCode: exit.rawValue))
+        }
+        recorder.prepared(runDirectory: result.runDirectory, manifest: result.manifest)
         Console.printSummary(result)
+        recorder.finish(exitCode: ExitCodes.success)
     }
 }

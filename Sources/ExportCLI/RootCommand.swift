@@ -13,7 +13,9 @@ public struct RootCommand: AsyncParsableCommand {
             checkpoint, so an interrupted run resumes where it stopped.
 
             Start with:  omnisend-export prepare pipelines/sample-csv.yaml
-            """,
+
+
+            """ + ExitCodes.table,
         version: ToolVersion.current,
         subcommands: [
             PrepareCommand.self, CheckCommand.self, UploadCommand.self, RunCommand.self, StatusCommand.self,

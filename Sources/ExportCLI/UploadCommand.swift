@@ -26,11 +26,13 @@ struct UploadCommand: AsyncParsableCommand {
             taken are polled, never re-sent, and a chunk whose POST had no answer is looked up on \
             Omnisend before it is sent again.
 
-            Exit codes: 0 all accepted; 2 some contacts failed (failed.ndjson); 3 stopped at \
-            --max-duration (resumable); 64 usage; 65 run folder changed since prepare; 74 the \
-            checkpoint could not be written (disk full; resumable); 75 Omnisend \
-            unreachable or another upload holds the folder (resumable); 77 API key refused; \
-            78 configuration (no key, no personal-data acknowledgement); 130/143 interrupted (resumable).
+            Behind a proxy: HTTPS_PROXY / HTTP_PROXY (or https_proxy / http_proxy) are used for the \
+            destination unless NO_PROXY names its host; destination.ca_file adds a CA bundle (PEM).
+
+            For cron: --quiet prints only errors and the final summary; --log-format json writes one \
+            JSON object a log line; --summary-json PATH writes the outcome for other tools. The exit \
+            codes are listed in `omnisend-export --help`: 0 all accepted; 2 some contacts failed \
+            (failed.ndjson; --retry-failed resends the transient ones); 3, 75, 130, 143 resumable.
             """)
 
     @Argument(help: "The run folder written by prepare.")
@@ -38,8 +40,13 @@ struct UploadCommand: AsyncParsableCommand {
 
     @OptionGroup var flags: UploadFlags
 
+    @OptionGroup var output: OutputFlags
+
     func run() async throws {
-        let code = await UploadDriver.upload(runDirectory: runDirectory, flags: flags)
+        Console.configure(output.style)
+        let recorder = RunRecorder(command: "upload", output: output)
+        recorder.useRunFolder(runDirectory)
+        let code = recorder.finish(exitCode: await UploadDriver.upload(runDirectory: runDirectory, flags: flags, recorder: recorder))
         if code != ExitCodes.success { throw ExitCode(code) }
     }
 }
@@ -116,8 +123,8 @@ struct UploadFlags: ParsableArguments {
 /// Runs one upload for a command: resolves the destination (or starts the bundled simulator),
 /// installs the signal handlers, shows progress, writes the report and picks the exit code.
 enum UploadDriver {
-    static func upload(runDirectory: String, flags: UploadFlags) async -> Int32 {
-        let options: UploadOptions
+    static func upload(runDirectory: String, flags: UploadFlags, recorder: RunRecorder? = nil) async -> Int32 {
+        var options: UploadOptions
         let redactor = RedactionKeyFile.redactor(runDirectory: runDirectory, showsEmails: flags.showEmails)
         let note: @Sendable (String) -> Void = { Console.note(redactor.scrub($0)) }
         do { options = try flags.options() } catch {
@@ -151,9 +158,16 @@ enum UploadDriver {
                 var rehearsal = options
                 rehearsal.pollInitialDelay = min(options.pollInitialDelay, 0.1)
                 rehearsal.pollMaxDelay = min(options.pollMaxDelay, 1)
-                return try await finish(runDirectory: runDirectory, target: target!, options: rehearsal, stop: stop, redactor: redactor)
+                recorder?.uploading(to: target!, rehearsal: true)
+                return try await finish(
+                    runDirectory: runDirectory, target: target!, options: rehearsal, stop: stop, redactor: redactor, recorder: recorder)
             }
-            return try await finish(runDirectory: runDirectory, target: target!, options: options, stop: stop, redactor: redactor)
+            options.network = try NetworkSettings.resolve(
+                baseURL: target!.baseURL, caFile: manifest.destination.caFile, environment: ProcessInfo.processInfo.environment)
+            if let proxy = options.network.proxy { note("upload: through the proxy \(proxy.description)") }
+            recorder?.uploading(to: target!, rehearsal: false)
+            return try await finish(
+                runDirectory: runDirectory, target: target!, options: options, stop: stop, redactor: redactor, recorder: recorder)
         } catch let error as ExportError {
             note("error: \(error)")
             return ExitCodes.code(for: error)
@@ -171,9 +185,10 @@ enum UploadDriver {
     }
 
     private static func finish(
-        runDirectory: String, target: UploadTarget, options: UploadOptions, stop: StopSignal, redactor: EmailRedactor
+        runDirectory: String, target: UploadTarget, options: UploadOptions, stop: StopSignal, redactor: EmailRedactor,
+        recorder: RunRecorder?
     ) async throws -> Int32 {
-        let terminal = isatty(STDERR_FILENO) == 1
+        let terminal = isatty(STDERR_FILENO) == 1 && Console.currentStyle == LogStyle()
         let bar = terminal ? ProgressLine() : nil
         let log: @Sendable (String) -> Void = { line in
             bar?.clear()
@@ -183,32 +198,35 @@ enum UploadDriver {
         if let bar { progress = { bar.show(ProgressBar.render($0)) } }
         let uploader = Uploader(runDirectory: runDirectory, target: target, options: options, stop: stop, log: log, progress: progress)
         let report = try await uploader.run()
+        recorder?.uploaded(report)
         bar?.clear()
         print(report.table)
         let resume = "resume with: omnisend-export upload \(runDirectory)"
         switch report.stopReason {
         case .some(.interrupted):
-            Console.note("interrupted; \(resume)")
+            Console.outcome("interrupted; \(resume)")
             return ExitCodes.interrupted
         case .some(.terminated):
-            Console.note("terminated; \(resume)")
+            Console.outcome("terminated; \(resume)")
             return ExitCodes.terminated
         case .some(.deadline):
-            Console.note("stopped at --max-duration; \(resume)")
+            Console.outcome("stopped at --max-duration; \(resume)")
             return ExitCodes.deadline
         case .some(.keyRejected):
             Console.note("error: \(redactor.scrub(stop.message ?? "the API key was refused")); nothing more was sent")
             return ExitCodes.permission
         case .some(.unreachable), .some(.error):
-            Console.note("stopped: \(redactor.scrub(stop.message ?? "Omnisend is unreachable")); \(resume)")
+            Console.outcome("stopped: \(redactor.scrub(stop.message ?? "Omnisend is unreachable")); \(resume)")
             return ExitCodes.temporaryFailure
         case .none:
             if !report.isComplete {
-                Console.note("some chunks could not be settled; \(resume)")
+                Console.outcome("some chunks could not be settled; \(resume)")
                 return ExitCodes.temporaryFailure
             }
             if report.failed > 0 {
-                Console.note("\(report.failed) contact(s) failed: see \(runDirectory)/failed.ndjson")
+                Console.outcome(
+                    "\(report.failed) contact(s) failed: see \(runDirectory)/failed.ndjson; resend the transient ones "
+                        + "(5xx, timeouts, not processed) with: omnisend-export upload \(runDirectory) --retry-failed")
                 return ExitCodes.someContactsFailed
             }
             return ExitCodes.success

@@ -45,7 +45,9 @@ struct VerifyCommand: AsyncParsableCommand {
             throw ExitCode(ExitCodes.config)
         }
         let result = try await Console.reportingErrorsAsync(redactor: redactor) {
-            try await ContactVerifier(runDirectory: runDirectory, target: target).verify(sample: sample)
+            let network = try NetworkSettings.resolve(
+                baseURL: target.baseURL, caFile: manifest.destination.caFile, environment: ProcessInfo.processInfo.environment)
+            return try await ContactVerifier(runDirectory: runDirectory, target: target, network: network).verify(sample: sample)
         }
         for difference in result.differences {
             print("chunk \(difference.chunk) item \(difference.item) \(redactor.token(difference.email)): \(difference.fields.joined(separator: ", "))")

@@ -11,6 +11,9 @@ public struct Destination: Sendable, Codable, Equatable {
     public var apiKeyFile: String?
     /// The user's acknowledgement that personal data leaves their systems (needed for non-loopback URLs).
     public var allowPersonalDataTransfer: Bool
+    /// A PEM bundle of CA certificates trusted in addition to the system's (`destination.ca_file`,
+    /// for a corporate TLS-inspecting proxy); `nil` when not set.
+    public var caFile: String?
 
     /// Creates a destination.
     public init(

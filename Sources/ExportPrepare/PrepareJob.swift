@@ -23,6 +23,8 @@ public struct PrepareJob: Sendable {
     public var runDate: String?
     /// The process environment, for `${ENV}` references in the pipeline.
     public var environment: [String: String]
+    /// Told the run folder as soon as it exists, so that a caller can record a run that fails later.
+    public var onRunDirectory: (@Sendable (String) -> Void)?
 
     /// Creates a job.
     public init(
@@ -45,6 +47,7 @@ public struct PrepareJob: Sendable {
         let pipeline = try loadPipeline()
         let inputs = try resolveInputs(pipeline)
         let runDirectory = try prepareRunDirectory(pipeline)
+        onRunDirectory?(runDirectory)
         var run = RecordRun(
             pipeline: pipeline, runDirectory: runDirectory, runDate: runDate ?? Self.today(), log: log)
         let manifest = try run.execute(inputs: inputs, pipelineBytes: try Self.readFile(pipelinePath))

@@ -26,6 +26,8 @@ public struct Pipeline: Sendable {
     public var runsDirectory: String
     /// Input size and decompression ceilings.
     public var limits: InputLimits
+    /// `on_failure` and `keep_runs`: what happens after a run.
+    public var outcome = OutcomePolicy()
 
     /// Creates a pipeline (normally through `PipelineLoader.load`).
     public init(

@@ -5,7 +5,7 @@ import Yams
 
 /// Loads and checks a pipeline file (and the mapping it names), reporting every problem at once.
 public enum PipelineLoader {
-    static let topKeys = ["version", "name", "inputs", "dedupe", "mapping", "chunks", "destination", "runs_dir", "limits"]
+    static let topKeys = ["version", "name", "inputs", "dedupe", "mapping", "chunks", "destination", "runs_dir", "limits"] + OutcomePolicy.keys
     static let inputKeys = ["path", "format", "csv"]
     static let csvKeys = ["delimiter", "quote", "header", "columns", "encoding"]
     static let formats = ["auto", "csv", "ndjson", "zip", "tar"]
@@ -48,6 +48,7 @@ public enum PipelineLoader {
         var destination = Destination()
         var runsDirectory = "runs"
         var limits = InputLimits()
+        var outcome = OutcomePolicy()
 
         for entry in entries {
             let value = entry.value
@@ -105,6 +106,8 @@ public enum PipelineLoader {
                 if let r = reader.string(value, what: "runs_dir") {
                     if r.isEmpty { reader.report(value, "runs_dir is empty") } else { runsDirectory = r }
                 }
+            case "on_failure", "keep_runs":
+                outcome.read(key: entry.key, value: value, reader: &reader)
             default:  // limits
                 if let l = parseLimits(value, reader: &reader) { limits = l }
             }
@@ -124,10 +127,12 @@ public enum PipelineLoader {
         }
         guard var mapping, reader.problems.isEmpty, mappingProblems.isEmpty else { return nil }
         if case .newest(let field) = dedupe { mapping.dedupeDateField = field }
-        return Pipeline(
+        var pipeline = Pipeline(
             path: path, name: name, inputs: inputs, dedupe: dedupe, mapping: mapping, mappingPath: mappingPath,
             maxItemsPerChunk: min(maxItems ?? ceiling, ceiling), maxBytesPerChunk: maxBytes, destination: destination,
             runsDirectory: runsDirectory, limits: limits)
+        pipeline.outcome = outcome
+        return pipeline
     }
 
     // MARK: - Sections
@@ -238,7 +243,7 @@ public enum PipelineLoader {
     }
 
     private static func parseDestination(_ node: Node, base: String, reader: inout ConfigReader) -> Destination? {
-        let keys = ["api_version", "base_url", "api_key_env", "api_key_file", "allow_personal_data_transfer", "api_key"]
+        let keys = ["api_version", "base_url", "api_key_env", "api_key_file", "allow_personal_data_transfer", "api_key", "ca_file"]
         guard let entries = reader.entries(node, allowed: keys, what: "destination") else { return nil }
         var d = Destination()
         for e in entries {
@@ -261,6 +266,14 @@ public enum PipelineLoader {
                 if let v = reader.string(e.value, what: "api_key_file") { d.apiKeyFile = resolve(v, against: base) }
             case "allow_personal_data_transfer":
                 if let v = reader.bool(e.value, what: "allow_personal_data_transfer") { d.allowPersonalDataTransfer = v }
+            case "ca_file":
+                if let v = reader.string(e.value, what: "ca_file") {
+                    let resolved = resolve(v, against: base)
+                    if FileManager.default.isReadableFile(atPath: resolved) { d.caFile = resolved } else {
+                        reader.report(e.value, "cannot read the CA bundle '\(resolved)'",
+                            hint: "ca_file names a PEM file of CA certificates; the path is relative to the pipeline file's folder")
+                    }
+                }
             default:  // api_key: refused, and its value never echoed
                 reader.report(e.keyNode, "the API key must not be written in the pipeline",
                     hint: "use api_key_env: OMNISEND_API_KEY or api_key_file: path/to/key")
@@ -298,7 +311,8 @@ public enum PipelineLoader {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    static func defaultName(_ path: String) -> String {
+    /// A pipeline's name when it has no `name:`: its file name without `.yaml`.
+    public static func defaultName(_ path: String) -> String {
         var file = path.split(separator: "/").last.map(String.init) ?? path
         for ext in [".yaml", ".yml"] where file.hasSuffix(ext) { file.removeLast(ext.count) }
         return file.isEmpty ? "pipeline" : file

@@ -22,11 +22,13 @@ public struct ContactVerifier: Sendable {
 
     let runDirectory: String
     let target: UploadTarget
+    let network: NetworkSettings
 
-    /// Creates a verifier.
-    public init(runDirectory: String, target: UploadTarget) {
+    /// Creates a verifier; `network` is the proxy and CA bundle of its HTTP client.
+    public init(runDirectory: String, target: UploadTarget, network: NetworkSettings = .direct) {
         self.runDirectory = runDirectory
         self.target = target
+        self.network = network
     }
 
     /// Checks `sample` accepted contacts (all when `nil`), spread evenly over the run.
@@ -44,7 +46,7 @@ public struct ContactVerifier: Sendable {
             let step = Double(candidates.count) / Double(sample)
             candidates = (0..<sample).map { candidates[Int(Double($0) * step)] }
         }
-        let client = OmnisendClient(baseURL: target.baseURL, apiVersion: target.apiVersion, key: target.key)
+        let client = OmnisendClient(baseURL: target.baseURL, apiVersion: target.apiVersion, key: target.key, network: network)
         defer { Task { await client.shutdown() } }
         var governor = RateGovernor()
         let clock = ContinuousClock()

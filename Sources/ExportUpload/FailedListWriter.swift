@@ -3,7 +3,8 @@ import ExportCore
 import Foundation
 
 /// Writes `failed.ndjson` from the checkpoint: one line per contact Omnisend refused or never
-/// processed, with Omnisend's answer, the chunk and item, the contact as sent, and the input file
+/// processed, with Omnisend's answer as `error: {status, message, fields}` (`ItemError`), the
+/// chunk and item, the contact as sent, and the input file
 /// and line it came from. Rewritten whole (atomically) at the end of every session, so a crash
 /// never leaves it torn; items resent by `--retry-failed` are listed under their last attempt.
 struct FailedListWriter {
@@ -43,7 +44,8 @@ struct FailedListWriter {
             var text = "{\"email\":" + JSONText.quoted(entry?.email ?? ChunkFile.email(ofItemJSON: contact) ?? "")
             text += ",\"chunk\":\(line.chunk),\"item\":\(line.item)"
             text += ",\"input\":" + JSONText.quoted(entry?.input ?? "") + ",\"line\":\(entry?.line ?? 0)"
-            text += ",\"responseCode\":\(line.code),\"retryable\":\(line.retryable),\"error\":\(line.response),\"contact\":\(contact)}\n"
+            text += ",\"retryable\":\(line.retryable),\"error\":" + ItemError(status: line.code, response: line.response).json
+            text += ",\"contact\":\(contact)}\n"
             out.append(contentsOf: Array(text.utf8))
         }
         try AtomicFileWriter.write(out, to: "\(runDirectory)/\(RunFolderLayout.failed)")

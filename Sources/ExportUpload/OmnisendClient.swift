@@ -19,7 +19,11 @@ public final class OmnisendClient: Sendable {
     /// - Parameters:
     ///   - connectTimeout: seconds to establish a connection.
     ///   - requestTimeout: seconds for one whole request (Omnisend recommends 10 s for synchronous calls).
-    public init(baseURL: String, apiVersion: APIVersion, key: APIKey, connectTimeout: Double = 10, requestTimeout: Double = 30) {
+    ///   - network: the proxy and extra CA certificates (`NetworkSettings.resolve`).
+    public init(
+        baseURL: String, apiVersion: APIVersion, key: APIKey, connectTimeout: Double = 10, requestTimeout: Double = 30,
+        network: NetworkSettings = .direct
+    ) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
@@ -32,6 +36,7 @@ public final class OmnisendClient: Sendable {
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
         configuration.httpVersion = .automatic
         configuration.redirectConfiguration = .disallow
+        network.apply(to: &configuration)
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

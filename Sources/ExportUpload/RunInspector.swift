@@ -70,14 +70,15 @@ public struct RunInspector: Sendable {
             let email = entry?.email ?? ChunkFile.email(ofItemJSON: text) ?? "?"
             var line = "  \(item) \(email)"
             if let entry { line += "  \(entry.input):\(entry.line)" }
-            if let failure = failures[item] { line += "  FAILED \(failure.responseCode): \(failure.response)" }
+            if let failure = failures[item] { line += "  FAILED " + ItemError(status: failure.responseCode, response: failure.response).text }
             out.append(line)
         }
         return out.joined(separator: "\n")
     }
 
-    /// Where `email` went: kept (chunk, batch, answer), rejected (reason) or duplicate (of which row).
-    public func contact(_ email: String) -> String {
+    /// Where `email` went: kept (chunk, batch, answer), rejected (reason) or duplicate (of which
+    /// row); `nil` when the run folder never saw it.
+    public func contact(_ email: String) -> String? {
         let wanted = email.trimmingCharacters(in: .whitespaces).lowercased()
         var out: [String] = []
         let records = chunkRecords()
@@ -86,7 +87,7 @@ public struct RunInspector: Sendable {
             out.append("kept: \(line["input"] as? String ?? "?"):\(line["line"] as? Int ?? 0), chunk \(chunk) item \(line["item"] as? Int ?? 0), \(Self.describe(records[chunk]))")
         }
         for line in lines(RunFolderLayout.failed) where (line["email"] as? String)?.lowercased() == wanted {
-            out.append("failed at Omnisend (chunk \(line["chunk"] as? Int ?? 0)): \(line["responseCode"] as? Int ?? 0) \(BatchResults.json(line["error"] ?? ""))")
+            out.append("failed at Omnisend (chunk \(line["chunk"] as? Int ?? 0)): \(ItemError.fromLine(line)?.text ?? "?")")
         }
         for line in lines(RunFolderLayout.rejects) where (line["email"] as? String)?.lowercased() == wanted {
             out.append("rejected: \(line["input"] as? String ?? "?"):\(line["line"] as? Int ?? 0) \(line["reason"] as? String ?? "") \(line["detail"] as? String ?? "")")
@@ -94,7 +95,7 @@ public struct RunInspector: Sendable {
         for line in lines(RunFolderLayout.duplicates) where (line["email"] as? String)?.lowercased() == wanted {
             out.append("duplicate: \(line["input"] as? String ?? "?"):\(line["line"] as? Int ?? 0) of \(line["keptInput"] as? String ?? "?"):\(line["keptLine"] as? Int ?? 0)")
         }
-        return out.isEmpty ? "not found in this run folder" : out.joined(separator: "\n")
+        return out.isEmpty ? nil : out.joined(separator: "\n")
     }
 
     /// Reject reasons with counts and the first examples.
@@ -106,7 +107,7 @@ public struct RunInspector: Sendable {
 
     /// Failure reasons (Omnisend's answers) with counts and the first examples.
     public func failures(examples: Int = 20) -> String {
-        summarize(lines(RunFolderLayout.failed), key: { "\($0["responseCode"] as? Int ?? 0) \(BatchResults.json($0["error"] ?? ""))" }, examples: examples) {
+        summarize(lines(RunFolderLayout.failed), key: { ItemError.fromLine($0)?.text ?? "?" }, examples: examples) {
             "\($0["input"] as? String ?? "?"):\($0["line"] as? Int ?? 0) chunk \($0["chunk"] as? Int ?? 0) item \($0["item"] as? Int ?? 0) \($0["email"] as? String ?? "")"
         }
     }

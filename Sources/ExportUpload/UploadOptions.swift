@@ -29,6 +29,8 @@ public struct UploadOptions: Sendable {
     public var connectTimeout: Double = 10
     /// Whole-request timeout, seconds.
     public var requestTimeout: Double = 30
+    /// The proxy and extra CA certificates of the HTTP client.
+    public var network = NetworkSettings.direct
     /// Chunks failing in a row for transient reasons after which the run stops (Omnisend unreachable).
     public var consecutiveFailuresToStop = 3
 

@@ -31,7 +31,7 @@ final class UploadSession: Sendable {
         self.contactsTotal = contactsTotal
         client = OmnisendClient(
             baseURL: target.baseURL, apiVersion: target.apiVersion, key: target.key, connectTimeout: options.connectTimeout,
-            requestTimeout: options.requestTimeout)
+            requestTimeout: options.requestTimeout, network: options.network)
         gate = RequestGate(
             governor: RateGovernor(limit: options.rateLimitPerMinute, share: options.rateShare, window: options.rateWindow),
             deadline: options.maxDuration, stop: stop)

@@ -50,7 +50,9 @@ struct StatusInspectProcessTests {
         let person = try CLI.run(["inspect", folder, "--contact", "ANA.POPESCU@example.ro"], scratch: folder)
         #expect(person.stdout.contains("kept: \(sample):2, chunk 1 item 0, done, batch "), "\(person.stdout)")
         #expect(person.stdout.contains("duplicate: \(sample):8 of \(sample):2"), "\(person.stdout)")
-        #expect(try CLI.run(["inspect", folder, "--contact", "nobody@example.com"], scratch: folder).stdout == "not found in this run folder\n")
+        let nobody = try CLI.run(["inspect", folder, "--contact", "nobody@example.com"], scratch: folder)
+        #expect(nobody.stdout == "not found in this run folder\n" && nobody.status == 1, "\(nobody.output)")
+        #expect(person.status == 0)
 
         let rejects = try CLI.run(["inspect", folder, "--rejects"], scratch: folder)
         let counted = rejects.stdout.split(separator: "\n").prefix { !$0.isEmpty }.compactMap { Int($0.split(separator: " ").first ?? "") }
