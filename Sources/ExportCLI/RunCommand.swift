@@ -26,7 +26,12 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         _ = try flags.options()
         let job = PrepareJob(pipelinePath: pipeline, inputOverrides: inputs, outputDirectory: out)
-        let result = try Console.reportingErrors { try job.run(log: Console.note) }
+        let result: PrepareResult
+        do {
+            result = try Console.reportingErrors { try job.run(log: Console.note) }
+        } catch let nothing as NothingNew {
+            return print(nothing.description)  // inputs.skip_unchanged: nothing written, nothing sent
+        }
         // The summary starts with the run folder: flushed now, so that an interrupted run shows
         // where to resume even when stdout is a pipe.
         Console.printSummary(result)
