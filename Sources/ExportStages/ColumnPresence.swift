@@ -99,7 +99,10 @@ public struct ColumnPresence: Sendable {
         var problems: [ConfigProblem] = []
         for column in columns.indices where !seen[column] {
             let name = columns[column].name
-            let hint = Suggestion.hint(for: name, in: known)
+            // A path is compared with paths of its depth first (`Address` is a prefix of any `Address.X`).
+            let depth = name.split(separator: ".").count
+            let peers = known.filter { $0.split(separator: ".").count == depth }
+            let hint = Suggestion.hint(for: name, in: peers) ?? Suggestion.hint(for: name, in: known)
                 ?? "keys seen: \(known.prefix(20).joined(separator: ", "))"
             for location in columns[column].locations {
                 problems.append(ConfigProblem(
