@@ -73,12 +73,13 @@ public enum ExitCodes {
     public static func code(for error: ExportError) -> Int32 {
         switch error.code {
         case .usage: return usage
-        case .corruptInput, .limitExceeded, .tampered: return dataError
+        case .corruptInput, .limitExceeded, .tampered, .columnMissing: return dataError
         case .noInput: return noInput
         case .cannotCreate: return cannotCreate
         case .io: return ioError
         case .config: return config
         case .runLimit: return limitsExceeded
+        case .notReady: return temporaryFailure
         case .internal: return software
         }
     }

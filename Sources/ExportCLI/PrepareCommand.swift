@@ -17,8 +17,17 @@ struct PrepareCommand: ParsableCommand {
               rejects.ndjson      each rejected row: input, line, reason, detail, email
               duplicates.ndjson   each duplicate row and the row it duplicates
               contacts.ndjson     each kept contact: email, chunk, item, input, line
+              warnings.ndjson     each field left out of a contact: input, line, field, code, email
 
             Every row read is accounted for: rows = kept + rejected + duplicates + filtered.
+
+            Before any work: the mapping's columns are checked against every CSV header (a column \
+            no input has: exit 65, nothing written). After reading: a mapped key no row had (NDJSON) \
+            is exit 65, and the pipeline's limits (limits: { max_reject_rate: 0.05, min_kept: 1 }) \
+            exit 5 with the reject reasons; both write no manifest, so the folder cannot be uploaded. \
+            inputs: { ready_marker: _SUCCESS, min_age: 5m, max_wait: 1h } waits for the inputs \
+            (exit 75 when they are not ready in time); inputs: { skip_unchanged: true } exits 0 with \
+            "nothing new", writing nothing, when the inputs equal those of the last successful run.
 
             Examples:
               omnisend-export prepare pipelines/sample-csv.yaml
@@ -49,6 +58,8 @@ struct PrepareCommand: ParsableCommand {
         let result: PrepareResult
         do {
             result = try Console.reportingErrors { try job.run(log: Console.note) }
+        } catch let nothing as NothingNew {
+            return print(nothing.description)
         } catch let exit as ExitCode {
             throw ExitCode(recorder.finish(exitCode: exit.rawValue))
         }

@@ -45,6 +45,8 @@ struct RunCommand: AsyncParsableCommand {
         let result: PrepareResult
         do {
             result = try Console.reportingErrors { try job.run(log: Console.note) }
+        } catch let nothing as NothingNew {
+            return print(nothing.description)  // inputs.skip_unchanged: nothing written, nothing sent
         } catch let exit as ExitCode {
             throw ExitCode(recorder.finish(exitCode: exit.rawValue))
         }

@@ -24,6 +24,12 @@ public struct ExportError: Error, Sendable, CustomStringConvertible, Equatable {
         /// The pipeline's run limits were exceeded: `limits.max_reject_rate`, `limits.min_kept`
         /// (exit 5).
         case runLimit = "run_limit"
+        /// The mapping reads a column or key that no input has: a CSV header lacks it, or no
+        /// NDJSON row of the run had it (exit 65).
+        case columnMissing = "column_missing"
+        /// The inputs were not ready (`inputs.ready_marker`, `inputs.min_age`) within
+        /// `inputs.max_wait` (exit 75).
+        case notReady = "not_ready"
         /// Something the tool got wrong (exit 70).
         case `internal`
     }

@@ -21,7 +21,8 @@ public struct RunManifest: Sendable, Codable, Equatable {
     public var warnings: [String: Int]
     /// Chunk files in upload order.
     public var chunks: [ChunkEntry]
-    /// The side files of the run folder (`rejects.ndjson`, `duplicates.ndjson`, `contacts.ndjson`).
+    /// The side files of the run folder (`rejects.ndjson`, `duplicates.ndjson`, `contacts.ndjson`,
+    /// `warnings.ndjson`).
     public var files: [FileEntry]
 
     /// Creates a manifest.
@@ -75,14 +76,21 @@ public struct RunManifest: Sendable, Codable, Equatable {
         public var counts: RunCounts
         /// Members read from a bundle, in the order read (empty for plain files).
         public var members: [MemberEntry]
+        /// Members of a bundle not read because of their name (`MemberFilter`: by default `_*`,
+        /// `.*`, `*.crc`), in archive order; absent for plain files.
+        public var skippedMembers: [String]?
         /// Creates an input entry.
-        public init(path: String, bytes: Int, sha256: String, format: String, counts: RunCounts, members: [MemberEntry]) {
+        public init(
+            path: String, bytes: Int, sha256: String, format: String, counts: RunCounts, members: [MemberEntry],
+            skippedMembers: [String]? = nil
+        ) {
             self.path = path
             self.bytes = bytes
             self.sha256 = sha256
             self.format = format
             self.counts = counts
             self.members = members
+            self.skippedMembers = skippedMembers
         }
     }
 

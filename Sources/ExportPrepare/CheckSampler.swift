@@ -69,6 +69,7 @@ struct CheckSampler {
         out.warnings = warnings.values.sorted(by: byCount)
         out.fillRates = fieldNames.map { .init(field: $0, filled: filled[$0] ?? 0) }
         out.problems = Self.folded(report.problems)
+        out.mappingWarnings = Self.folded(report.mappingWarnings)
         return out
     }
 

@@ -62,7 +62,7 @@ public struct PipelineCheck: Sendable {
                 continue
             }
             for path in paths {
-                let input = ResolvedInput(path: path, format: spec.format, csv: spec.csv)
+                let input = ResolvedInput(path: path, format: spec.format, csv: spec.csv, members: spec.members)
                 do {
                     try sample(input, pipeline: pipeline, budget: budget, into: &sampler)
                 } catch {
@@ -81,7 +81,8 @@ public struct PipelineCheck: Sendable {
         var notes: [String] = []
         _ = try InputWalker.walk(
             path: input.path, displayName: file, forced: ForcedFormat(rawValue: input.format) ?? .auto,
-            limits: DecompressionLimits(pipeline.limits), budget: budget, warn: { notes.append($0) }
+            limits: DecompressionLimits(pipeline.limits), budget: budget, warn: { notes.append($0) },
+            members: input.members, skipped: { member, reason in notes.append("\(file):\(member): skipped member: \(reason)") }
         ) { logical, source in
             let name = logical.member.map { "\(file):\($0)" } ?? file
             var reader = LogicalInputReader(source: source, logical: logical, input: input, file: file, limits: pipeline.limits)
@@ -93,16 +94,31 @@ public struct PipelineCheck: Sendable {
                 if let record = sampler.visit(outcome) { records.append(record) }
             }
             let complete = try rows < sampleSize || reader.next() == nil
+            var missing: [ConfigProblem] = []
             if header == nil && logical.format == .ndjson {
                 var keys: [String] = []
                 var seen = Set<String>()
+                var presence = ColumnPresence(pipeline.mapping)
                 for record in records {
+                    presence.observe(record)
                     for key in record.header.names where seen.insert(key).inserted { keys.append(key) }
                 }
                 header = Header(keys)
+                // NDJSON rows each name their keys: a key (or nested path) the sample lacks may
+                // still come later, so it is a warning; prepare fails if no row of the run has it.
+                if !records.isEmpty {
+                    missing = presence.problems("none of the \(records.count) sampled row\(records.count == 1 ? "" : "s") of \(name)")
+                    sampler.report.mappingWarnings += missing.map {
+                        var warning = $0
+                        warning.hint = ($0.hint.map { $0 + "; " } ?? "") + "prepare stops (exit 65) if no row of the run has it"
+                        return warning
+                    }
+                }
+                sampler.add(header.map { dedupeProblems($0, pipeline, name) } ?? [])
+            } else {
+                missing = header.map { pipeline.mapping.check(header: $0, file: name) } ?? []
+                sampler.add(missing + (header.map { dedupeProblems($0, pipeline, name) } ?? []))
             }
-            let missing = header.map { pipeline.mapping.check(header: $0, file: name) } ?? []
-            sampler.add(missing + (header.map { dedupeProblems($0, pipeline, name) } ?? []))
             // A column the header lacks is empty in every row too; say it once.
             let missingLines = Set(missing.map(\.line))
             sampler.add(pipeline.mapping.checkSample(records, file: name).compactMap { problem in

@@ -16,6 +16,7 @@ extension PipelineCheckReport {
             lines.append("  " + Self.pad(input.name, nameWidth) + "  \(input.format)  \(input.rows) rows (\(extent)), \(columns)")
         }
         lines += notes.map { "  note: " + $0 }
+        lines += mappingWarnings.map { "warning: " + $0.description }
         lines.append("")
         let duplicateNote = duplicates > 0 ? " (\(duplicates) with an email seen earlier in the sample)" : ""
         lines.append("sample: \(rows) rows → \(contacts) contacts\(duplicateNote), \(rejected) rejected, \(filtered) filtered")

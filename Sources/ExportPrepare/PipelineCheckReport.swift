@@ -79,6 +79,9 @@ public struct PipelineCheckReport: Sendable {
     public var problems: [ConfigProblem] = []
     /// Notes for the person (skipped bundle members).
     public var notes: [String] = []
+    /// Mapped NDJSON keys or nested paths that no sampled row had: warnings, located in the
+    /// mapping, that do not make the pipeline unsound (later rows may have them).
+    public var mappingWarnings: [ConfigProblem] = []
     /// The sampled inputs, in reading order.
     public var inputs: [Input] = []
     /// Rows sampled in all inputs.

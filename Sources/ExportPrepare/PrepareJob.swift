@@ -43,9 +43,15 @@ public struct PrepareJob: Sendable {
     /// - Returns: the run folder and its manifest.
     /// - Throws: `ExportError` for an unusable input, an invalid pipeline or a failed write. The
     ///   folder is then left without a manifest, so no later stage trusts it.
+    ///   `ExportError.notReady` when the inputs were not ready within `inputs.max_wait`;
+    ///   `NothingNew` when `inputs.skip_unchanged` found the inputs of the last successful run
+    ///   (nothing is written then).
     public func run(log: @escaping (String) -> Void) throws -> PrepareResult {
         let pipeline = try loadPipeline()
+        try InputGate(readiness: pipeline.readiness, patterns: inputPatterns(pipeline)).waitUntilReady(log: log)
         let inputs = try resolveInputs(pipeline)
+        if pipeline.readiness.skipUnchanged { try skipIfUnchanged(pipeline, inputs: inputs) }
+        try RunChecks.requireColumns(pipeline, inputs: inputs)
         let runDirectory = try prepareRunDirectory(pipeline)
         onRunDirectory?(runDirectory)
         var run = RecordRun(
@@ -62,6 +68,31 @@ public struct PrepareJob: Sendable {
         }
     }
 
+    /// The input patterns as resolved paths or globs: `--input`'s, else the pipeline's.
+    private func inputPatterns(_ pipeline: Pipeline) -> [String] {
+        inputOverrides.isEmpty ? pipeline.inputs.map(\.resolvedPattern) : inputOverrides
+    }
+
+    /// The runs folder whose `history.ndjson` this run belongs to: the parent of `--out`, else
+    /// the pipeline's `runs_dir`.
+    private func runsDirectory(_ pipeline: Pipeline) -> String {
+        guard let outputDirectory else { return pipeline.runsDirectory }
+        let trimmed = outputDirectory.hasSuffix("/") ? String(outputDirectory.dropLast()) : outputDirectory
+        return InputGate.folder(of: trimmed)
+    }
+
+    /// `inputs.skip_unchanged`: throws `NothingNew` when the inputs have the same sha256 (in any
+    /// order, whatever their paths) as the inputs of the pipeline's last `success` in the history.
+    private func skipIfUnchanged(_ pipeline: Pipeline, inputs: [ResolvedInput]) throws {
+        let runs = runsDirectory(pipeline)
+        guard let last = RunHistoryFile.read(runsDirectory: runs, pipeline: pipeline.name).last(where: {
+            $0.outcome == "success"
+        }) else { return }
+        let current = try inputs.map { try FileHasher.fingerprint($0.path).sha256 }.sorted()
+        guard !current.isEmpty, current == last.inputs.map(\.sha256).sorted() else { return }
+        throw NothingNew(lastRun: last.runDirectory, finishedAt: last.finishedAt, inputs: current.count)
+    }
+
     /// The files to read: `--input` wins over the pipeline; each keeps the format and CSV options
     /// of the pipeline's first input when overridden.
     private func resolveInputs(_ pipeline: Pipeline) throws -> [ResolvedInput] {
@@ -70,7 +101,8 @@ public struct PrepareJob: Sendable {
             return try inputOverrides.flatMap { pattern in
                 try InputResolver.expand(pattern).map {
                     ResolvedInput(
-                        path: $0, format: template?.format ?? "auto", csv: template?.csv ?? CSVOptions())
+                        path: $0, format: template?.format ?? "auto", csv: template?.csv ?? CSVOptions(),
+                        members: template?.members ?? MemberFilter())
                 }
             }
         }
@@ -79,7 +111,7 @@ public struct PrepareJob: Sendable {
         }
         return try pipeline.inputs.flatMap { spec in
             try InputResolver.expand(spec.resolvedPattern).map {
-                ResolvedInput(path: $0, format: spec.format, csv: spec.csv)
+                ResolvedInput(path: $0, format: spec.format, csv: spec.csv, members: spec.members)
             }
         }
     }
@@ -150,9 +182,27 @@ public struct PrepareResult: Sendable {
     public var manifest: RunManifest
 }
 
+/// `prepare` found nothing new (`inputs.skip_unchanged`): the inputs have the same sha256 as the
+/// last successful run of the pipeline. Nothing was written; `prepare` and `run` exit 0.
+public struct NothingNew: Error, Sendable, CustomStringConvertible {
+    /// The last successful run folder, as the history names it.
+    public var lastRun: String
+    /// When it finished (ISO 8601 UTC).
+    public var finishedAt: String
+    /// How many input files were compared.
+    public var inputs: Int
+
+    /// What the commands print.
+    public var description: String {
+        "nothing new: \(inputs == 1 ? "the input file has" : "the \(inputs) input files have") the same sha256 as the last successful run "
+            + "(\(lastRun), finished \(finishedAt)); nothing was written (inputs.skip_unchanged)"
+    }
+}
+
 /// One input file to read, with the options of the pipeline input that named it.
 struct ResolvedInput {
     var path: String
     var format: String
     var csv: CSVOptions
+    var members = MemberFilter()
 }

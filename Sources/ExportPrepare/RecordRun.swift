@@ -90,6 +90,7 @@ struct RecordRun {
         var rejects = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.rejects, io: io)
         var duplicates = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.duplicates, io: io)
         var contacts = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.contacts, io: io)
+        var warnings = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.warnings, io: io)
         var deduper = EmailDeduper(expectedCount: Self.expectedRows(inputs))
         var keptOrigins = OriginTable()
         var tally = Tally()
@@ -113,7 +114,8 @@ struct RecordRun {
         }
         /// Dedupes one contact and writes it to a chunk (or a duplicate to its side file).
         func keep(
-            origin: RecordOrigin, key: EmailKey, email: UnsafeBufferPointer<UInt8>, item: UnsafeBufferPointer<UInt8>
+            origin: RecordOrigin, key: EmailKey, email: UnsafeBufferPointer<UInt8>, item: UnsafeBufferPointer<UInt8>,
+            dedupeDate: String? = nil
         ) throws {
             guard chunkWriter.fitsAlone(item.count) else {
                 return try reject(Rejection(
@@ -126,7 +128,16 @@ struct RecordRun {
                 let winner = winners.deduper.winner(of: key)!
                 if winner != sequence {
                     let kept = winners.origins[winner]
-                    try duplicates.duplicate(origin: origin, email: email, keptInput: kept.input, keptLine: kept.line)
+                    let because: SideFileWriter.KeptBecause
+                    if case .newest = pipeline.dedupe {
+                        because = .newest(
+                            date: dedupeDate.flatMap(SortableDate.parse).map(DedupeDateText.iso),
+                            keptDate: winners.deduper.winnerDate(of: key).map(DedupeDateText.iso))
+                    } else {
+                        because = .last
+                    }
+                    try duplicates.duplicate(
+                        origin: origin, email: email, keptInput: kept.input, keptLine: kept.line, because: because)
                     return tally.count(\.duplicates)
                 }
             } else if let keptSlot = deduper.firstSeen(key: key, row: keptOrigins.count) {
@@ -143,7 +154,7 @@ struct RecordRun {
 
         // The origin of packed rows: the current input's, with each row's line and index.
         var current = RecordOrigin(file: "", line: 0, index: 0)
-        let entries = try stream(
+        let summary = try stream(
             inputs: inputs, mapper: mapper, prepare: { if winners == nil { deduper.prefetch(keys: $0.contactKeys(in: $1)) } }
         ) { event, arena in
             switch event {
@@ -178,11 +189,15 @@ struct RecordRun {
                 case .filtered:
                     return tally.count(\.filtered)
                 case .contact(let contact):
-                    for warning in contact.warnings { tally.warnings[warning.code, default: 0] += 1 }
+                    for warning in contact.warnings {
+                        tally.warnings[warning.code, default: 0] += 1
+                        try warnings.warning(origin: origin, field: warning.field, code: warning.code, email: contact.email)
+                    }
                     var email = contact.email
                     try email.withUTF8 { email in
                         try contact.json.withUnsafeBufferPointer { item in
-                            try keep(origin: origin, key: contact.key, email: email, item: item)
+                            try keep(
+                                origin: origin, key: contact.key, email: email, item: item, dedupeDate: contact.dedupeDate)
                         }
                     }
                 }
@@ -193,7 +208,11 @@ struct RecordRun {
             throw ExportError(.internal, "row accounting does not balance: \(tally.total)")
         }
         let chunks = try chunkWriter.finish()
-        let files = [try rejects.commit(), try duplicates.commit(), try contacts.commit()]
+        let files = [try rejects.commit(), try duplicates.commit(), try contacts.commit(), try warnings.commit()]
+        // The side files stay for inspection; without a manifest nothing uploads this folder.
+        try RunChecks.requireMappedKeys(summary.presence, counts: tally.total, runDirectory: runDirectory)
+        try RunChecks.requireLimits(
+            pipeline.runLimits, counts: tally.total, rejectReasons: tally.rejectReasons, runDirectory: runDirectory)
         try AtomicFileWriter.write(pipelineBytes, to: runDirectory + "/" + RunFolderLayout.pipelineCopy)
         let pipelineHash = FileHasher.sha256(pipelineBytes)
         let mappingFingerprint: RunManifest.FileFingerprint
@@ -206,7 +225,7 @@ struct RecordRun {
             pipeline: .init(path: pipeline.path, sha256: pipelineHash),
             mapping: mappingFingerprint,
             destination: pipeline.destination,
-            inputs: tally.inputEntries(entries),
+            inputs: tally.inputEntries(summary.identities),
             counts: tally.total,
             rejectReasons: tally.rejectReasons,
             warnings: tally.warnings,
@@ -242,6 +261,14 @@ struct RecordRun {
         var bytes: Int
         var sha256: String
         var format: String
+        /// Bundle members skipped by name (`nil` for a plain file).
+        var skippedMembers: [String]? = nil
+    }
+
+    /// What the reading stage reports at its end: each input, and which mapped columns the rows had.
+    struct ReadSummary {
+        var identities: [InputIdentity]
+        var presence: ColumnPresence
     }
 
     /// Where the current row comes from: the input's position in the run and the member.
@@ -265,7 +292,7 @@ struct RecordRun {
     private func stream(
         inputs: [ResolvedInput], mapper: ContactMapper, prepare: (RowBatch, Range<Int>) -> Void,
         handle: (RowEvent, ByteArena) throws -> Void
-    ) throws -> [InputIdentity] {
+    ) throws -> ReadSummary {
         let queue = BatchQueue<RowBatch>(capacity: 4)
         let returned = BatchQueue<RowBatch>(capacity: 4)
         let producer = RowProducer(pipeline: pipeline, inputs: inputs, mapper: mapper)

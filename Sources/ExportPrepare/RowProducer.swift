@@ -11,30 +11,32 @@ struct RowProducer: Sendable {
     let inputs: [ResolvedInput]
     let mapper: ContactMapper
 
-    /// Reads everything into `queue` (which the caller closes) and returns the inputs' identities.
-    /// Rows read before an error are pushed before it is rethrown.
+    /// Reads everything into `queue` (which the caller closes) and returns the inputs' identities
+    /// and which mapped columns the rows had. Rows read before an error are pushed before it is
+    /// rethrown.
     ///
     /// The consumer hands handled batches back through `returned`: they are emptied here, so that
     /// the rows' strings and arrays are freed by the thread that allocated them (a free from
     /// another thread takes the allocator's lock of this one; on ten million rows that contention
     /// cost seconds) and the batch's storage is reused.
-    func run(into queue: BatchQueue<RowBatch>, returned: BatchQueue<RowBatch>) throws -> [RecordRun.InputIdentity] {
+    func run(into queue: BatchQueue<RowBatch>, returned: BatchQueue<RowBatch>) throws -> RecordRun.ReadSummary {
         let sink = BatchSink(queue: queue, returned: returned)
-        let identities: [RecordRun.InputIdentity]
+        let summary: RecordRun.ReadSummary
         do {
-            identities = try readAll(into: sink)
+            summary = try readAll(into: sink)
         } catch {
             if !(error is BatchSink.Cancelled) { try? sink.flush() }
             throw error
         }
         try sink.flush()
-        return identities
+        return summary
     }
 
     /// Reads every input in order: `sink` hears of each file or bundle member before its rows,
     /// then gets each row, mapped.
-    private func readAll(into sink: BatchSink) throws -> [RecordRun.InputIdentity] {
+    private func readAll(into sink: BatchSink) throws -> RecordRun.ReadSummary {
         var identities: [RecordRun.InputIdentity] = []
+        var presence = ColumnPresence(pipeline.mapping)
         let budget = DecompressionBudget()
         let limits = DecompressionLimits(
             maxBytesPerEntry: pipeline.limits.maxDecompressedBytesPerEntry,
@@ -46,16 +48,22 @@ struct RowProducer: Sendable {
             let fingerprint = WorkerThread(name: "prepare-hash") { try FileHasher.fingerprint(path) }
             let forced = ForcedFormat(rawValue: input.format) ?? .auto
             let container: String
+            var skipped: [String] = []
             do {
-                container = try walk(input, index: index, forced: forced, limits: limits, budget: budget, into: sink)
+                container = try walk(
+                    input, index: index, forced: forced, limits: limits, budget: budget, presence: &presence,
+                    skipped: &skipped, into: sink)
             } catch {
                 _ = try fingerprint.join()  // a hashing error comes first, as when hashing ran before reading
                 throw error
             }
             let (bytes, sha256) = try fingerprint.join()
-            identities.append(RecordRun.InputIdentity(path: input.path, bytes: bytes, sha256: sha256, format: container))
+            let isBundle = container.hasPrefix("zip") || container.hasPrefix("tar")
+            identities.append(RecordRun.InputIdentity(
+                path: input.path, bytes: bytes, sha256: sha256, format: container,
+                skippedMembers: isBundle ? skipped : nil))
         }
-        return identities
+        return RecordRun.ReadSummary(identities: identities, presence: presence)
     }
 
     /// Reads one input (every member of a bundle) with the reader its format needs, and maps its
@@ -63,7 +71,7 @@ struct RowProducer: Sendable {
     /// parser's bytes), else through the `ContactMapper`.
     private func walk(
         _ input: ResolvedInput, index: Int, forced: ForcedFormat, limits: DecompressionLimits,
-        budget: DecompressionBudget, into sink: BatchSink
+        budget: DecompressionBudget, presence: inout ColumnPresence, skipped: inout [String], into sink: BatchSink
     ) throws -> String {
         var bound: BoundMapping?
         func visit(_ outcome: ReadOutcome) throws {
@@ -71,13 +79,15 @@ struct RowProducer: Sendable {
             case .malformed(let rejection):
                 try sink.emit(.malformed(rejection))
             case .record(let record):
+                presence.observe(record)
                 if bound?.header !== record.header { bound = mapper.plan.bind(record.header) }
                 try sink.emit(.mapped(record.origin, mapper.map(record, bound: bound!)))
             }
         }
         return try InputWalker.walk(
             path: input.path, displayName: input.path, forced: forced, limits: limits, budget: budget,
-            warn: { message in try? sink.emit(.warning(message)) }
+            warn: { message in try? sink.emit(.warning(message)) }, members: input.members,
+            skipped: { name, _ in skipped.append(name) }
         ) { logical, source in
             try sink.emit(.start(RecordRun.InputPosition(input: index, member: logical.member, memberFormat: logical.formatName)))
             switch logical.format {
@@ -88,7 +98,7 @@ struct RowProducer: Sendable {
                 var reader = CSVReader(
                     source: AnyByteSource(source), file: input.path, member: logical.member, options: options)
                 if let byteMapping = mapper.byteMapping {
-                    try Self.map(&reader, with: byteMapping, into: sink)
+                    try Self.map(&reader, with: byteMapping, presence: &presence, into: sink)
                 } else {
                     while let outcome = try reader.next() { try visit(outcome) }
                 }
@@ -104,6 +114,7 @@ struct RowProducer: Sendable {
                         case .malformed(let rejection):
                             try sink.emit(.malformed(rejection))
                         case .record(let record):
+                            presence.observe(record)
                             if bound?.header !== record.header { bound = mapper.plan.bind(record.header) }
                             if let outcome = byteMapping.pack(record, bound: bound!, scratch: &scratch, into: sink.arena) {
                                 try sink.emit(outcome, origin: record.origin)
@@ -112,7 +123,10 @@ struct RowProducer: Sendable {
                             }
                         case .fields(let origin):
                             // A flat line with the previous line's keys: mapped on its bytes, no Record.
-                            if let header = reader.header, columns?.header !== header { columns = byteMapping.bind(header) }
+                            if let header = reader.header, columns?.header !== header {
+                                columns = byteMapping.bind(header)
+                                presence.observe(header)
+                            }
                             let outcome = reader.withCurrentFields {
                                 byteMapping.pack($0, columns: columns!, into: sink.arena)
                             }
@@ -128,7 +142,8 @@ struct RowProducer: Sendable {
 
     /// Reads and maps every row of `reader` on its bytes (no `Record` is built).
     private static func map(
-        _ reader: inout CSVReader<AnyByteSource>, with byteMapping: ByteMapping, into sink: BatchSink
+        _ reader: inout CSVReader<AnyByteSource>, with byteMapping: ByteMapping, presence: inout ColumnPresence,
+        into sink: BatchSink
     ) throws {
         var columns: ByteMapping.Columns?
         while let outcome = try reader.nextRaw() {
@@ -136,7 +151,10 @@ struct RowProducer: Sendable {
             case .malformed(let rejection):
                 try sink.emit(.malformed(rejection))
             case .fields(let origin):
-                if let header = reader.header, columns?.header !== header { columns = byteMapping.bind(header) }
+                if let header = reader.header, columns?.header !== header {
+                    columns = byteMapping.bind(header)
+                    presence.observe(header)
+                }
                 let outcome = reader.withCurrentFields { byteMapping.pack($0, columns: columns!, into: sink.arena) }
                 try sink.emit(outcome, origin: origin)
             }

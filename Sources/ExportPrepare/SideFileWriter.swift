@@ -2,7 +2,7 @@ import ExportChunks
 import ExportCore
 
 /// Writes the NDJSON side files of a run folder (`rejects.ndjson`, `duplicates.ndjson`,
-/// `contacts.ndjson`), one object per line with a fixed key order, so that `jq` and `grep` work
+/// `contacts.ndjson`, `warnings.ndjson`), one object per line with a fixed key order, so that `jq` and `grep` work
 /// on them and the same run gives the same bytes.
 ///
 /// Lines are built straight into a block of about 256 KiB; full blocks are hashed and written on
@@ -55,10 +55,31 @@ struct SideFileWriter {
     private static let duplicateEmail = Array(#","email":"#.utf8)
     private static let duplicateKeptInput = Array(#","keptInput":"#.utf8)
     private static let duplicateKeptLine = Array(#","keptLine":"#.utf8)
+    private static let duplicatePolicy = Array(#","policy":"#.utf8)
+    private static let duplicateDate = Array(#","date":"#.utf8)
+    private static let duplicateKeptDate = Array(#","keptDate":"#.utf8)
 
-    /// `{"input":…,"line":…,"email":…,"keptInput":…,"keptLine":…}`
+    /// Why the kept row of a duplicate won: the dedupe policy, and for `newest` the two dates
+    /// compared (ISO 8601 UTC; `nil` when a row's date could not be read, which loses).
+    enum KeptBecause {
+        case first
+        case last
+        case newest(date: String?, keptDate: String?)
+
+        fileprivate var policyJSON: [UInt8] {
+            switch self {
+            case .first: return Array(#""first""#.utf8)
+            case .last: return Array(#""last""#.utf8)
+            case .newest: return Array(#""newest""#.utf8)
+            }
+        }
+    }
+
+    /// `{"input":…,"line":…,"email":…,"keptInput":…,"keptLine":…,"policy":…}`, and for `newest`
+    /// `"date":…,"keptDate":…` after it.
     mutating func duplicate(
-        origin: RecordOrigin, email: UnsafeBufferPointer<UInt8>, keptInput: String, keptLine: Int
+        origin: RecordOrigin, email: UnsafeBufferPointer<UInt8>, keptInput: String, keptLine: Int,
+        because: KeptBecause = .first
     ) throws {
         block.append(contentsOf: Self.rejectInput)
         block.append(contentsOf: input.json(for: origin))
@@ -70,6 +91,32 @@ struct SideFileWriter {
         block.append(contentsOf: self.keptInput.json(forName: keptInput))
         block.append(contentsOf: Self.duplicateKeptLine)
         Self.appendDecimal(keptLine, to: &block)
+        block.append(contentsOf: Self.duplicatePolicy)
+        block.append(contentsOf: because.policyJSON)
+        if case .newest(let date, let keptDate) = because {
+            block.append(contentsOf: Self.duplicateDate)
+            if let date { JSONText.appendString(date, to: &block) } else { block.append(contentsOf: Self.null) }
+            block.append(contentsOf: Self.duplicateKeptDate)
+            if let keptDate { JSONText.appendString(keptDate, to: &block) } else { block.append(contentsOf: Self.null) }
+        }
+        try end()
+    }
+
+    private static let warningField = Array(#","field":"#.utf8)
+    private static let warningCode = Array(#","code":"#.utf8)
+
+    /// `{"input":…,"line":…,"field":…,"code":…,"email":…}`: a field left out of a contact.
+    mutating func warning(origin: RecordOrigin, field: String, code: String, email: String) throws {
+        block.append(contentsOf: Self.rejectInput)
+        block.append(contentsOf: input.json(for: origin))
+        block.append(contentsOf: Self.lineKey)
+        Self.appendDecimal(origin.line, to: &block)
+        block.append(contentsOf: Self.warningField)
+        JSONText.appendString(field, to: &block)
+        block.append(contentsOf: Self.warningCode)
+        JSONText.appendString(code, to: &block)
+        block.append(contentsOf: Self.rejectEmail)
+        JSONText.appendString(email, to: &block)
         try end()
     }
 

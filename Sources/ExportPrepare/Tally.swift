@@ -50,7 +50,8 @@ struct Tally {
         return identities.enumerated().map { index, identity in
             RunManifest.InputEntry(
                 path: identity.path, bytes: identity.bytes, sha256: identity.sha256, format: identity.format,
-                counts: settled.perInput[index] ?? RunCounts(), members: settled.members[index] ?? [])
+                counts: settled.perInput[index] ?? RunCounts(), members: settled.members[index] ?? [],
+                skippedMembers: identity.skippedMembers)
         }
     }
 }

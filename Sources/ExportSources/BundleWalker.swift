@@ -13,15 +13,19 @@ struct BundleWalker {
     let containerName: String
     let limits: DecompressionLimits
     let budget: DecompressionBudget
+    /// Which members are read by name (`members:` of the input, or the default).
+    var members = MemberFilter()
     /// Opens the bundle at its first entry; called once per pass.
     let open: () throws -> ArchiveReader
 
-    /// Calls `body` once per data member; returns how many members were read.
+    /// Calls `body` once per data member; returns how many members were read. `skipped` hears
+    /// of each member that `members` skips, with the reason, in archive order.
     @discardableResult
     func walk(
-        warn: (String) -> Void, body: (LogicalInput, inout any ByteSource) throws -> Void
+        warn: (String) -> Void, skipped: (String, String) -> Void = { _, _ in },
+        body: (LogicalInput, inout any ByteSource) throws -> Void
     ) throws -> Int {
-        let ordered = try listDataEntries(warn: warn).sorted {
+        let ordered = try listDataEntries(warn: warn, skipped: skipped).sorted {
             $0.nameBytes == $1.nameBytes ? $0.index < $1.index : $0.nameBytes.lexicographicallyPrecedes($1.nameBytes)
         }
         var reader: ArchiveReader?
@@ -50,7 +54,7 @@ struct BundleWalker {
     }
 
     /// The first pass: every entry that `ArchiveEntryPolicy` lets through.
-    private func listDataEntries(warn: (String) -> Void) throws -> [ArchiveEntry] {
+    private func listDataEntries(warn: (String) -> Void, skipped: (String, String) -> Void) throws -> [ArchiveEntry] {
         let reader = try open()
         var count = 0
         var entries: [ArchiveEntry] = []
@@ -58,6 +62,10 @@ struct BundleWalker {
             count += 1
             switch ArchiveEntryPolicy.verdict(for: entry) {
             case .open:
+                if let reason = members.skipReason(entry.name) {
+                    skipped(entry.name, reason)
+                    continue
+                }
                 guard !entry.isEncrypted else {
                     throw ExportError(
                         .corruptInput,

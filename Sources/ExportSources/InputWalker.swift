@@ -11,11 +11,14 @@ public enum InputWalker {
     ///   - displayName: what errors and warnings print for the file (the path as the user wrote it).
     ///   - forced: the pipeline's format; `.auto` sniffs the content (gzip layers are always sniffed).
     ///   - warn: receives one line per skipped entry or member, naming it.
+    ///   - members: which bundle members are read by name (ignored for plain files).
+    ///   - skipped: hears of each bundle member that `members` skips: its name and why.
     /// - Returns: the container format name: `csv`, `ndjson.gz`, `zip`, `tar.gz`, …
     /// - Throws: `ExportError` (`.noInput`, `.io`, `.corruptInput`, `.limitExceeded`), or whatever `body` throws.
     public static func walk(
         path: String, displayName: String, forced: ForcedFormat, limits: DecompressionLimits,
-        budget: DecompressionBudget, warn: (String) -> Void,
+        budget: DecompressionBudget, warn: (String) -> Void, members: MemberFilter = MemberFilter(),
+        skipped: (String, String) -> Void = { _, _ in },
         body: (LogicalInput, inout any ByteSource) throws -> Void
     ) throws -> String {
         let top = try PeeledStream(FileSource(path: path), name: displayName, limits: limits, budget: budget)
@@ -39,7 +42,7 @@ public enum InputWalker {
             throw ExportError(.internal, "unexpected sniffed format \(top.sniffed)", path: displayName)
         }
         let containerName = bundle.rawValue + top.gzipSuffix
-        let walker = BundleWalker(
+        var walker = BundleWalker(
             format: bundle, displayName: displayName, containerName: containerName, limits: limits, budget: budget
         ) {
             if top.gzipLayers == 0 { return try ArchiveReader(format: bundle, path: path, name: displayName) }
@@ -48,7 +51,8 @@ public enum InputWalker {
                 FileSource(path: path), name: displayName, limits: limits, budget: DecompressionBudget())
             return try ArchiveReader(format: bundle, source: readingAhead(peeled), name: displayName)
         }
-        try walker.walk(warn: warn, body: body)
+        walker.members = members
+        try walker.walk(warn: warn, skipped: skipped, body: body)
         return containerName
     }
 

@@ -25,18 +25,31 @@ struct ConfigReader {
             }
             return node
         } catch let error as YamlError {
-            problems.append(Self.problem(from: error, file: file))
+            problems.append(Self.problem(from: error, file: file, text: text))
         } catch {
             problems.append(ConfigProblem(file: file, line: 0, column: 0, message: "not valid YAML"))
         }
         return nil
     }
 
-    private static func problem(from error: YamlError, file: String) -> ConfigProblem {
+    /// A YAML syntax error as a problem at the line where the broken construct starts (libyaml's
+    /// context mark, e.g. the unclosed `{`), naming where the parser noticed it when that is
+    /// later; a tab used for indentation is named as a tab.
+    static func problem(from error: YamlError, file: String, text: String = "") -> ConfigProblem {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            return ConfigProblem(file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            if let tab = tabIndentation(in: text, near: mark) {
+                return ConfigProblem(
+                    file: file, line: tab.line, column: tab.column, message: "not valid YAML: a tab is used for indentation",
+                    hint: "YAML indents with spaces only; replace the tab with spaces")
+            }
+            guard let context, context.mark.line > 0, context.mark.line < mark.line else {
+                return ConfigProblem(file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
+            }
+            return ConfigProblem(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "not valid YAML: \(context.text), \(problem) (noticed at line \(mark.line), column \(mark.column))")
         case .duplicatedKeysInMapping(let duplicates, _):
             return ConfigProblem(
                 file: file, line: 0, column: 0,
@@ -44,6 +57,21 @@ struct ConfigReader {
         default:
             return ConfigProblem(file: file, line: 0, column: 0, message: "not valid YAML")
         }
+    }
+
+    /// The position of a tab in the indentation of the line at `mark` or the line before it
+    /// (libyaml notices a tab-indented line at its first token or at the next line), if any.
+    static func tabIndentation(in text: String, near mark: Mark) -> (line: Int, column: Int)? {
+        guard mark.line > 0 else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for number in [mark.line, mark.line - 1] where number >= 1 && number <= lines.count {
+            let line = lines[number - 1]
+            let indentation = line.prefix { $0 == " " || $0 == "\t" }
+            if let tab = indentation.firstIndex(of: "\t") {
+                return (number, line.distance(from: line.startIndex, to: tab) + 1)
+            }
+        }
+        return nil
     }
 
     /// Records a problem at `node` (or at the top of the file).

@@ -68,4 +68,11 @@ public struct EmailDeduper: Sendable {
 
     /// Pass 2 for an address already hashed into `key`.
     public func winner(of key: EmailKey) -> Int? { table.row(of: key) }
+
+    /// Pass 2 of `newest`: the date the winner of `key` won with, in seconds since 1970 UTC;
+    /// `nil` when the winner's date could not be read (or the policy is not `newest`).
+    public func winnerDate(of key: EmailKey) -> Int64? {
+        guard let date = table.date(of: key), date != Int64.min else { return nil }
+        return date
+    }
 }

@@ -140,6 +140,13 @@ struct EmailTable: @unchecked Sendable {
         return found ? row(at: slot) : nil
     }
 
+    /// The date stored with `key` (when the table keeps dates), if any.
+    func date(of key: EmailKey) -> Int64? {
+        guard let dates else { return nil }
+        let (slot, found) = find(key)
+        return found ? dates[slot] : nil
+    }
+
     /// Loads the home slot of every key in `keys` (and its date, when kept) so that the look-ups
     /// that follow find them in the cache.
     ///

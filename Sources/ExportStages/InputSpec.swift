@@ -1,3 +1,4 @@
+import ExportCore
 import ExportFormats
 
 /// One `inputs:` entry of a pipeline: a path or glob, its format and CSV dialect.
@@ -11,12 +12,18 @@ public struct InputSpec: Sendable, Equatable {
     public var format: String
     /// The CSV dialect, header and encoding (used for CSV inputs and CSV members of bundles).
     public var csv: CSVOptions
+    /// Which members of a zip or tar bundle are read (`members: { include, exclude }`).
+    public var members: MemberFilter
 
     /// Creates an input spec.
-    public init(pattern: String, resolvedPattern: String, format: String = "auto", csv: CSVOptions = CSVOptions()) {
+    public init(
+        pattern: String, resolvedPattern: String, format: String = "auto", csv: CSVOptions = CSVOptions(),
+        members: MemberFilter = MemberFilter()
+    ) {
         self.pattern = pattern
         self.resolvedPattern = resolvedPattern
         self.format = format
         self.csv = csv
+        self.members = members
     }
 }

@@ -28,6 +28,11 @@ public struct Pipeline: Sendable {
     public var limits: InputLimits
     /// `on_failure` and `keep_runs`: what happens after a run.
     public var outcome = OutcomePolicy()
+    /// Limits on what the run produces: `limits.max_reject_rate`, `limits.min_kept` (exit 5).
+    public var runLimits = RunLimits()
+    /// When the inputs are ready, and whether unchanged inputs are skipped (`inputs: { ready_marker,
+    /// min_age, max_wait, skip_unchanged }`).
+    public var readiness = InputReadiness()
 
     /// Creates a pipeline (normally through `PipelineLoader.load`).
     public init(

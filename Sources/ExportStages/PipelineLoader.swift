@@ -6,7 +6,7 @@ import Yams
 /// Loads and checks a pipeline file (and the mapping it names), reporting every problem at once.
 public enum PipelineLoader {
     static let topKeys = ["version", "name", "inputs", "dedupe", "mapping", "chunks", "destination", "runs_dir", "limits"] + OutcomePolicy.keys
-    static let inputKeys = ["path", "format", "csv"]
+    static let inputKeys = ["path", "format", "csv", "members"]
     static let csvKeys = ["delimiter", "quote", "header", "columns", "encoding"]
     static let formats = ["auto", "csv", "ndjson", "zip", "tar"]
 
@@ -49,6 +49,8 @@ public enum PipelineLoader {
         var runsDirectory = "runs"
         var limits = InputLimits()
         var outcome = OutcomePolicy()
+        var runLimits = RunLimits()
+        var readiness = InputReadiness()
 
         for entry in entries {
             let value = entry.value
@@ -66,7 +68,7 @@ public enum PipelineLoader {
                     }
                 }
             case "inputs":
-                inputs = parseInputs(value, base: base, reader: &reader)
+                inputs = parseInputs(value, base: base, reader: &reader, readiness: &readiness)
             case "dedupe":
                 if let d = parseDedupe(value, reader: &reader) { dedupe = d }
             case "mapping":
@@ -109,7 +111,7 @@ public enum PipelineLoader {
             case "on_failure", "keep_runs":
                 outcome.read(key: entry.key, value: value, reader: &reader)
             default:  // limits
-                if let l = parseLimits(value, reader: &reader) { limits = l }
+                if let l = parseLimits(value, reader: &reader, runLimits: &runLimits) { limits = l }
             }
         }
 
@@ -132,12 +134,32 @@ public enum PipelineLoader {
             maxItemsPerChunk: min(maxItems ?? ceiling, ceiling), maxBytesPerChunk: maxBytes, destination: destination,
             runsDirectory: runsDirectory, limits: limits)
         pipeline.outcome = outcome
+        pipeline.runLimits = runLimits
+        pipeline.readiness = readiness
         return pipeline
     }
 
     // MARK: - Sections
 
-    private static func parseInputs(_ node: Node, base: String, reader: inout ConfigReader) -> [InputSpec] {
+    /// Keys of the `inputs:` mapping form that say when the inputs are ready (`InputReadiness`).
+    static let readinessKeys = ["ready_marker", "min_age", "max_wait", "skip_unchanged"]
+
+    /// `inputs:` as a list of inputs, one input (a path or a mapping with `path`), or the mapping
+    /// form `{ files: [...], ready_marker, min_age, max_wait, skip_unchanged }`. The readiness keys
+    /// may also sit beside `path` in a single input's mapping.
+    private static func parseInputs(
+        _ node: Node, base: String, reader: inout ConfigReader, readiness: inout InputReadiness
+    ) -> [InputSpec] {
+        if let mapping = node.mapping, !mapping.keys.contains(where: { $0.scalar?.string == "path" }) {
+            guard let entries = reader.entries(node, allowed: ["files"] + readinessKeys, what: "inputs") else { return [] }
+            var out: [InputSpec] = []
+            for e in entries where e.key == "files" {
+                out = parseInputs(e.value, base: base, reader: &reader, readiness: &readiness)
+            }
+            parseReadiness(entries, reader: &reader, into: &readiness)
+            return out
+        }
+        let single = node.sequence == nil
         let items = node.sequence.map(Array.init) ?? [node]
         var out: [InputSpec] = []
         for item in items {
@@ -146,24 +168,70 @@ public enum PipelineLoader {
                 out.append(InputSpec(pattern: p, resolvedPattern: resolve(p, against: base)))
                 continue
             }
-            guard let entries = reader.entries(item, allowed: inputKeys, what: "an input") else { continue }
+            let allowed = inputKeys + (single ? readinessKeys : [])
+            guard let entries = reader.entries(item, allowed: allowed, what: "an input") else { continue }
             var pattern: String?
             var format = "auto"
             var csv = CSVOptions()
+            var members = MemberFilter()
             for e in entries {
                 switch e.key {
                 case "path": pattern = reader.string(e.value, what: "path")
                 case "format": format = reader.choice(e.value, what: "format", formats) ?? format
-                default: csv = parseCSV(e.value, reader: &reader) ?? csv
+                case "members": members = parseMembers(e.value, reader: &reader) ?? members
+                case "csv": csv = parseCSV(e.value, reader: &reader) ?? csv
+                default: break  // readiness keys, below
                 }
             }
+            if single { parseReadiness(entries, reader: &reader, into: &readiness) }
             guard let pattern, !pattern.isEmpty else {
                 reader.report(item, "an input needs a 'path'", hint: "e.g. - path: ../samples/exports/segment.csv")
                 continue
             }
-            out.append(InputSpec(pattern: pattern, resolvedPattern: resolve(pattern, against: base), format: format, csv: csv))
+            out.append(InputSpec(
+                pattern: pattern, resolvedPattern: resolve(pattern, against: base), format: format, csv: csv,
+                members: members))
         }
         return out
+    }
+
+    /// `ready_marker`, `min_age`, `max_wait` and `skip_unchanged` among `entries`.
+    private static func parseReadiness(_ entries: [ConfigReader.Entry], reader: inout ConfigReader, into readiness: inout InputReadiness) {
+        for e in entries {
+            switch e.key {
+            case "ready_marker":
+                guard let marker = reader.string(e.value, what: "ready_marker") else { break }
+                if marker.isEmpty || marker.contains("/") {
+                    reader.report(e.value, "ready_marker must be a file name, not '\(marker)'",
+                        hint: "the marker is looked for in the folder of each input, e.g. ready_marker: _SUCCESS")
+                } else {
+                    readiness.readyMarker = marker
+                }
+            case "min_age", "max_wait":
+                guard let text = reader.string(e.value, what: e.key) else { break }
+                guard let seconds = InputReadiness.seconds(text) else {
+                    reader.report(e.value, "\(e.key) must be a duration such as 30s, 5m or 2h, not '\(text)'")
+                    break
+                }
+                if e.key == "min_age" { readiness.minAge = seconds } else { readiness.maxWait = seconds }
+            case "skip_unchanged":
+                readiness.skipUnchanged = reader.bool(e.value, what: "skip_unchanged") ?? readiness.skipUnchanged
+            default:
+                break
+            }
+        }
+    }
+
+    /// `members: { include: [globs], exclude: [globs] }` of a bundle input.
+    private static func parseMembers(_ node: Node, reader: inout ConfigReader) -> MemberFilter? {
+        guard let entries = reader.entries(node, allowed: ["include", "exclude"], what: "members") else { return nil }
+        var filter = MemberFilter()
+        for e in entries {
+            let globs = reader.strings(e.value, what: e.key) ?? []
+            if globs.contains(where: \.isEmpty) { reader.report(e.value, "members.\(e.key) holds an empty glob") }
+            if e.key == "include" { filter.include = globs } else { filter.exclude = globs }
+        }
+        return filter
     }
 
     private static func parseCSV(_ node: Node, reader: inout ConfigReader) -> CSVOptions? {
@@ -282,8 +350,11 @@ public enum PipelineLoader {
         return d
     }
 
-    private static func parseLimits(_ node: Node, reader: inout ConfigReader) -> InputLimits? {
-        let keys = ["max_field_bytes", "max_record_bytes", "max_entry_bytes", "max_run_bytes", "max_ratio"]
+    private static func parseLimits(_ node: Node, reader: inout ConfigReader, runLimits: inout RunLimits) -> InputLimits? {
+        let keys = [
+            "max_field_bytes", "max_record_bytes", "max_entry_bytes", "max_run_bytes", "max_ratio", "max_reject_rate",
+            "min_kept",
+        ]
         guard let entries = reader.entries(node, allowed: keys, what: "limits") else { return nil }
         var l = InputLimits()
         for e in entries {
@@ -296,6 +367,17 @@ public enum PipelineLoader {
                 if let v = reader.int(e.value, what: "max_entry_bytes", range: 1024...Int.max) { l.maxDecompressedBytesPerEntry = Int64(v) }
             case "max_run_bytes":
                 if let v = reader.int(e.value, what: "max_run_bytes", range: 1024...Int.max) { l.maxDecompressedBytesPerRun = Int64(v) }
+            case "max_reject_rate":
+                guard let text = reader.string(e.value, what: "max_reject_rate") else { break }
+                let percent = text.hasSuffix("%")
+                if let v = Double(percent ? String(text.dropLast()) : text), (0...(percent ? 100 : 1)).contains(v) {
+                    runLimits.maxRejectRate = percent ? v / 100 : v
+                } else {
+                    reader.report(e.value, "max_reject_rate must be a share from 0 to 1 (or a percentage), not '\(text)'",
+                        hint: "e.g. max_reject_rate: 0.05 stops a run that rejects more than 5% of its rows")
+                }
+            case "min_kept":
+                if let v = reader.int(e.value, what: "min_kept", range: 0...Int.max) { runLimits.minKept = v }
             default:
                 if let v = reader.int(e.value, what: "max_ratio", range: 2...1_000_000) { l.maxCompressionRatio = Int64(v) }
             }

@@ -1,7 +1,7 @@
 import ExportCore
 import Foundation
 
-/// An NDJSON side file of a run folder (`contacts`, `rejects`, `duplicates`, `failed`) held in
+/// An NDJSON side file of a run folder (`contacts`, `rejects`, `duplicates`, `warnings`, `failed`) held in
 /// memory while `forget` removes lines from it. Lines it does not change keep their exact bytes.
 struct SideFile {
     /// The name inside the run folder.

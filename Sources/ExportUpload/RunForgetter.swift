@@ -4,8 +4,8 @@ import Foundation
 
 /// `forget EMAIL`: erases one person (by normalised email) from a run folder, for erasure
 /// requests under GDPR. Chunks are rewritten without the person's items (emptied chunks are
-/// deleted), `contacts.ndjson`, `rejects.ndjson`, `duplicates.ndjson` and `failed.ndjson` lose
-/// their lines, the checkpoint loses the person's per-item rows and messages and is vacuumed, the
+/// deleted), `contacts.ndjson`, `rejects.ndjson`, `duplicates.ndjson`, `warnings.ndjson` and
+/// `failed.ndjson` lose their lines, the checkpoint loses the person's per-item rows and messages and is vacuumed, the
 /// rehearsal simulator state is deleted if it held them, and the manifest gets the new checksums
 /// and counts (`forgotten` keeps `rows == kept + rejected + duplicates + filtered + forgotten`).
 ///
@@ -149,6 +149,9 @@ public struct RunForgetter: Sendable {
             if file.remove({ matches($0["email"]) }) > 0 { sides.append(file) }
             if index == 0 { rejects = file } else { duplicates = file }
         }
+        // warnings.ndjson (fields left out of a contact) names the contact's email too.
+        var warnings = try SideFile(runDirectory: runDirectory, name: RunFolderLayout.warnings)
+        if warnings.remove({ matches($0["email"]) }) > 0 { sides.append(warnings) }
         for side in sides where side.removed > 0 { result.removedLines[side.name] = side.removed }
         var failed = try SideFile(runDirectory: runDirectory, name: RunFolderLayout.failed)
         let failedRemoved = failed.remove { matches($0["email"]) }

@@ -22,7 +22,7 @@ struct GoldenRunTests {
         let manifest = try JSONDecoder().decode(
             RunManifest.self, from: Data(contentsOf: URL(fileURLWithPath: work.path + "/run/manifest.json")))
         #expect(manifest.counts.isBalanced)
-        let files = ["manifest.json", "rejects.ndjson", "duplicates.ndjson", "contacts.ndjson"]
+        let files = ["manifest.json", "rejects.ndjson", "duplicates.ndjson", "contacts.ndjson", "warnings.ndjson"]
             + manifest.chunks.map(\.file)
         let record = ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1"
         let golden = Self.goldenDirectory + "/" + sample

@@ -416,7 +416,7 @@ import Testing
         let error = ResourceLimitTests.expectFailure(f, mentions: ["bomb.csv.gz", "limits.max_ratio"])
         #expect(error?.code == .limitExceeded)
 
-        try f.pipeline(inputs: ["bomb.csv.gz"], extra: "limits: { max_ratio: 100000 }")
+        try f.pipeline(inputs: ["bomb.csv.gz"], extra: "limits: { max_ratio: 100000, min_kept: 0 }")
         let result = try f.prepare()
         #expect(result.manifest.counts.rows == 0)
     }

@@ -229,8 +229,43 @@ private let peopleMapping = """
             """)
         let report = fixture.check()
         #expect(report.inputs.first?.format == "ndjson" && report.inputs.first?.columns == 3)
-        #expect(report.problems.map(\.message) == ["column 'Surname' is not in the header of \(fixture.root)/in.ndjson"])
+        // A key the sample lacks may come later: a warning, not a problem (prepare fails at its end).
+        #expect(report.problems.isEmpty)
+        #expect(report.mappingWarnings.map(\.message) == ["key 'Surname' is in none of the 2 sampled rows of \(fixture.root)/in.ndjson"])
         #expect(report.fillRates.map(\.filled) == [1, 0, 1])
+    }
+
+    @Test func aMisspeltNestedNDJSONPathIsAWarningWithASuggestion() throws {
+        let fixture = try CheckFixture(
+            csv: "", mapping: "version: 1\nemail: Email\naddress: Address.Stret\ncity: Address.City\n",
+            inputs: "  - in.ndjson")
+        try fixture.directory.write("in.ndjson", """
+            {"Email":"a@example.ro","Address":{"Street":"Str. 1","City":"Iași"}}
+            {"Email":"b@example.ro","Address":{"Street":"Str. 2"}}
+
+            """)
+        let report = fixture.check()
+        #expect(report.isSound)
+        let warning = try #require(report.mappingWarnings.first)
+        #expect(report.mappingWarnings.count == 1)
+        #expect((warning.line, warning.column) == (3, 10))
+        #expect(warning.message == "key 'Address.Stret' is in none of the 2 sampled rows of \(fixture.root)/in.ndjson")
+        #expect(warning.hint == "did you mean 'Address.Street'?; prepare stops (exit 65) if no row of the run has it")
+        #expect(report.summary().contains("warning: \(fixture.root)/mapping.yaml:3:10: key 'Address.Stret'"))
+    }
+
+    @Test func checkSkipsTheBundleMembersPrepareSkips() throws {
+        let fixture = try CheckFixture(csv: "", mapping: peopleMapping, inputs: "  - bundle.zip")
+        _ = try makeZip(in: fixture.directory, entries: [
+            ("_manifest.json", "{\"parts\": 1}\n"),
+            ("part-1.csv", people),
+            ("part-1.csv.crc", "crc"),
+        ])
+        let report = fixture.check()
+        #expect(report.inputs.map(\.name) == ["\(fixture.root)/bundle.zip:part-1.csv"])
+        #expect(report.notes.contains("\(fixture.root)/bundle.zip:_manifest.json: skipped member: default rule '_*' (set members: { include: [...] } to read it)"))
+        #expect(report.notes.contains { $0.contains("part-1.csv.crc: skipped member: default rule '*.crc'") })
+        #expect(report.rejectReasons.allSatisfy { $0.example.contains("part-1.csv") })
     }
 
     @Test func theSameMissingColumnInSeveralInputsIsReportedOnce() throws {

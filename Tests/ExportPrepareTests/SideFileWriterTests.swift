@@ -41,7 +41,7 @@ import Testing
         #expect(lines[3] == #"{"email":"u3@example.com","chunk":1,"item":3,"input":"in \"0\".zip","line":5}"#)
         #expect(entry.lines == 4 && entry.bytes == text.utf8.count)
         #expect(duplicates.split(separator: "\n")[1]
-            == #"{"input":"in \"0\".zip:m.csv","line":3,"email":"u1@example.com","keptInput":"k1","keptLine":1}"#)
+            == #"{"input":"in \"0\".zip:m.csv","line":3,"email":"u1@example.com","keptInput":"k1","keptLine":1,"policy":"first"}"#)
     }
 
     @Test func aQueueGivesTheSameBytes() throws {
