@@ -47,6 +47,7 @@ struct CheckCommand: ParsableCommand {
         let report = PipelineCheck(pipelinePath: pipeline, sampleSize: sample, previewCount: preview, runDate: runDate).run()
         let summary = report.summary(compactPreview: compact)
         if !summary.isEmpty { print(summary + "\n") }
+        if !report.consentWarnings.isEmpty { Console.note(report.consentWarningText) }
         if report.isSound {
             print("\(pipeline): the pipeline is sound (no problems found)")
         } else {

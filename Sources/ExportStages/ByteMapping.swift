@@ -6,8 +6,8 @@ import ExportFormats
 ///
 /// `ContactMapper` evaluates every value as text (source, trim, transforms, rules); on a million
 /// rows that is most of `prepare`'s time. When a mapping reads columns (or constants) as they are
-/// (no transforms, no `where` or `require` rules, no phone identifier, a constant status and
-/// status date, at most 16 tag sources), this writes the same JSON straight from the bytes the
+/// (no transforms, no `where` or `require` rules, no phone identifier, no status or a constant
+/// status with a constant status date, at most 16 tag sources), this writes the same JSON straight from the bytes the
 /// reader parsed: ASCII white space is trimmed in place and text is escaped from the bytes.
 /// What it cannot do on bytes (a value whose ends are not ASCII, a country code, a number, a long
 /// string property) goes through the functions `ContactMapper` uses, so both give the same bytes,
@@ -100,19 +100,10 @@ public struct ByteMapping: Sendable {
         case none
     }
 
-    /// A failure every row shares (a constant status date that is not a date).
-    struct Problem: Sendable {
-        let field: String
-        let code: String
-        let detail: String
-        let onInvalid: OnInvalid
-    }
-
     private let plan: MappingPlan
     private let emailSlot: Int
     /// The constant status is not a status: every row with a valid email is rejected.
     private let statusRejects: Bool
-    private let statusDateProblem: Problem?
     /// Every constant piece of the item.
     private let constants: ConstantBytes
     private let fields: [Field]
@@ -132,34 +123,30 @@ public struct ByteMapping: Sendable {
         self.plan = plan
         self.emailSlot = emailSlot
 
+        // The email channel, the same for every row: no status (kept, see `ConsentPolicy`), or a
+        // constant status with a constant date that reads (a subscribed one only where the policy
+        // lets a constant date it). Anything else depends on the row: `ContactMapper` maps it.
         var status = "nonSubscribed"
+        var statusDate = ConsentPolicy.keepExistingDate
         var statusRejects = false
         if plan.status != nil {
-            guard let constant = mapper.constantStatus else { return nil }
-            if let constant { status = constant } else { statusRejects = true }
-        }
-        self.statusRejects = statusRejects
-        var statusDate: String?
-        var statusDateProblem: Problem?
-        if let field = plan.statusDate {
-            guard let constant = mapper.constantStatusDate else { return nil }
-            switch constant {
-            case .absent: break
-            case .date(let date): statusDate = date
-            case .invalid(let why):
-                statusDateProblem = Problem(
-                    field: mapper.apiVersion.statusDateKey, code: "status_date_invalid", detail: why,
-                    onInvalid: field.onInvalid)
+            guard let constant = mapper.constantStatus, plan.statusDateNow == nil else { return nil }
+            if let constant {
+                guard case .date(let date)? = mapper.constantStatusDate,
+                    constant != "subscribed" || plan.consent.resubscribe == .allow
+                else { return nil }
+                status = constant
+                statusDate = date
+            } else {
+                statusRejects = true
             }
         }
-        self.statusDateProblem = statusDateProblem
+        self.statusRejects = statusRejects
         var constants = ConstantBytes.Builder()
         var tail = Array(",\"channels\":{\"email\":{\"status\":".utf8)
         JSONText.appendString(status, to: &tail)
-        if let statusDate {
-            tail += Array(",\"\(mapper.apiVersion.statusDateKey)\":".utf8)
-            JSONText.appendString(statusDate, to: &tail)
-        }
+        tail += Array(",\"\(mapper.apiVersion.statusDateKey)\":".utf8)
+        JSONText.appendString(statusDate, to: &tail)
         tail += Array("}},\"sendWelcomeMessage\":".utf8)
         tail += Array((plan.sendWelcomeMessage ? "true}]" : "false}]").utf8)
 
@@ -359,9 +346,6 @@ public struct ByteMapping: Sendable {
         to out: inout RowWriter,
         problems: inout Problems
     ) {
-        if let problem = statusDateProblem {
-            problems.add(problem.field, problem.code, problem.onInvalid, problem.detail)
-        }
         let (head, identifiersTail) = (constants.head, constants.identifiersTail)
         let (tagsKey, propertiesKey, comma) = (constants.tagsKey, constants.propertiesKey, constants.comma)
         constants.bytes.withUnsafeBufferPointer { constants in

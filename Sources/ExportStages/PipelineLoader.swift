@@ -5,7 +5,7 @@ import Yams
 
 /// Loads and checks a pipeline file (and the mapping it names), reporting every problem at once.
 public enum PipelineLoader {
-    static let topKeys = ["version", "name", "inputs", "dedupe", "mapping", "chunks", "destination", "runs_dir", "limits"]
+    static let topKeys = ["version", "name", "inputs", "dedupe", "mapping", "chunks", "destination", "runs_dir", "limits", "consent"]
     static let inputKeys = ["path", "format", "csv"]
     static let csvKeys = ["delimiter", "quote", "header", "columns", "encoding"]
     static let formats = ["auto", "csv", "ndjson", "zip", "tar"]
@@ -48,6 +48,7 @@ public enum PipelineLoader {
         var destination = Destination()
         var runsDirectory = "runs"
         var limits = InputLimits()
+        var consent = ConsentPolicy()
 
         for entry in entries {
             let value = entry.value
@@ -105,6 +106,8 @@ public enum PipelineLoader {
                 if let r = reader.string(value, what: "runs_dir") {
                     if r.isEmpty { reader.report(value, "runs_dir is empty") } else { runsDirectory = r }
                 }
+            case "consent":
+                if let c = parseConsent(value, reader: &reader) { consent = c }
             default:  // limits
                 if let l = parseLimits(value, reader: &reader) { limits = l }
             }
@@ -121,6 +124,11 @@ public enum PipelineLoader {
         for i in inputs.indices {
             inputs[i].csv.maxFieldBytes = limits.maxFieldBytes
             inputs[i].csv.maxRecordBytes = limits.maxRecordBytes
+        }
+        if var checked = mapping {
+            checked.consent = consent
+            mappingProblems += checked.consentProblems()
+            mapping = checked
         }
         guard var mapping, reader.problems.isEmpty, mappingProblems.isEmpty else { return nil }
         if case .newest(let field) = dedupe { mapping.dedupeDateField = field }
@@ -267,6 +275,20 @@ public enum PipelineLoader {
             }
         }
         return d
+    }
+
+    /// `consent: { allow_status_date_now: BOOL, resubscribe: never|allow }` (docs/mapping.md, "Consent").
+    private static func parseConsent(_ node: Node, reader: inout ConfigReader) -> ConsentPolicy? {
+        guard let entries = reader.entries(node, allowed: ["allow_status_date_now", "resubscribe"], what: "consent") else { return nil }
+        var policy = ConsentPolicy()
+        for e in entries {
+            if e.key == "allow_status_date_now" {
+                if let v = reader.bool(e.value, what: "allow_status_date_now") { policy.allowStatusDateNow = v }
+            } else if let v = reader.choice(e.value, what: "resubscribe", ConsentPolicy.Resubscribe.allCases.map(\.rawValue)) {
+                policy.resubscribe = ConsentPolicy.Resubscribe(rawValue: v)!
+            }
+        }
+        return policy
     }
 
     private static func parseLimits(_ node: Node, reader: inout ConfigReader) -> InputLimits? {

@@ -84,19 +84,46 @@ public struct ContactVerifier: Sendable {
         return Result(checked: candidates.count, differences: differences)
     }
 
-    /// Names of the sent fields whose stored value differs (the email channel compared by status).
+    /// Names of the sent fields whose stored value differs. A channel status (email, SMS) counts
+    /// as different only when the stored one should have been replaced: Omnisend keeps a status
+    /// whose stored date is later than the one sent ("If you post status date earlier than in
+    /// system, status and statusDate won't be changed"), which is how a status is kept on purpose
+    /// (`ConsentPolicy.keepExistingDate`).
     static func differingFields(sent: [String: Any], stored: [String: Any], email: String) -> [String] {
         var fields: [String] = []
         for (key, value) in sent where key != "identifiers" && key != "sendWelcomeMessage" {
             if BatchResults.json(value) != BatchResults.json(stored[key] ?? NSNull()) { fields.append(key) }
         }
-        func emailStatus(_ object: [String: Any]) -> String? {
-            for identifier in (object["identifiers"] as? [[String: Any]]) ?? [] where identifier["id"] as? String == email {
-                return ((identifier["channels"] as? [String: Any])?["email"] as? [String: Any])?["status"] as? String
-            }
-            return nil
+        for (type, channel) in [("email", "email"), ("phone", "sms")] {
+            guard let posted = channelState(sent, type: type, channel: channel, email: email) else { continue }
+            let kept = channelState(stored, type: type, channel: channel, email: email)
+            // A phone the stored contact lacks was owned by another contact: not a status matter.
+            if type == "phone" && kept == nil { continue }
+            if kept?.status == posted.status { continue }
+            if let postedDate = posted.date, let keptDate = kept?.date, postedDate < keptDate { continue }
+            fields.append("identifiers.channels.\(channel).status")
         }
-        if let status = emailStatus(sent), emailStatus(stored) != status { fields.append("identifiers.channels.email.status") }
         return fields.sorted()
+    }
+
+    /// The status and date (`statusDate` or `statusChangedAt`, as a time) of one channel of an
+    /// identifier: the email identifier `email`, or the first phone identifier.
+    private static func channelState(
+        _ object: [String: Any], type: String, channel: String, email: String
+    ) -> (status: String?, date: Date?)? {
+        for identifier in (object["identifiers"] as? [[String: Any]]) ?? [] where identifier["type"] as? String == type {
+            if type == "email" && identifier["id"] as? String != email { continue }
+            guard let state = (identifier["channels"] as? [String: Any])?[channel] as? [String: Any] else { return nil }
+            let text = (state["statusDate"] ?? state["statusChangedAt"]) as? String
+            return (state["status"] as? String, text.flatMap(parseDate))
+        }
+        return nil
+    }
+
+    private static func parseDate(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
     }
 }
