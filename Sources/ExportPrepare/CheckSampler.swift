@@ -145,7 +145,9 @@ struct CheckSampler {
                 for case .object(let identifier) in identifiers {
                     if identifier["type"] == .string("phone") { names.append("phone") }
                     if identifier["type"] == .string("email"), case .object(let channels)? = identifier["channels"],
-                        case .object(let email)? = channels["email"], email[statusDateKey] != nil {
+                        case .object(let email)? = channels["email"], let date = email[statusDateKey],
+                        date != .string(ConsentPolicy.keepExistingDate)
+                    {
                         names.append(statusDateKey)
                     }
                 }

@@ -102,8 +102,8 @@ public struct ByteMapping: Sendable {
 
     private let plan: MappingPlan
     private let emailSlot: Int
-    /// The constant status is not a status: every row with a valid email is rejected.
-    private let statusRejects: Bool
+    /// Every row with a valid email is rejected for its (constant) consent: the reason and detail.
+    private let statusRejection: (reason: String, detail: String)?
     /// Every constant piece of the item.
     private let constants: ConstantBytes
     private let fields: [Field]
@@ -123,30 +123,39 @@ public struct ByteMapping: Sendable {
         self.plan = plan
         self.emailSlot = emailSlot
 
-        // The email channel, the same for every row: no status (kept, see `ConsentPolicy`), or a
-        // constant status with a constant date that reads (a subscribed one only where the policy
-        // lets a constant date it). Anything else depends on the row: `ContactMapper` maps it.
+        // The email channel, when it is the same for every row: no status (kept, see
+        // `ConsentPolicy`), or a constant status with a constant date, none, or `now`, worked out
+        // once by `ContactMapper`'s own rule. A date read from the row, or one that gives a
+        // warning, is left to `ContactMapper`.
+        if plan.status != nil && mapper.constantStatus == nil { return nil }
+        if let field = plan.statusDate, !MappingPlan.isConstant(field.spec) { return nil }
+        let header = Header([])
+        let row = Row(
+            record: Record(header: header, values: [], origin: RecordOrigin(file: "", line: 0, index: 0)),
+            bound: plan.bind(header), runDate: mapper.runDate)
+        var warned = false
+        let email = mapper.consent(
+            status: plan.status, constantStatus: mapper.constantStatus, date: plan.statusDate,
+            constantDate: mapper.constantStatusDate, isNow: plan.statusDateNow != nil, row: row, prefix: "",
+            dateWire: mapper.apiVersion.statusDateKey, invalid: { _, _, _, _ in warned = true })
+        if warned { return nil }
         var status = "nonSubscribed"
-        var statusDate = ConsentPolicy.keepExistingDate
-        var statusRejects = false
-        if plan.status != nil {
-            guard let constant = mapper.constantStatus, plan.statusDateNow == nil else { return nil }
-            if let constant {
-                guard case .date(let date)? = mapper.constantStatusDate,
-                    constant != "subscribed" || plan.consent.resubscribe == .allow
-                else { return nil }
-                status = constant
-                statusDate = date
-            } else {
-                statusRejects = true
-            }
+        var statusDate: String?
+        switch email {
+        case .send(let decision):
+            status = decision.status
+            statusDate = decision.date
+            statusRejection = nil
+        case .reject(let reason, let detail):
+            statusRejection = (reason, detail)
         }
-        self.statusRejects = statusRejects
         var constants = ConstantBytes.Builder()
         var tail = Array(",\"channels\":{\"email\":{\"status\":".utf8)
         JSONText.appendString(status, to: &tail)
-        tail += Array(",\"\(mapper.apiVersion.statusDateKey)\":".utf8)
-        JSONText.appendString(statusDate, to: &tail)
+        if let statusDate {
+            tail += Array(",\"\(mapper.apiVersion.statusDateKey)\":".utf8)
+            JSONText.appendString(statusDate, to: &tail)
+        }
         tail += Array("}},\"sendWelcomeMessage\":".utf8)
         tail += Array((plan.sendWelcomeMessage ? "true}]" : "false}]").utf8)
 
@@ -306,10 +315,9 @@ public struct ByteMapping: Sendable {
                 if let problem = EmailAddress.validate(bytes: email) {
                     return .mapped(.rejected(reason: problem.reason, detail: problem.detail, email: rawEmail.text))
                 }
-                if statusRejects {
+                if let statusRejection {
                     return .mapped(.rejected(
-                        reason: "status_invalid", detail: "status is not subscribed, unsubscribed or nonSubscribed",
-                        email: rawEmail.text))
+                        reason: statusRejection.reason, detail: statusRejection.detail, email: rawEmail.text))
                 }
             }
             var problems = Problems()

@@ -18,6 +18,9 @@ public struct ContactVerifier: Sendable {
     public struct Result: Sendable {
         public var checked: Int
         public var differences: [Difference]
+        /// Contacts with a dated status that Omnisend kept because it had a later decision (the
+        /// date rule at work, not a difference; statuses sent to be kept, dated 1970, not counted).
+        public var keptByDateRule = 0
     }
 
     let runDirectory: String
@@ -50,6 +53,7 @@ public struct ContactVerifier: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var differences: [Difference] = []
+        var keptByDateRule = 0
         for candidate in candidates {
             guard let sent = (try? JSONSerialization.jsonObject(with: Data(candidate.text.utf8))) as? [String: Any],
                 let email = ChunkFile.email(ofItem: sent)
@@ -78,10 +82,11 @@ public struct ContactVerifier: Sendable {
                 differences.append(Difference(email: email, chunk: candidate.chunk, item: candidate.item, fields: ["missing"]))
                 continue
             }
+            if Self.statusesKeptByDateRule(sent: sent, stored: stored, email: email) { keptByDateRule += 1 }
             let fields = Self.differingFields(sent: sent, stored: stored, email: email)
             if !fields.isEmpty { differences.append(Difference(email: email, chunk: candidate.chunk, item: candidate.item, fields: fields)) }
         }
-        return Result(checked: candidates.count, differences: differences)
+        return Result(checked: candidates.count, differences: differences, keptByDateRule: keptByDateRule)
     }
 
     /// Names of the sent fields whose stored value differs. A channel status (email, SMS) counts
@@ -104,6 +109,20 @@ public struct ContactVerifier: Sendable {
             fields.append("identifiers.channels.\(channel).status")
         }
         return fields.sorted()
+    }
+
+    /// Whether a channel sent with a real decision date (not `ConsentPolicy.keepExistingDate`)
+    /// has a different stored status with a later date: Omnisend kept its later decision.
+    static func statusesKeptByDateRule(sent: [String: Any], stored: [String: Any], email: String) -> Bool {
+        for (type, channel) in [("email", "email"), ("phone", "sms")] {
+            guard let posted = channelState(sent, type: type, channel: channel, email: email),
+                let kept = channelState(stored, type: type, channel: channel, email: email),
+                kept.status != posted.status, let postedDate = posted.date, let keptDate = kept.date, postedDate < keptDate,
+                postedDate > Date(timeIntervalSince1970: 0)
+            else { continue }
+            return true
+        }
+        return false
     }
 
     /// The status and date (`statusDate` or `statusChangedAt`, as a time) of one channel of an
