@@ -11,8 +11,11 @@ struct CheckCommand: ParsableCommand {
             Loads the pipeline and its mapping, opens every input as prepare would, checks the \
             mapping against each input's header (CSV: the header row; NDJSON: the keys of the \
             sampled rows) and maps a sample of rows. Prints the inputs, a preview of the first \
-            contacts as they would be sent, the reject reasons and warnings seen in the sample, and \
-            how many contacts get a value for each field. Writes nothing and sends nothing.
+            contacts as they would be sent (for a repeated email, the row the dedupe policy keeps), \
+            the consent effect (per channel: how many contacts get which status, with a date from a \
+            column, a constant, now, or keep-existing), the reject reasons and warnings seen in the \
+            sample, and how many contacts get a value for each field. Writes nothing and sends nothing. \
+            A constant subscribed status is a warning on stderr, not a problem.
 
             Problems go to stderr as file:line:column: message, with a hint, all at once. \
             Exit status: 0 when the pipeline is sound, 1 when there are problems.
@@ -47,6 +50,7 @@ struct CheckCommand: ParsableCommand {
         let report = PipelineCheck(pipelinePath: pipeline, sampleSize: sample, previewCount: preview, runDate: runDate).run()
         let summary = report.summary(compactPreview: compact)
         if !summary.isEmpty { print(summary + "\n") }
+        if !report.consentWarnings.isEmpty { Console.note(report.consentWarningText) }
         if report.isSound {
             print("\(pipeline): the pipeline is sound (no problems found)")
         } else {

@@ -8,7 +8,11 @@ import Foundation
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Read uploaded contacts back from Omnisend and report those that differ from what was sent.",
-        discussion: "Exit 0 when every checked contact matches, 2 when some differ or are missing.")
+        discussion: """
+            Exit 0 when every checked contact matches, 2 when some differ or are missing. A channel \
+            status Omnisend kept because it holds a later decision (its status date rule; a status \
+            sent to be kept is dated 1970) is not a difference: it is counted on the last line.
+            """)
 
     @Argument(help: "The run folder.")
     var runDirectory: String
@@ -52,7 +56,9 @@ struct VerifyCommand: AsyncParsableCommand {
         for difference in result.differences {
             print("chunk \(difference.chunk) item \(difference.item) \(redactor.token(difference.email)): \(difference.fields.joined(separator: ", "))")
         }
-        print("checked \(result.checked) contact(s): \(result.differences.count) differ")
+        let kept = result.keptByDateRule == 0 ? ""
+            : " (\(result.keptByDateRule) kept a status Omnisend holds with a later date: its date rule, not a difference)"
+        print("checked \(result.checked) contact(s): \(result.differences.count) differ\(kept)")
         if !result.differences.isEmpty { throw ExitCode(ExitCodes.someContactsFailed) }
     }
 }

@@ -11,6 +11,9 @@ struct CheckSampler {
     let fieldNames: [String]
     private let statusDateKey: String
     private var deduper = EmailDeduper()
+    private let dedupe: DedupePolicy
+    /// Every contact of the sample in read order, to pick what `prepare` keeps once all are seen.
+    private var sampled: [Sampled] = []
     private var reasons: [String: PipelineCheckReport.Count] = [:]
     private var warnings: [String: PipelineCheckReport.Count] = [:]
     private var filled: [String: Int] = [:]
@@ -23,6 +26,16 @@ struct CheckSampler {
         fieldNames = pipeline.mapping.optionalFieldNames(apiVersion: pipeline.destination.apiVersion)
         statusDateKey = pipeline.destination.apiVersion.statusDateKey
         report = PipelineCheckReport(pipeline: pipeline.path)
+        dedupe = pipeline.dedupe
+        report.consentWarnings = pipeline.mapping.consentWarnings()
+    }
+
+    /// A mapped contact of the sample.
+    private struct Sampled {
+        var origin: RecordOrigin
+        var email: String
+        var json: [UInt8]
+        var dedupeDate: String?
     }
 
     /// Tallies one sampled row; returns the record for the sample checks, unless a `where` rule
@@ -48,9 +61,9 @@ struct CheckSampler {
                 for field in presentFields(contact.json) { filled[field, default: 0] += 1 }
                 if deduper.firstSeen(contact.email, row: report.contacts) != nil {
                     report.duplicates += 1
-                } else if report.preview.count < previewCount {
-                    report.preview.append(.init(origin: record.origin, json: contact.json))
                 }
+                sampled.append(Sampled(
+                    origin: record.origin, email: contact.email, json: contact.json, dedupeDate: contact.dedupeDate))
             }
             return record
         }
@@ -68,9 +81,50 @@ struct CheckSampler {
         out.rejectReasons = reasons.values.sorted(by: byCount)
         out.warnings = warnings.values.sorted(by: byCount)
         out.fillRates = fieldNames.map { .init(field: $0, filled: filled[$0] ?? 0) }
+        let kept = keptContacts()
+        out.preview = kept.prefix(previewCount).map { .init(origin: $0.origin, json: $0.json) }
+        out.consent = consentEffect(of: kept)
         out.problems = Self.folded(report.problems)
         out.mappingWarnings = Self.folded(report.mappingWarnings)
         return out
+    }
+
+    /// The sampled contacts `prepare` would keep, in read order: for each email the row the
+    /// pipeline's dedupe policy picks (`first`, `last`, or `newest` by its date field).
+    private func keptContacts() -> [Sampled] {
+        var chooser = EmailDeduper(policy: dedupe, expectedCount: sampled.count)
+        if dedupe == .first {
+            return sampled.enumerated().filter { chooser.firstSeen($0.element.email, row: $0.offset) == nil }.map(\.element)
+        }
+        for (row, contact) in sampled.enumerated() { chooser.offer(contact.email, row: row, date: contact.dedupeDate) }
+        return sampled.enumerated().filter { chooser.winner(of: $0.element.email) == $0.offset }.map(\.element)
+    }
+
+    /// How many of `contacts` get which status on which channel, and where its date comes from.
+    private func consentEffect(of contacts: [Sampled]) -> [PipelineCheckReport.ConsentCount] {
+        var counts: [PipelineCheckReport.ConsentCount] = []
+        for contact in contacts {
+            guard case .object(let item)? = try? contact.json.withUnsafeBytes({ try JSONValueParser.parse($0) }),
+                case .array(let identifiers)? = item["identifiers"]
+            else { continue }
+            for case .object(let identifier) in identifiers {
+                guard case .object(let channels)? = identifier["channels"] else { continue }
+                for (name, value) in zip(channels.keys, channels.values) {
+                    guard case .object(let channel) = value, case .string(let status)? = channel["status"] else { continue }
+                    var date: String?
+                    if case .string(let d)? = channel[statusDateKey] { date = d }
+                    let source = plan.consentDateSource(channel: name, sentDate: date)
+                    if let i = counts.firstIndex(where: { $0.channel == name && $0.status == status && $0.dateSource == source }) {
+                        counts[i].count += 1
+                    } else {
+                        counts.append(.init(channel: name, status: status, dateSource: source, count: 1))
+                    }
+                }
+            }
+        }
+        return counts.sorted { a, b in
+            a.channel != b.channel ? a.channel == "email" : a.count != b.count ? a.count > b.count : (a.status, a.dateSource) < (b.status, b.dateSource)
+        }
     }
 
     private func count(
@@ -92,7 +146,9 @@ struct CheckSampler {
                 for case .object(let identifier) in identifiers {
                     if identifier["type"] == .string("phone") { names.append("phone") }
                     if identifier["type"] == .string("email"), case .object(let channels)? = identifier["channels"],
-                        case .object(let email)? = channels["email"], email[statusDateKey] != nil {
+                        case .object(let email)? = channels["email"], let date = email[statusDateKey],
+                        date != .string(ConsentPolicy.keepExistingDate)
+                    {
                         names.append(statusDateKey)
                     }
                 }

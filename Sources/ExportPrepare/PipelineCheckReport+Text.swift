@@ -34,6 +34,17 @@ extension PipelineCheckReport {
                 }
             }
         }
+        if !consent.isEmpty {
+            lines.append("")
+            lines.append("consent of the contacts prepare keeps (status, and where its date comes from):")
+            let width = consent.map(\.status.count).max() ?? 0
+            let countWidth = consent.map { String($0.count).count }.max() ?? 0
+            for c in consent {
+                let note = c.dateSource == "keep-existing" ? " (existing contacts keep their status; new ones get it)" : ""
+                lines.append("  " + Self.pad(c.channel, 5) + "  " + Self.pad(c.status, width) + "  "
+                    + Self.padLeft(String(c.count), countWidth) + "  date: " + c.dateSource + note)
+            }
+        }
         if !rejectReasons.isEmpty {
             lines.append("")
             lines.append("rejected in the sample:")
@@ -56,6 +67,15 @@ extension PipelineCheckReport {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Each consent warning as `file:line:column: warning: message` plus its hint.
+    public var consentWarningText: String {
+        consentWarnings.map { warning in
+            var w = warning
+            w.message = "warning: " + w.message
+            return w.description
+        }.joined(separator: "\n")
     }
 
     /// Every problem as `file:line:column: message` plus its hint, then a count line; or

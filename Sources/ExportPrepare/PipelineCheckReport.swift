@@ -73,6 +73,26 @@ public struct PipelineCheckReport: Sendable {
         }
     }
 
+    /// How many kept contacts of the sample get one status on one channel, with one date source.
+    public struct ConsentCount: Sendable, Equatable {
+        /// `email` or `sms`.
+        public var channel: String
+        /// `subscribed`, `unsubscribed` or `nonSubscribed`.
+        public var status: String
+        /// `column`, `constant`, `now` or `keep-existing` (see `MappingPlan.consentDateSource`).
+        public var dateSource: String
+        /// How many contacts.
+        public var count: Int
+
+        /// Creates a consent count.
+        public init(channel: String, status: String, dateSource: String, count: Int) {
+            self.channel = channel
+            self.status = status
+            self.dateSource = dateSource
+            self.count = count
+        }
+    }
+
     /// The pipeline file as given.
     public var pipeline: String
     /// Every problem found, in file order; empty when the pipeline is sound.
@@ -96,8 +116,12 @@ public struct PipelineCheckReport: Sendable {
     public var rejectReasons: [Count] = []
     /// Warnings (fields left out of a contact), most frequent first.
     public var warnings: [Count] = []
-    /// The first contacts of the sample, without duplicates.
+    /// The first contacts of the sample that `prepare` keeps (by the pipeline's dedupe policy).
     public var preview: [Contact] = []
+    /// The consent effect of the sample's kept contacts, per channel (email first).
+    public var consent: [ConsentCount] = []
+    /// Consent choices that are allowed but risky (a constant `subscribed`); not problems.
+    public var consentWarnings: [ConfigProblem] = []
     /// For each optional field the mapping fills, in wire order, how many of the `contacts` have it.
     public var fillRates: [Fill] = []
 

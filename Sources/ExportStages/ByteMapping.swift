@@ -6,8 +6,8 @@ import ExportFormats
 ///
 /// `ContactMapper` evaluates every value as text (source, trim, transforms, rules); on a million
 /// rows that is most of `prepare`'s time. When a mapping reads columns (or constants) as they are
-/// (no transforms, no `where` or `require` rules, no phone identifier, a constant status and
-/// status date, at most 16 tag sources), this writes the same JSON straight from the bytes the
+/// (no transforms, no `where` or `require` rules, no phone identifier, no status or a constant
+/// status with a constant status date, at most 16 tag sources), this writes the same JSON straight from the bytes the
 /// reader parsed: ASCII white space is trimmed in place and text is escaped from the bytes.
 /// What it cannot do on bytes (a value whose ends are not ASCII, a country code, a number, a long
 /// string property) goes through the functions `ContactMapper` uses, so both give the same bytes,
@@ -100,19 +100,10 @@ public struct ByteMapping: Sendable {
         case none
     }
 
-    /// A failure every row shares (a constant status date that is not a date).
-    struct Problem: Sendable {
-        let field: String
-        let code: String
-        let detail: String
-        let onInvalid: OnInvalid
-    }
-
     private let plan: MappingPlan
     private let emailSlot: Int
-    /// The constant status is not a status: every row with a valid email is rejected.
-    private let statusRejects: Bool
-    private let statusDateProblem: Problem?
+    /// Every row with a valid email is rejected for its (constant) consent: the reason and detail.
+    private let statusRejection: (reason: String, detail: String)?
     /// Every constant piece of the item.
     private let constants: ConstantBytes
     private let fields: [Field]
@@ -132,27 +123,32 @@ public struct ByteMapping: Sendable {
         self.plan = plan
         self.emailSlot = emailSlot
 
+        // The email channel, when it is the same for every row: no status (kept, see
+        // `ConsentPolicy`), or a constant status with a constant date, none, or `now`, worked out
+        // once by `ContactMapper`'s own rule. A date read from the row, or one that gives a
+        // warning, is left to `ContactMapper`.
+        if plan.status != nil && mapper.constantStatus == nil { return nil }
+        if let field = plan.statusDate, !MappingPlan.isConstant(field.spec) { return nil }
+        let header = Header([])
+        let row = Row(
+            record: Record(header: header, values: [], origin: RecordOrigin(file: "", line: 0, index: 0)),
+            bound: plan.bind(header), runDate: mapper.runDate)
+        var warned = false
+        let email = mapper.consent(
+            status: plan.status, constantStatus: mapper.constantStatus, date: plan.statusDate,
+            constantDate: mapper.constantStatusDate, isNow: plan.statusDateNow != nil, row: row, prefix: "",
+            dateWire: mapper.apiVersion.statusDateKey, invalid: { _, _, _, _ in warned = true })
+        if warned { return nil }
         var status = "nonSubscribed"
-        var statusRejects = false
-        if plan.status != nil {
-            guard let constant = mapper.constantStatus else { return nil }
-            if let constant { status = constant } else { statusRejects = true }
-        }
-        self.statusRejects = statusRejects
         var statusDate: String?
-        var statusDateProblem: Problem?
-        if let field = plan.statusDate {
-            guard let constant = mapper.constantStatusDate else { return nil }
-            switch constant {
-            case .absent: break
-            case .date(let date): statusDate = date
-            case .invalid(let why):
-                statusDateProblem = Problem(
-                    field: mapper.apiVersion.statusDateKey, code: "status_date_invalid", detail: why,
-                    onInvalid: field.onInvalid)
-            }
+        switch email {
+        case .send(let decision):
+            status = decision.status
+            statusDate = decision.date
+            statusRejection = nil
+        case .reject(let reason, let detail):
+            statusRejection = (reason, detail)
         }
-        self.statusDateProblem = statusDateProblem
         var constants = ConstantBytes.Builder()
         var tail = Array(",\"channels\":{\"email\":{\"status\":".utf8)
         JSONText.appendString(status, to: &tail)
@@ -319,10 +315,9 @@ public struct ByteMapping: Sendable {
                 if let problem = EmailAddress.validate(bytes: email) {
                     return .mapped(.rejected(reason: problem.reason, detail: problem.detail, email: rawEmail.text))
                 }
-                if statusRejects {
+                if let statusRejection {
                     return .mapped(.rejected(
-                        reason: "status_invalid", detail: "status is not subscribed, unsubscribed or nonSubscribed",
-                        email: rawEmail.text))
+                        reason: statusRejection.reason, detail: statusRejection.detail, email: rawEmail.text))
                 }
             }
             var problems = Problems()
@@ -359,9 +354,6 @@ public struct ByteMapping: Sendable {
         to out: inout RowWriter,
         problems: inout Problems
     ) {
-        if let problem = statusDateProblem {
-            problems.add(problem.field, problem.code, problem.onInvalid, problem.detail)
-        }
         let (head, identifiersTail) = (constants.head, constants.identifiersTail)
         let (tagsKey, propertiesKey, comma) = (constants.tagsKey, constants.propertiesKey, constants.comma)
         constants.bytes.withUnsafeBufferPointer { constants in

@@ -33,25 +33,17 @@ public struct ContactMapper: Sendable {
         let row = Row(
             record: Record(header: header, values: [], origin: RecordOrigin(file: "", line: 0, index: 0)),
             bound: plan.bind(header), runDate: runDate)
-        if let spec = plan.status, Self.isConstant(spec) {
+        if let spec = plan.status, MappingPlan.isConstant(spec) {
             constantStatus = .some(Self.status(of: spec, in: row))
         } else {
             constantStatus = nil
         }
-        if let field = plan.statusDate, Self.isConstant(field.spec) {
+        if let field = plan.statusDate, MappingPlan.isConstant(field.spec) {
             constantStatusDate = Self.statusDate(of: field, in: row)
         } else {
             constantStatusDate = nil
         }
         byteMapping = ByteMapping(self)
-    }
-
-    /// Whether `spec` gives the same value for every row (a constant or the run date).
-    private static func isConstant(_ spec: ValueSpec) -> Bool {
-        switch spec.source {
-        case .constant, .runDate: return true
-        default: return false
-        }
     }
 
     /// The wire status of `spec` in `row`, or `nil` when it is not a status.
@@ -118,34 +110,47 @@ public struct ContactMapper: Sendable {
             }
         }
 
-        // Status.
-        var status = "nonSubscribed"
-        if let spec = plan.status {
-            guard let canonical = constantStatus ?? Self.status(of: spec, in: row) else {
-                return .rejected(reason: "status_invalid",
-                    detail: "status is not subscribed, unsubscribed or nonSubscribed", email: rawEmail)
-            }
-            status = canonical
-        }
-
-        var statusDate: String?
-        if let field = plan.statusDate {
-            switch constantStatusDate ?? Self.statusDate(of: field, in: row) {
-            case .absent: break
-            case .date(let date): statusDate = date
-            case .invalid(let why): invalid(apiVersion.statusDateKey, "status_date_invalid", field.onInvalid, why)
-            }
+        // Consent: the email channel's status and date, by the rules of docs/mapping.md ("Consent").
+        let emailConsent: ConsentPolicy.Decision
+        switch consent(
+            status: plan.status, constantStatus: constantStatus, date: plan.statusDate, constantDate: constantStatusDate,
+            isNow: plan.statusDateNow != nil, row: row, prefix: "", dateWire: apiVersion.statusDateKey, invalid: invalid)
+        {
+        case .send(let decision): emailConsent = decision
+        case .reject(let reason, let detail): return .rejected(reason: reason, detail: detail, email: rawEmail)
         }
 
         var phone: String?
+        var smsConsent: ConsentPolicy.Decision?
         if let field = plan.phone, case .value(let v?) = row.evaluate(field.spec) {
             let text = TextOps.trim(v.joined())
             if !text.isEmpty {
-                if let e164 = PhoneNumber.e164(text, defaultCountryCode: field.defaultCountryCode) {
+                var code = field.defaultCountryCode
+                if let country = field.country {
+                    code = nil
+                    if case .value(let c?) = row.evaluate(country), let alpha2 = CountryCodes.alpha2(for: c.joined()) {
+                        code = CallingCodes.code(for: alpha2)
+                    }
+                }
+                switch PhoneNumber.parse(text, defaultCountryCode: code) {
+                case .e164(let e164):
                     phone = e164
                     out.mark("phone")
-                } else {
+                case .needsCountry:
+                    invalid("phone", "phone_country_unknown", field.onInvalid,
+                        "a national number, and the row's country is not known (no calling code to put in front)")
+                case .invalid:
                     invalid("phone", "phone_invalid", field.onInvalid, "not a phone number that can be written in E.164")
+                }
+            }
+            if phone != nil {
+                switch consent(
+                    status: field.smsStatus, constantStatus: nil, date: field.smsStatusDate, constantDate: nil,
+                    isNow: field.smsStatusDateNow != nil, row: row, prefix: "sms_",
+                    dateWire: "sms.\(apiVersion.statusDateKey)", invalid: invalid)
+                {
+                case .send(let decision): smsConsent = decision
+                case .reject(let reason, let detail): return .rejected(reason: reason, detail: detail, email: rawEmail)
                 }
             }
         }
@@ -153,23 +158,21 @@ public struct ContactMapper: Sendable {
         // Identifiers.
         out.raw("{\"identifiers\":[{\"type\":\"email\",\"id\":")
         out.string(email)
-        out.raw(",\"channels\":{\"email\":{\"status\":")
-        out.string(status)
-        if let statusDate {
-            out.raw(",\"\(apiVersion.statusDateKey)\":")
-            out.string(statusDate)
-        }
-        out.raw("}},\"sendWelcomeMessage\":")
+        out.raw(",\"channels\":{\"email\":")
+        writeChannel(emailConsent, to: &out)
+        out.raw("},\"sendWelcomeMessage\":")
         out.raw(plan.sendWelcomeMessage ? "true}" : "false}")
         out.mark("email")
         out.mark("status")
-        if statusDate != nil { out.mark("status_date") }
-        if let phone, let field = plan.phone {
+        if plan.statusDate != nil && emailConsent.date != nil && emailConsent.date != ConsentPolicy.keepExistingDate {
+            out.mark("status_date")
+        }
+        if let phone, let smsConsent {
             out.raw(",{\"type\":\"phone\",\"id\":")
             out.string(phone)
-            out.raw(",\"channels\":{\"sms\":{\"status\":")
-            out.string(field.smsStatus)
-            out.raw("}}}")
+            out.raw(",\"channels\":{\"sms\":")
+            writeChannel(smsConsent, to: &out)
+            out.raw("}}")
         }
         out.raw("]")
 
@@ -270,6 +273,78 @@ public struct ContactMapper: Sendable {
         var dedupeDate: String?
         if let lookup = bound.dedupeDate { dedupeDate = BoundMapping.value(lookup, in: record)?.text }
         return .contact(MappedContact(email: email, json: out.bytes, warnings: warnings, dedupeDate: dedupeDate))
+    }
+
+    /// One channel's consent for a row: what to send, or why the row is rejected.
+    enum ChannelConsent {
+        case send(ConsentPolicy.Decision)
+        case reject(reason: String, detail: String)
+    }
+
+    /// One channel's status and date for `row` (docs/mapping.md, "Consent"):
+    /// - no status mapped: `nonSubscribed` dated `ConsentPolicy.keepExistingDate`, which Omnisend's
+    ///   date rule ignores for an existing contact;
+    /// - `subscribed`: only with a date (from the row, unless `resubscribe: allow`); an empty date
+    ///   rejects the row (`status_date_missing`), so does one that cannot be read;
+    /// - `unsubscribed`: an empty (or unreadable, under `on_invalid: drop`) date is sent as "now";
+    /// - `nonSubscribed`: an empty (or unreadable) date keeps the existing status.
+    /// `prefix` (`sms_` for the SMS channel) starts the reject and warning codes; `dateWire` names
+    /// the date field in warnings.
+    func consent(
+        status: ValueSpec?, constantStatus: String??, date: MappingPlan.DateField?, constantDate: DateOutcome?,
+        isNow: Bool, row: Row, prefix: String, dateWire: String,
+        invalid: (String, String, OnInvalid, String) -> Void
+    ) -> ChannelConsent {
+        let keep = ConsentPolicy.keepExistingDate
+        guard let status else { return .send(.init(status: "nonSubscribed", date: keep)) }
+        guard let value = constantStatus ?? Self.status(of: status, in: row) else {
+            return .reject(reason: "\(prefix)status_invalid", detail: "\(prefix)status is not subscribed, unsubscribed or nonSubscribed")
+        }
+        var outcome = DateOutcome.absent
+        var fromRow = false
+        if !isNow, let date {
+            outcome = constantDate ?? Self.statusDate(of: date, in: row)
+            fromRow = !MappingPlan.isConstant(date.spec)
+        }
+        let missing = "\(prefix)status_date_missing"
+        if value == "subscribed" {
+            let allow = plan.consent.resubscribe == .allow
+            switch outcome {
+            case .date(let d) where fromRow || allow:
+                return .send(.init(status: value, date: d))
+            case .date:
+                return .reject(reason: missing, detail: "a subscribed status needs the row's own decision date (consent resubscribe: never)")
+            case .absent where isNow && allow:
+                return .send(.init(status: value, date: nil))
+            case .absent where isNow:
+                return .reject(reason: missing, detail: "a subscribed status is not dated now under consent resubscribe: never")
+            case .absent:
+                return .reject(reason: missing, detail: "the status date is empty; a subscribed status is only sent with its decision date")
+            case .invalid(let why):
+                return .reject(reason: "\(prefix)status_date_invalid", detail: "\(dateWire): \(why)")
+            }
+        }
+        switch outcome {
+        case .date(let d):
+            return .send(.init(status: value, date: d))
+        case .absent:
+            // Unsubscribing is the safe direction: "now" wins. A non-decision keeps what is there.
+            return .send(.init(status: value, date: value == "unsubscribed" || isNow ? nil : keep))
+        case .invalid(let why):
+            invalid(dateWire, "\(prefix)status_date_invalid", date?.onInvalid ?? .drop, why)
+            return .send(.init(status: value, date: value == "unsubscribed" ? nil : keep))
+        }
+    }
+
+    /// `{"status":…,"<date key>":…}` of one channel (no date key for "now").
+    private func writeChannel(_ decision: ConsentPolicy.Decision, to out: inout Output) {
+        out.raw("{\"status\":")
+        out.string(decision.status)
+        if let date = decision.date {
+            out.raw(",\"\(apiVersion.statusDateKey)\":")
+            out.string(date)
+        }
+        out.raw("}")
     }
 
     /// What a plain field's trimmed, non-empty `value` becomes on the wire.

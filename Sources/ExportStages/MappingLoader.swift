@@ -61,36 +61,17 @@ public enum MappingLoader {
                     if let spec = valueSpec(value, what: "email", extra: []) { plan.email = spec.spec }
                 case "status":
                     plan.status = valueSpec(value, what: "status", extra: [])?.spec
-                    if case .constant(let c)? = plan.status?.source, plan.status?.transforms.isEmpty == true,
-                        !MappingLoader.statuses.contains(c) {
-                        reader.report(value, "status '\(c)' is not one of \(MappingLoader.statuses.joined(separator: ", "))",
-                            hint: Suggestion.hint(for: c, in: MappingLoader.statuses))
-                    }
+                    checkConstantStatus(plan.status, at: value, key: "status")
                 case "status_date":
-                    if let s = valueSpec(value, what: "status_date", extra: ["formats", "on_invalid"]) {
-                        plan.statusDate = MappingPlan.DateField(
-                            spec: s.spec, formats: formats(s.extra["formats"], default: ["iso8601"]),
-                            onInvalid: onInvalid(s.extra["on_invalid"], default: defaultOnInvalid))
+                    if let location = nowLocation(value) {
+                        plan.statusDateNow = location
+                    } else if let field = dateField(value, what: "status_date", defaultOnInvalid: defaultOnInvalid) {
+                        plan.statusDate = field
                     }
                 case "send_welcome_message":
                     if let b = reader.bool(value, what: "send_welcome_message") { plan.sendWelcomeMessage = b }
                 case "phone":
-                    guard let s = valueSpec(value, what: "phone", extra: ["default_country_code", "sms_status", "on_invalid"])
-                    else { break }
-                    var code: String?
-                    if let n = s.extra["default_country_code"], let text = reader.string(n, what: "default_country_code") {
-                        let digits = text.hasPrefix("+") ? String(text.dropFirst()) : text
-                        if digits.isEmpty || digits.count > 3 || !digits.allSatisfy(\.isASCIIDigit) {
-                            reader.report(n, "default_country_code must be 1 to 3 digits, not '\(text)'", hint: "e.g. 40 for Romania, 1 for the US")
-                        } else {
-                            code = digits
-                        }
-                    }
-                    var sms = "nonSubscribed"
-                    if let n = s.extra["sms_status"], let v = reader.choice(n, what: "sms_status", MappingLoader.statuses) { sms = v }
-                    plan.phone = MappingPlan.PhoneField(
-                        spec: s.spec, defaultCountryCode: code, smsStatus: sms,
-                        onInvalid: onInvalid(s.extra["on_invalid"], default: defaultOnInvalid))
+                    phone(value, defaultOnInvalid: defaultOnInvalid)
                 case "tags": tags(value, defaultOnInvalid: defaultOnInvalid)
                 case "custom_properties": customProperties(value, defaultOnInvalid: defaultOnInvalid)
                 case "require": requirements(value)
@@ -106,6 +87,67 @@ public enum MappingLoader {
                 MappingPlan.fieldOrder.firstIndex { $0.key == a.key }! < MappingPlan.fieldOrder.firstIndex { $0.key == b.key }!
             }
             return reader.problems.isEmpty ? plan : nil
+        }
+
+        /// The place of a date written as the word `now`, or `nil` when `node` is something else.
+        func nowLocation(_ node: Node) -> ConfigLocation? {
+            guard node.scalar?.string == "now" else { return nil }
+            return ConfigLocation(line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
+        }
+
+        /// A status date: a value spec with `formats` (default `iso8601`) and `on_invalid`.
+        mutating func dateField(_ node: Node, what: String, defaultOnInvalid: OnInvalid) -> MappingPlan.DateField? {
+            guard let s = valueSpec(node, what: what, extra: ["formats", "on_invalid"]) else { return nil }
+            return MappingPlan.DateField(
+                spec: s.spec, formats: formats(s.extra["formats"], default: ["iso8601"]),
+                onInvalid: onInvalid(s.extra["on_invalid"], default: defaultOnInvalid))
+        }
+
+        /// `phone`: the number, its country (digits, or a value spec giving a country per row),
+        /// and the SMS channel's status and status date.
+        mutating func phone(_ value: Node, defaultOnInvalid: OnInvalid) {
+            let extra = ["default_country_code", "sms_status", "sms_status_date", "on_invalid"]
+            guard let s = valueSpec(value, what: "phone", extra: extra) else { return }
+            var code: String?
+            var country: ValueSpec?
+            if let n = s.extra["default_country_code"] {
+                if n.scalar == nil {
+                    country = valueSpec(n, what: "default_country_code", extra: [])?.spec
+                } else if let text = reader.string(n, what: "default_country_code") {
+                    let digits = text.hasPrefix("+") ? String(text.dropFirst()) : text
+                    if digits.isEmpty || digits.count > 3 || !digits.allSatisfy(\.isASCIIDigit) {
+                        reader.report(n, "default_country_code must be 1 to 3 digits, not '\(text)'",
+                            hint: "e.g. 40 for Romania, 1 for the US; or a country per row: { column: Country }")
+                    } else {
+                        code = digits
+                    }
+                }
+            }
+            var sms: ValueSpec?
+            if let n = s.extra["sms_status"] {
+                sms = valueSpec(n, what: "sms_status", extra: [])?.spec
+                checkConstantStatus(sms, at: n, key: "sms_status")
+            }
+            var smsDate: MappingPlan.DateField?
+            var smsNow: ConfigLocation?
+            if let n = s.extra["sms_status_date"] {
+                if let location = nowLocation(n) {
+                    smsNow = location
+                } else {
+                    smsDate = dateField(n, what: "sms_status_date", defaultOnInvalid: defaultOnInvalid)
+                }
+            }
+            plan.phone = MappingPlan.PhoneField(
+                spec: s.spec, defaultCountryCode: code, country: country, smsStatus: sms, smsStatusDate: smsDate,
+                smsStatusDateNow: smsNow, onInvalid: onInvalid(s.extra["on_invalid"], default: defaultOnInvalid))
+        }
+
+        /// Reports a constant status (without transforms) that is not one of the three.
+        mutating func checkConstantStatus(_ spec: ValueSpec?, at node: Node, key: String) {
+            if case .constant(let c)? = spec?.source, spec?.transforms.isEmpty == true, !MappingLoader.statuses.contains(c) {
+                reader.report(node, "\(key) '\(c)' is not one of \(MappingLoader.statuses.joined(separator: ", "))",
+                    hint: Suggestion.hint(for: c, in: MappingLoader.statuses))
+            }
         }
 
         mutating func contactField(_ entry: ConfigReader.Entry, defaultOnInvalid: OnInvalid) {

@@ -36,11 +36,12 @@ extension MappingPlan {
             return distinct.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (distinct.count > 5 ? ", …" : "")
         }
 
-        if let status, !isConstant(status) {
-            let bad = texts(status).compactMap { $0 }.filter { ContactMapper.canonicalStatus($0) == nil }
+        for (key, spec) in [("status", status), ("sms_status", phone?.smsStatus)] {
+            guard let spec, !isConstant(spec) else { continue }
+            let bad = texts(spec).compactMap { $0 }.filter { ContactMapper.canonicalStatus($0) == nil }
             if !bad.isEmpty {
-                problem(status, "status gets \(listed(bad)) in \(bad.count) of \(n) sampled rows, which is not subscribed, unsubscribed or nonSubscribed",
-                    "add these values to the map, or give it a fallback; such rows are rejected (status_invalid)")
+                problem(spec, "\(key) gets \(listed(bad)) in \(bad.count) of \(n) sampled rows, which is not subscribed, unsubscribed or nonSubscribed",
+                    "add these values to the map, or give it a fallback; such rows are rejected (\(key)_invalid)")
             }
         }
         for field in fields {

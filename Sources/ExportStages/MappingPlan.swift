@@ -11,11 +11,15 @@ public struct MappingPlan: Sendable {
     /// The raw column whose text `ContactMapper` returns as `MappedContact.dedupeDate` (set by the
     /// pipeline for `dedupe: { keep: newest, field: … }`).
     public var dedupeDateField: String?
+    /// The pipeline's `consent:` policy (set by `PipelineLoader`; the safe defaults otherwise).
+    public var consent = ConsentPolicy()
 
     var columns: [ColumnReference] = []
     var email: ValueSpec
     var status: ValueSpec?
     var statusDate: DateField?
+    /// Where `status_date: now` is written, when it is.
+    var statusDateNow: ConfigLocation?
     var sendWelcomeMessage = false
     var phone: PhoneField?
     var fields: [ContactField] = []
@@ -40,8 +44,16 @@ public struct MappingPlan: Sendable {
     /// The optional phone identifier.
     struct PhoneField: Sendable {
         var spec: ValueSpec
+        /// The calling code (digits) for national numbers, when it is written in the mapping.
         var defaultCountryCode: String?
-        var smsStatus: String
+        /// Where each row's country comes from (a name or code, as `country_code` reads it), when
+        /// `default_country_code` is a value spec.
+        var country: ValueSpec?
+        /// The SMS status; `nil` when not mapped (the channel then keeps its status).
+        var smsStatus: ValueSpec?
+        var smsStatusDate: DateField?
+        /// Where `sms_status_date: now` is written, when it is.
+        var smsStatusDateNow: ConfigLocation?
         var onInvalid: OnInvalid
     }
 

@@ -2,12 +2,29 @@
 ///
 /// Spaces, `-`, `.`, `/` and parentheses are dropped. `+CC…` and `00CC…` are international. A
 /// national number (`0722 123 456`) gets its trunk `0` removed and the default country code put
-/// in front; without a default country code it is invalid. A number already starting with the
-/// default country code but without `+` is read as national (write `+` to avoid the ambiguity).
+/// in front; without a default country code it cannot be written (`needsCountry`). A number already
+/// starting with the default country code but without `+` is read as national (write `+` to avoid
+/// the ambiguity).
 public enum PhoneNumber {
+    /// What a raw phone text is.
+    public enum Parsed: Sendable, Equatable {
+        /// The number in E.164 (`+40722123456`).
+        case e164(String)
+        /// A national number, and no calling code to put in front: its country is unknown.
+        case needsCountry
+        /// Not a phone number.
+        case invalid
+    }
+
     /// The E.164 form of `raw`, or `nil` when it cannot be one.
     /// - Parameter defaultCountryCode: digits only (`40` for Romania), used for national numbers.
     public static func e164(_ raw: String, defaultCountryCode: String?) -> String? {
+        if case .e164(let number) = parse(raw, defaultCountryCode: defaultCountryCode) { return number }
+        return nil
+    }
+
+    /// `raw` read as a phone number; a national number needs `defaultCountryCode` (digits only).
+    public static func parse(_ raw: String, defaultCountryCode: String?) -> Parsed {
         var digits: [UInt8] = []
         var international = false
         var seenAnything = false
@@ -17,14 +34,14 @@ public enum PhoneNumber {
                 digits.append(b)
                 seenAnything = true
             case UInt8(ascii: "+"):
-                if seenAnything { return nil }
+                if seenAnything { return .invalid }
                 international = true
                 seenAnything = true
             case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "("),
                 UInt8(ascii: ")"), 0x09:
                 continue
             default:
-                return nil
+                return .invalid
             }
         }
         if !international && digits.count > 2 && digits[0] == UInt8(ascii: "0") && digits[1] == UInt8(ascii: "0") {
@@ -32,11 +49,14 @@ public enum PhoneNumber {
             international = true
         }
         if !international {
-            guard let code = defaultCountryCode, !code.isEmpty else { return nil }
             while digits.first == UInt8(ascii: "0") { digits.removeFirst() }
+            guard let code = defaultCountryCode, !code.isEmpty else {
+                // A national number that a calling code would make whole needs its country.
+                return digits.count >= 6 && digits.count <= 14 ? .needsCountry : .invalid
+            }
             digits = Array(code.utf8) + digits
         }
-        guard digits.count >= 8 && digits.count <= 15, digits[0] != UInt8(ascii: "0") else { return nil }
-        return "+" + String(decoding: digits, as: UTF8.self)
+        guard digits.count >= 8 && digits.count <= 15, digits[0] != UInt8(ascii: "0") else { return .invalid }
+        return .e164("+" + String(decoding: digits, as: UTF8.self))
     }
 }

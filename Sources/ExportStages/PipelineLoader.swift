@@ -5,7 +5,7 @@ import Yams
 
 /// Loads and checks a pipeline file (and the mapping it names), reporting every problem at once.
 public enum PipelineLoader {
-    static let topKeys = ["version", "name", "inputs", "dedupe", "mapping", "chunks", "destination", "runs_dir", "limits"] + OutcomePolicy.keys
+    static let topKeys = ["version", "name", "inputs", "dedupe", "mapping", "chunks", "destination", "runs_dir", "limits", "consent"] + OutcomePolicy.keys
     static let inputKeys = ["path", "format", "csv", "members"]
     static let csvKeys = ["delimiter", "quote", "header", "columns", "encoding"]
     static let formats = ["auto", "csv", "ndjson", "zip", "tar"]
@@ -51,6 +51,7 @@ public enum PipelineLoader {
         var outcome = OutcomePolicy()
         var runLimits = RunLimits()
         var readiness = InputReadiness()
+        var consent = ConsentPolicy()
 
         for entry in entries {
             let value = entry.value
@@ -110,6 +111,8 @@ public enum PipelineLoader {
                 }
             case "on_failure", "keep_runs":
                 outcome.read(key: entry.key, value: value, reader: &reader)
+            case "consent":
+                if let c = parseConsent(value, reader: &reader) { consent = c }
             default:  // limits
                 if let l = parseLimits(value, reader: &reader, runLimits: &runLimits) { limits = l }
             }
@@ -126,6 +129,11 @@ public enum PipelineLoader {
         for i in inputs.indices {
             inputs[i].csv.maxFieldBytes = limits.maxFieldBytes
             inputs[i].csv.maxRecordBytes = limits.maxRecordBytes
+        }
+        if var checked = mapping {
+            checked.consent = consent
+            mappingProblems += checked.consentProblems()
+            mapping = checked
         }
         guard var mapping, reader.problems.isEmpty, mappingProblems.isEmpty else { return nil }
         if case .newest(let field) = dedupe { mapping.dedupeDateField = field }
@@ -348,6 +356,20 @@ public enum PipelineLoader {
             }
         }
         return d
+    }
+
+    /// `consent: { allow_status_date_now: BOOL, resubscribe: never|allow }` (docs/mapping.md, "Consent").
+    private static func parseConsent(_ node: Node, reader: inout ConfigReader) -> ConsentPolicy? {
+        guard let entries = reader.entries(node, allowed: ["allow_status_date_now", "resubscribe"], what: "consent") else { return nil }
+        var policy = ConsentPolicy()
+        for e in entries {
+            if e.key == "allow_status_date_now" {
+                if let v = reader.bool(e.value, what: "allow_status_date_now") { policy.allowStatusDateNow = v }
+            } else if let v = reader.choice(e.value, what: "resubscribe", ConsentPolicy.Resubscribe.allCases.map(\.rawValue)) {
+                policy.resubscribe = ConsentPolicy.Resubscribe(rawValue: v)!
+            }
+        }
+        return policy
     }
 
     private static func parseLimits(_ node: Node, reader: inout ConfigReader, runLimits: inout RunLimits) -> InputLimits? {

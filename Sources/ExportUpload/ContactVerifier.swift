@@ -18,6 +18,9 @@ public struct ContactVerifier: Sendable {
     public struct Result: Sendable {
         public var checked: Int
         public var differences: [Difference]
+        /// Contacts with a dated status that Omnisend kept because it had a later decision (the
+        /// date rule at work, not a difference; statuses sent to be kept, dated 1970, not counted).
+        public var keptByDateRule = 0
     }
 
     let runDirectory: String
@@ -52,6 +55,7 @@ public struct ContactVerifier: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var differences: [Difference] = []
+        var keptByDateRule = 0
         for candidate in candidates {
             guard let sent = (try? JSONSerialization.jsonObject(with: Data(candidate.text.utf8))) as? [String: Any],
                 let email = ChunkFile.email(ofItem: sent)
@@ -80,25 +84,67 @@ public struct ContactVerifier: Sendable {
                 differences.append(Difference(email: email, chunk: candidate.chunk, item: candidate.item, fields: ["missing"]))
                 continue
             }
+            if Self.statusesKeptByDateRule(sent: sent, stored: stored, email: email) { keptByDateRule += 1 }
             let fields = Self.differingFields(sent: sent, stored: stored, email: email)
             if !fields.isEmpty { differences.append(Difference(email: email, chunk: candidate.chunk, item: candidate.item, fields: fields)) }
         }
-        return Result(checked: candidates.count, differences: differences)
+        return Result(checked: candidates.count, differences: differences, keptByDateRule: keptByDateRule)
     }
 
-    /// Names of the sent fields whose stored value differs (the email channel compared by status).
+    /// Names of the sent fields whose stored value differs. A channel status (email, SMS) counts
+    /// as different only when the stored one should have been replaced: Omnisend keeps a status
+    /// whose stored date is later than the one sent ("If you post status date earlier than in
+    /// system, status and statusDate won't be changed"), which is how a status is kept on purpose
+    /// (`ConsentPolicy.keepExistingDate`).
     static func differingFields(sent: [String: Any], stored: [String: Any], email: String) -> [String] {
         var fields: [String] = []
         for (key, value) in sent where key != "identifiers" && key != "sendWelcomeMessage" {
             if BatchResults.json(value) != BatchResults.json(stored[key] ?? NSNull()) { fields.append(key) }
         }
-        func emailStatus(_ object: [String: Any]) -> String? {
-            for identifier in (object["identifiers"] as? [[String: Any]]) ?? [] where identifier["id"] as? String == email {
-                return ((identifier["channels"] as? [String: Any])?["email"] as? [String: Any])?["status"] as? String
-            }
-            return nil
+        for (type, channel) in [("email", "email"), ("phone", "sms")] {
+            guard let posted = channelState(sent, type: type, channel: channel, email: email) else { continue }
+            let kept = channelState(stored, type: type, channel: channel, email: email)
+            // A phone the stored contact lacks was owned by another contact: not a status matter.
+            if type == "phone" && kept == nil { continue }
+            if kept?.status == posted.status { continue }
+            if let postedDate = posted.date, let keptDate = kept?.date, postedDate < keptDate { continue }
+            fields.append("identifiers.channels.\(channel).status")
         }
-        if let status = emailStatus(sent), emailStatus(stored) != status { fields.append("identifiers.channels.email.status") }
         return fields.sorted()
+    }
+
+    /// Whether a channel sent with a real decision date (not `ConsentPolicy.keepExistingDate`)
+    /// has a different stored status with a later date: Omnisend kept its later decision.
+    static func statusesKeptByDateRule(sent: [String: Any], stored: [String: Any], email: String) -> Bool {
+        for (type, channel) in [("email", "email"), ("phone", "sms")] {
+            guard let posted = channelState(sent, type: type, channel: channel, email: email),
+                let kept = channelState(stored, type: type, channel: channel, email: email),
+                kept.status != posted.status, let postedDate = posted.date, let keptDate = kept.date, postedDate < keptDate,
+                postedDate > Date(timeIntervalSince1970: 0)
+            else { continue }
+            return true
+        }
+        return false
+    }
+
+    /// The status and date (`statusDate` or `statusChangedAt`, as a time) of one channel of an
+    /// identifier: the email identifier `email`, or the first phone identifier.
+    private static func channelState(
+        _ object: [String: Any], type: String, channel: String, email: String
+    ) -> (status: String?, date: Date?)? {
+        for identifier in (object["identifiers"] as? [[String: Any]]) ?? [] where identifier["type"] as? String == type {
+            if type == "email" && identifier["id"] as? String != email { continue }
+            guard let state = (identifier["channels"] as? [String: Any])?[channel] as? [String: Any] else { return nil }
+            let text = (state["statusDate"] ?? state["statusChangedAt"]) as? String
+            return (state["status"] as? String, text.flatMap(parseDate))
+        }
+        return nil
+    }
+
+    private static func parseDate(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
     }
 }

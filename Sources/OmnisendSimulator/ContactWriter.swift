@@ -6,7 +6,8 @@ import GRDB
 /// - an identifier that already belongs to another contact is ignored (and when it was the only
 ///   identifier, nothing is created);
 /// - a channel's status and status date change only if the posted date is not older than the
-///   stored one (a missing date means now).
+///   stored one (a missing date means now), on every channel and for `statusDate` as for
+///   `statusChangedAt`.
 /// Top-level fields overwrite, `tags` are added to the stored ones, `customProperties` merge by name.
 enum ContactWriter {
     /// What became of one contact body.
@@ -152,15 +153,19 @@ enum ContactWriter {
     }
 
     /// The documented rule: "If you post status date earlier than in system, status and statusDate won't be changed."
+    /// It applies to every channel (`email`, `sms`) and both date keys: `statusDate` (v3, v5) and
+    /// `statusChangedAt` (2026-03-15); a missing date means now. The date is stored under the key
+    /// it was posted with (the stored key when none was posted).
     private static func mergeChannel(_ posted: [String: JSONValue], over stored: [String: JSONValue]?, now: Date) -> [String: JSONValue] {
-        let postedText = posted["statusDate"]?.string ?? posted["statusChangedAt"]?.string
-        let postedDate = postedText.flatMap(DateText.parseTimestamp) ?? now
-        if let stored, let storedDate = stored["statusDate"]?.string.flatMap(DateText.parseTimestamp), postedDate < storedDate {
+        let postedKey = posted["statusChangedAt"] != nil ? "statusChangedAt" : posted["statusDate"] != nil ? "statusDate" : nil
+        let postedDate = postedKey.flatMap { posted[$0]?.string }.flatMap(DateText.parseTimestamp) ?? now
+        let storedKey = stored?["statusChangedAt"] != nil ? "statusChangedAt" : "statusDate"
+        if let stored, let storedDate = stored[storedKey]?.string.flatMap(DateText.parseTimestamp), postedDate < storedDate {
             return stored
         }
         return [
             "status": .string(posted["status"]?.string ?? "subscribed"),
-            "statusDate": .string(DateText.format(postedDate)),
+            postedKey ?? (stored == nil ? "statusDate" : storedKey): .string(DateText.format(postedDate)),
         ]
     }
 }

@@ -25,13 +25,13 @@ private final class CheckFixture {
 }
 
 private let people = """
-    Email,FirstName,Phone,Consent,Sex,Points,Segment
-    ana@example.ro,Ana,0722 123 456,yes,F,,VIP
-    ion@example.ro,Ion,,no,M,,VIP
-    bad-address,Bad,,yes,F,,VIP
-    ,Nobody,,yes,M,,VIP
-    test@example.ro,Test,0722 000 000,yes,F,,TEST
-    ANA@example.ro,Ana again,,yes,F,,VIP
+    Email,FirstName,Phone,Consent,Sex,Points,Segment,Date
+    ana@example.ro,Ana,0722 123 456,yes,F,,VIP,2024-05-01T10:00:00Z
+    ion@example.ro,Ion,,no,M,,VIP,
+    bad-address,Bad,,yes,F,,VIP,2024-05-02T10:00:00Z
+    ,Nobody,,yes,M,,VIP,2024-05-03T10:00:00Z
+    test@example.ro,Test,0722 000 000,yes,F,,TEST,2024-05-04T10:00:00Z
+    ANA@example.ro,Ana again,,yes,F,,VIP,2025-01-01T10:00:00Z
 
     """
 
@@ -39,6 +39,7 @@ private let peopleMapping = """
     version: 1
     email: Email
     status: { column: Consent, transforms: [{ map: { yes: subscribed, no: nonSubscribed } }] }
+    status_date: Date
     phone: { column: Phone, default_country_code: "40" }
     first_name: FirstName
     gender: { column: Sex, transforms: [lower] }
@@ -74,10 +75,10 @@ private let peopleMapping = """
         #expect(!report.isSound)
         let problem = try #require(report.problems.first { $0.message.contains("FirstNmae") })
         #expect(problem.file == fixture.mapping)
-        #expect(problem.line == 5 && problem.column == 13)
+        #expect(problem.line == 6 && problem.column == 13)
         #expect(problem.message == "column 'FirstNmae' is not in the header of \(fixture.root)/in.csv")
         #expect(problem.hint == "did you mean 'FirstName'?")
-        #expect(problem.description.hasPrefix("\(fixture.mapping):5:13: column 'FirstNmae'"))
+        #expect(problem.description.hasPrefix("\(fixture.mapping):6:13: column 'FirstNmae'"))
         // The rest of the check still ran.
         #expect(report.rows == 6)
     }
@@ -88,7 +89,7 @@ private let peopleMapping = """
         let report = fixture.check()
         let problem = try #require(report.problems.first)
         #expect(report.problems.count == 1)
-        #expect(problem.file == fixture.mapping && problem.line == 10 && problem.column == 11)
+        #expect(problem.file == fixture.mapping && problem.line == 11 && problem.column == 11)
         #expect(problem.message.hasPrefix("custom property 'points' (number) is empty in all 5 sampled rows"))
         #expect(problem.message.hasSuffix("(sample of \(fixture.root)/in.csv)"))
     }
@@ -111,7 +112,7 @@ private let peopleMapping = """
     }
 
     @Test func aValueMapThatMissesSampledValuesIsReported() throws {
-        let csv = people + "maybe@example.ro,May,,maybe,X,,VIP\n"
+        let csv = people + "maybe@example.ro,May,,maybe,X,,VIP,2024-05-05T10:00:00Z\n"
         let report = try CheckFixture(csv: csv, mapping: peopleMapping).check()
         #expect(!report.isSound)
         let messages = report.problems.map(\.message)
@@ -130,11 +131,11 @@ private let peopleMapping = """
             .init(code: "email_missing", count: 1, example: "\(fixture.root)/in.csv:5: the email field is empty"),
         ])
         #expect(report.fillRates == [
-            .init(field: "phone", filled: 1), .init(field: "firstName", filled: 3), .init(field: "gender", filled: 3),
+            .init(field: "statusDate", filled: 2), .init(field: "phone", filled: 1), .init(field: "firstName", filled: 3), .init(field: "gender", filled: 3),
         ])
         let text = report.summary()
         #expect(text.contains("sample: 6 rows → 3 contacts (1 with an email seen earlier in the sample), 2 rejected, 1 filtered"))
-        #expect(text.contains("  phone      1   33%"))
+        #expect(text.contains("  phone       1   33%"))
         #expect(text.contains("  email_missing  1  first: \(fixture.root)/in.csv:5: the email field is empty"))
     }
 
@@ -143,7 +144,7 @@ private let peopleMapping = """
         let two = fixture.check(preview: 2)
         #expect(two.preview.map(\.origin.line) == [2, 3])
         #expect(String(decoding: two.preview[0].json, as: UTF8.self).hasPrefix(
-            #"{"identifiers":[{"type":"email","id":"ana@example.ro","channels":{"email":{"status":"subscribed"}}"#))
+            #"{"identifiers":[{"type":"email","id":"ana@example.ro","channels":{"email":{"status":"subscribed","statusDate":"2024-05-01T10:00:00Z"}}"#))
         let text = two.summary()
         #expect(text.components(separatedBy: "\n── ").count == 3)
         #expect(text.contains("preview: the first 2 contacts, as prepare would write them"))
@@ -163,8 +164,8 @@ private let peopleMapping = """
     }
 
     @Test func aLatin1InputIsTranscoded() throws {
-        let latin1: [UInt8] = Array("Email,FirstName,Consent,Sex\njose@example.es,Jos".utf8) + [0xE9]
-            + Array(",yes,M\nj@example.de,J".utf8) + [0xFC] + Array("rgen Wei".utf8) + [0xDF] + Array(",no,M\n".utf8)
+        let latin1: [UInt8] = Array("Email,FirstName,Consent,Sex,Date\njose@example.es,Jos".utf8) + [0xE9]
+            + Array(",yes,M,2024-01-01\nj@example.de,J".utf8) + [0xFC] + Array("rgen Wei".utf8) + [0xDF] + Array(",no,M,\n".utf8)
         let fixture = try CheckFixture(
             csv: "", mapping: peopleMapping.replacingOccurrences(of: "phone: { column: Phone, default_country_code: \"40\" }\n", with: "")
                 .replacingOccurrences(of: "where:\n  - { column: Segment, not_equals: TEST }\n", with: ""),

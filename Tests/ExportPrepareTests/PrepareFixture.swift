@@ -8,6 +8,8 @@ final class PrepareFixture {
     let directory: TemporaryDirectory
     var root: String { directory.path }
 
+    /// Every row is an opt-in of one day (the constant date): the pipeline allows it with
+    /// `consent: { resubscribe: allow }`.
     static let mapping = """
         version: 1
         email: Email
@@ -37,6 +39,7 @@ final class PrepareFixture {
             dedupe: \(dedupe)
             mapping: mapping.yaml
             runs_dir: \(root)/runs
+            consent: { resubscribe: allow }
             \(extra)
             """)
     }

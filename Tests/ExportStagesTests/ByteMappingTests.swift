@@ -12,8 +12,13 @@ import Testing
         "Note", "Seen",
     ])
 
-    static func mapper(_ yaml: String, api: APIVersion = .v5) throws -> ContactMapper {
-        ContactMapper(plan: try MappingLoader.parse(text: yaml, file: "m.yaml"), apiVersion: api, runDate: "2026-01-02")
+    /// The mapper of `yaml` under `consent` (by default the benchmark's: a constant may date a subscribed status).
+    static func mapper(
+        _ yaml: String, api: APIVersion = .v5, consent: ConsentPolicy = ConsentPolicy(resubscribe: .allow)
+    ) throws -> ContactMapper {
+        var plan = try MappingLoader.parse(text: yaml, file: "m.yaml")
+        plan.consent = consent
+        return ContactMapper(plan: plan, apiVersion: api, runDate: "2026-01-02")
     }
 
     /// The mapping of the issue-5 benchmark.
@@ -263,6 +268,27 @@ import Testing
             #expect(mapper.byteMapping == nil, "\(yaml)")
         }
         #expect(try Self.mapper(Self.benchmark).byteMapping != nil)
+    }
+
+    /// Every constant consent the byte path takes (no status, a constant status with a constant
+    /// date, none, or now) gives what `ContactMapper` gives, under either resubscribe policy.
+    @Test(arguments: [ConsentPolicy(), ConsentPolicy(allowStatusDateNow: true, resubscribe: .allow)])
+    func constantConsentGivesTheSameResults(_ consent: ConsentPolicy) throws {
+        let shapes = [
+            "", "status: { value: nonSubscribed }\n", "status: { value: unsubscribed }\n", "status: { value: subscribed }\n",
+            "status: { value: subscribed }\nstatus_date: { value: \"2026-01-01T00:00:00Z\" }\n",
+            "status: { value: nonSubscribed }\nstatus_date: { value: \"2026-01-01\" }\n",
+            "status: { value: subscribed }\nstatus_date: now\n", "status: { value: unsubscribed }\nstatus_date: now\n",
+        ]
+        for (n, shape) in shapes.enumerated() {
+            let mapper = try Self.mapper("email: Email\n" + shape + "first_name: First\n", consent: consent)
+            if mapper.byteMapping == nil {
+                // Only a subscribed status the policy cannot date is left to ContactMapper.
+                #expect(shape.contains("subscribed }") && !shape.contains("unsubscribed") && !shape.contains("nonSubscribed"), "\(shape)")
+                continue
+            }
+            try Self.expectSameResults(mapper, seed: UInt64(20 + n))
+        }
     }
 }
 

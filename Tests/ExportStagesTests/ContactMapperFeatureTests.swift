@@ -135,7 +135,7 @@ import Testing
             origin: RecordOrigin(file: "f", line: 2, index: 0)))
         #expect(r == .contact(MappedContact(
             email: "a@b.co",
-            json: Array(#"{"identifiers":[{"type":"email","id":"a@b.co","channels":{"email":{"status":"nonSubscribed"}},"sendWelcomeMessage":true}]}"#.utf8),
+            json: Array(#"{"identifiers":[{"type":"email","id":"a@b.co","channels":{"email":{"status":"nonSubscribed","statusDate":"1970-01-01T00:00:00Z"}},"sendWelcomeMessage":true}]}"#.utf8),
             dedupeDate: "2024-01-01")))
     }
 

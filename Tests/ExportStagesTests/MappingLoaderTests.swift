@@ -23,7 +23,7 @@ import Testing
         ("email: E\ncity: { column: C, transforms: [{ replace: \"(\" }] }\n", "m.yaml:2:44: '(' is not a valid regular expression\n    hint: ICU syntax, as in NSRegularExpression"),
         ("email: E\nbirthdate: { column: D, formats: [\"DD/MM/YYY\"] }\n", "m.yaml:2:35: 'DD/MM/YYY' is not a date format\n    hint: use YYYY, MM, DD (and HH, mm, ss) with separators, e.g. DD/MM/YYYY, or iso8601"),
         ("email: E\ncustom_properties:\n  points: { column: P, type: int }\n", "m.yaml:3:30: type must be one of string, number, integer, boolean, date, list, not 'int'\n    hint: did you mean 'integer'?"),
-        ("email: E\nphone: { column: P, default_country_code: \"+4O\" }\n", "m.yaml:2:43: default_country_code must be 1 to 3 digits, not '+4O'\n    hint: e.g. 40 for Romania, 1 for the US"),
+        ("email: E\nphone: { column: P, default_country_code: \"+4O\" }\n", "m.yaml:2:43: default_country_code must be 1 to 3 digits, not '+4O'\n    hint: e.g. 40 for Romania, 1 for the US; or a country per row: { column: Country }"),
         ("email: E\nrequire: [frist_name]\n", "m.yaml:2:11: require names unknown field 'frist_name'\n    hint: did you mean 'first_name'?"),
         ("email: E\nwhere: [{ column: S }]\n", "m.yaml:2:9: a where rule needs exactly one test\n    hint: equals, not_equals, in, not_in, present or matches"),
         ("email: E\ncity: { source: today }\n", "m.yaml:2:17: source must be one of input_file, row_number, line, run_date, not 'today'"),
