@@ -41,6 +41,7 @@ struct PrepareCommand: ParsableCommand {
     func run() throws {
         let job = PrepareJob(pipelinePath: pipeline, inputOverrides: inputs, outputDirectory: out, runDate: runDate)
         let result = try Console.reportingErrors { try job.run(log: Console.note) }
+        ReportHook.refresh(runDirectory: result.runDirectory)
         Console.printSummary(result)
     }
 }

@@ -27,11 +27,13 @@ struct RunCommand: AsyncParsableCommand {
         _ = try flags.options()
         let job = PrepareJob(pipelinePath: pipeline, inputOverrides: inputs, outputDirectory: out)
         let result = try Console.reportingErrors { try job.run(log: Console.note) }
+        ReportHook.refresh(runDirectory: result.runDirectory, showEmails: flags.showEmails)
         // The summary starts with the run folder: flushed now, so that an interrupted run shows
         // where to resume even when stdout is a pipe.
         Console.printSummary(result)
         fflush(nil)
         let code = await UploadDriver.upload(runDirectory: result.runDirectory, flags: flags)
+        ReportHook.refresh(runDirectory: result.runDirectory, showEmails: flags.showEmails)
         if code != ExitCodes.success { throw ExitCode(code) }
     }
 }

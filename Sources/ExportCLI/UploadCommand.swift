@@ -39,6 +39,7 @@ struct UploadCommand: AsyncParsableCommand {
 
     func run() async throws {
         let code = await UploadDriver.upload(runDirectory: runDirectory, flags: flags)
+        ReportHook.refresh(runDirectory: runDirectory, showEmails: flags.showEmails)
         if code != ExitCodes.success { throw ExitCode(code) }
     }
 }

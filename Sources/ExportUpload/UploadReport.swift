@@ -37,6 +37,8 @@ public struct UploadReport: Sendable, Codable, Equatable {
     public var reposted: Int
     /// Seconds spent uploading (all sessions).
     public var elapsedSeconds: Double
+    /// The upload a minute at a time (all sessions); absent in reports of older versions.
+    public var timeline: UploadTimeline? = nil
 
     /// Whether every chunk is finished.
     public var isComplete: Bool { outcome == "complete" }

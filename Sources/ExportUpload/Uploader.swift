@@ -89,7 +89,7 @@ public struct Uploader: Sendable {
         let done = chunks.filter { $0.state == .done }
         let failedChunks = chunks.filter { $0.state == .failed }
         let openChunks = chunks.filter { $0.state != .done && $0.state != .failed }
-        return UploadReport(
+        var report = UploadReport(
             outcome: openChunks.isEmpty && stop.reason == nil ? "complete" : "stopped",
             stopReason: stop.reason, apiVersion: target.apiVersion.rawValue, baseURL: target.baseURL,
             contacts: manifest.counts.kept, accepted: done.reduce(0) { $0 + ($1.accepted ?? 0) }, failed: failed,
@@ -98,5 +98,8 @@ public struct Uploader: Sendable {
             chunksDone: done.count, chunksFailed: failedChunks.count, chunksOpen: openChunks.count,
             requests: counters["requests"] ?? 0, retries: counters["retries"] ?? 0, rateLimited: counters["rate_limited"] ?? 0,
             reconciled: counters["reconciled"] ?? 0, reposted: counters["reposted"] ?? 0, elapsedSeconds: elapsed)
+        let allowance = RateGovernor(limit: options.rateLimitPerMinute, share: options.rateShare).allowance
+        report.timeline = UploadTimeline(counters: counters, allowancePerMinute: allowance == Int.max ? nil : allowance)
+        return report
     }
 }
