@@ -28,11 +28,11 @@ struct TimelineBuckets: Sendable, Equatable {
             return
         }
         let span = last - first + 1
-        minutesPerBucket = max(1, (span + limit - 1) / limit)
-        let count = (span + minutesPerBucket - 1) / minutesPerBucket
-        buckets = (0..<count).map { index in
+        let per = max(1, (span + limit - 1) / limit)
+        minutesPerBucket = per
+        buckets = (0..<((span + per - 1) / per)).map { index in
             Bucket(
-                start: Self.minuteText(first + index * minutesPerBucket), requestsPerMinute: 0, requests: 0, rateLimited: 0,
+                start: Self.minuteText(first + index * per), requestsPerMinute: 0, requests: 0, rateLimited: 0,
                 retries: 0, accepted: 0)
         }
         for (number, minute) in parsed {

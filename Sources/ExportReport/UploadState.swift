@@ -47,8 +47,7 @@ struct UploadState: Sendable {
             }
         }
         guard let store else { return nil }
-        var report = try snapshot(store: store, manifest: manifest)
-        report.outcome = uploading ? "in_progress" : "unfinished"
+        let report = try UploadReport.fromCheckpoint(store, manifest: manifest, outcome: uploading ? "in_progress" : "unfinished")
         return UploadState(report: report, live: true, failedGroups: groups)
     }
 
@@ -60,29 +59,6 @@ struct UploadState: Sendable {
             pid > 0, pid != getpid()
         else { return false }
         return kill(pid, 0) == 0 || errno == EPERM
-    }
-
-    /// The report of an upload that has not finished, from its checkpoint (as `status` reads it).
-    private static func snapshot(store: CheckpointStore, manifest: RunManifest) throws -> UploadReport {
-        let chunks = try store.chunks()
-        let counters = try store.counters()
-        let done = chunks.filter { $0.state == .done }
-        let failedChunks = chunks.filter { $0.state == .failed }
-        let open = chunks.filter { $0.state != .done && $0.state != .failed }
-        let failedItems = try store.failedItems().filter { !$0.retried }.count
-        var report = UploadReport(
-            outcome: "in_progress", stopReason: nil, apiVersion: manifest.destination.apiVersion.rawValue,
-            baseURL: manifest.destination.baseURL ?? "", contacts: manifest.counts.kept,
-            accepted: done.reduce(0) { $0 + ($1.accepted ?? 0) },
-            failed: failedItems + failedChunks.reduce(0) { $0 + $1.contacts },
-            notSent: open.filter { $0.retryOf == nil }.reduce(0) { $0 + $1.contacts },
-            rejected: manifest.counts.rejected, duplicates: manifest.counts.duplicates, chunks: chunks.count,
-            chunksDone: done.count, chunksFailed: failedChunks.count, chunksOpen: open.count,
-            requests: counters["requests"] ?? 0, retries: counters["retries"] ?? 0,
-            rateLimited: counters["rate_limited"] ?? 0, reconciled: counters["reconciled"] ?? 0,
-            reposted: counters["reposted"] ?? 0, elapsedSeconds: Double(try store.meta("elapsed_seconds") ?? "0") ?? 0)
-        report.timeline = UploadTimeline(counters: counters, allowancePerMinute: nil)
-        return report
     }
 
     /// Failed items (not resent since) and failed chunks, grouped by status and Omnisend's message.

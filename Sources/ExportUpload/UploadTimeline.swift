@@ -37,14 +37,23 @@ public struct UploadTimeline: Sendable, Codable, Equatable {
         self.minutes = minutes
     }
 
-    /// The counters that get a per-minute twin, and the field each feeds.
-    static let tracked: [String: WritableKeyPath<Minute, Int>] = [
-        "requests": \.requests, "rate_limited": \.rateLimited, "retries": \.retries, "accepted": \.accepted,
-    ]
+    /// The counters that get a per-minute twin.
+    static let tracked: Set<String> = ["requests", "rate_limited", "retries", "accepted"]
+
+    /// Adds `value` of `counter` to the field it feeds.
+    static func add(_ value: Int, of counter: Substring, to minute: inout Minute) {
+        switch counter {
+        case "requests": minute.requests += value
+        case "rate_limited": minute.rateLimited += value
+        case "retries": minute.retries += value
+        case "accepted": minute.accepted += value
+        default: break
+        }
+    }
 
     /// The name of `counter`'s twin for the minute of `date`, or `nil` when it has none.
     static func minuteCounter(_ counter: String, at date: Date) -> String? {
-        guard tracked[counter] != nil else { return nil }
+        guard tracked.contains(counter) else { return nil }
         return counter + "@" + minuteText(date)
     }
 
@@ -63,8 +72,8 @@ public struct UploadTimeline: Sendable, Codable, Equatable {
         for (name, value) in counters {
             guard let at = name.firstIndex(of: "@") else { continue }
             let minute = String(name[name.index(after: at)...])
-            guard let field = Self.tracked[String(name[..<at])] else { continue }
-            byMinute[minute, default: Minute(minute: minute)][keyPath: field] += value
+            guard Self.tracked.contains(String(name[..<at])) else { continue }
+            Self.add(value, of: name[..<at], to: &byMinute[minute, default: Minute(minute: minute)])
         }
         self.init(allowancePerMinute: allowancePerMinute, minutes: byMinute.values.sorted { $0.minute < $1.minute })
     }

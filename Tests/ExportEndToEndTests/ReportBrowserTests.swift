@@ -49,7 +49,14 @@ struct ReportBrowserTests {
         return try JSONDecoder().decode(PageCheck.self, from: Data(outcome.stdout.utf8))
     }
 
-    static func run(_ arguments: [String]) throws -> ToolProcess.Outcome {
+    /// How a helper process ended.
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -66,7 +73,7 @@ struct ReportBrowserTests {
             try? FileManager.default.removeItem(at: out)
             try? FileManager.default.removeItem(at: err)
         }
-        return ToolProcess.Outcome(
+        return Outcome(
             status: process.terminationStatus, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }

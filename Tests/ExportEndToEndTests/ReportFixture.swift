@@ -10,8 +10,8 @@ import Testing
 /// report tests need it; and history lines for the runs index.
 enum ReportFixture {
     static let key = "omni-report-test-\(UUID().uuidString)"
-    /// 429 storms on requests 2–3, a 500 on request 6, and failed items in every batch.
-    static let faults = "429@2-3,500@6,partial%1"
+    /// 429s on requests 2–3, a 500 on request 4, and failed items in every batch.
+    static let faults = "429@2-3,500@4,partial%1"
 
     /// Runs the binary on a thread of its own (never blocking the concurrency pool the
     /// in-process simulator answers on).

@@ -69,7 +69,7 @@ struct ReportProcessTests {
         #expect(figures["upload.requests"] == report.requests)
         #expect(figures["upload.retries"] == report.retries)
         #expect(figures["upload.rateLimited"] == report.rateLimited)
-        #expect(report.failed > 0 && report.rateLimited >= 2 && report.retries >= 2, "the faults happened")
+        #expect(report.failed > 0 && report.rateLimited >= 2 && report.retries >= 1, "the faults happened")
         #expect(figures["failed.0"] == report.failed, "one kind of error: the simulator's partial failure")
         // The timeline adds up to the totals, a minute at a time.
         let timeline = try #require(report.timeline)

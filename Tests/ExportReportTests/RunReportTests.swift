@@ -152,17 +152,15 @@ import Testing
 
     @Test func aFinishedUploadShowsReportJSONAndItsTimeline() throws {
         let work = try Self.folder(counts: Self.counts(rows: 5, kept: 5, rejected: 0, duplicates: 0, filtered: 0), reasons: [:])
-        var report = UploadReport(
-            outcome: "complete", stopReason: nil, apiVersion: "v5", baseURL: "http://127.0.0.1:9/v5", contacts: 5, accepted: 4,
-            failed: 1, notSent: 0, rejected: 0, duplicates: 0, chunks: 1, chunksDone: 1, chunksFailed: 0, chunksOpen: 0,
-            requests: 9, retries: 2, rateLimited: 1, reconciled: 0, reposted: 0, elapsedSeconds: 130)
-        report.timeline = UploadTimeline(
-            allowancePerMinute: 320,
-            minutes: [
-                .init(minute: "2026-12-03T15:00Z", requests: 5, rateLimited: 1, retries: 1, accepted: 0),
-                .init(minute: "2026-12-03T15:02Z", requests: 4, retries: 1, accepted: 4),
-            ])
-        try report.write(runDirectory: work.path)
+        let report = #"""
+            {"accepted":4,"apiVersion":"v5","baseURL":"http://127.0.0.1:9/v5","chunks":1,"chunksDone":1,"chunksFailed":0,
+            "chunksOpen":0,"contacts":5,"duplicates":0,"elapsedSeconds":130,"failed":1,"notSent":0,"outcome":"complete",
+            "rateLimited":1,"reconciled":0,"rejected":0,"reposted":0,"requests":9,"retries":2,
+            "timeline":{"allowancePerMinute":320,"minutes":[
+            {"minute":"2026-12-03T15:00Z","requests":5,"rateLimited":1,"retries":1,"accepted":0},
+            {"minute":"2026-12-03T15:02Z","requests":4,"rateLimited":0,"retries":1,"accepted":4}]}}
+            """#
+        _ = try work.write(RunFolderLayout.report, report)
         let html = try RunReport(runDirectory: work.path).html
         let figures = ReportHTMLCheck.figures(html)
         #expect(figures["upload.accepted"]?.value == 4)
