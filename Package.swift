@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries: one system-library target each, nothing else includes a C header.
@@ -83,12 +84,21 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // The run report for people: report.html, index.html, the history table.
+        .target(
+            name: "ExportReport",
+            dependencies: [
+                "ExportCore", "ExportChunks", "ExportUpload",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: strict),
+
         // The command line: commands in a library (testable in-process), a thin executable on top.
         .target(
             name: "ExportCLI",
             dependencies: [
                 "ExportCore", "ExportPrepare", "ExportStages", "ExportChunks", "ExportUpload",
-                "OmnisendSimulator",
+                "OmnisendSimulator", "ExportReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -127,6 +137,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
+        .testTarget(name: "ExportReportTests", dependencies: ["ExportReport", "ExportUpload", "ExportTestSupport"]),
         .testTarget(
             name: "ExportEndToEndTests",
             dependencies: ["ExportCLI", "ExportUpload", "OmnisendSimulator", "ExportTestSupport"],

@@ -42,6 +42,8 @@ struct ForgetCommand: ParsableCommand {
             do {
                 let result = try forgetter.forget(runDirectory: folder, token: token)
                 if result.changed {
+                    // The report's examples may name the person: rebuild it from the erased files.
+                    if !dryRun { ReportHook.refresh(runDirectory: folder) }
                     print("\(folder): \(dryRun ? "would forget" : "forgot") \(token)")
                     for line in result.lines { print(line) }
                 } else {

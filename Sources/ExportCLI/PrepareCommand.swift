@@ -64,6 +64,7 @@ struct PrepareCommand: ParsableCommand {
             throw ExitCode(recorder.finish(exitCode: exit.rawValue))
         }
         recorder.prepared(runDirectory: result.runDirectory, manifest: result.manifest)
+        ReportHook.refresh(runDirectory: result.runDirectory)
         Console.printSummary(result)
         recorder.finish(exitCode: ExitCodes.success)
     }

@@ -51,11 +51,13 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(recorder.finish(exitCode: exit.rawValue))
         }
         recorder.prepared(runDirectory: result.runDirectory, manifest: result.manifest)
+        ReportHook.refresh(runDirectory: result.runDirectory, showEmails: flags.showEmails)
         // The summary starts with the run folder: flushed now, so that an interrupted run shows
         // where to resume even when stdout is a pipe.
         Console.printSummary(result)
         fflush(nil)
         let code = recorder.finish(exitCode: await UploadDriver.upload(runDirectory: result.runDirectory, flags: flags, recorder: recorder))
+        ReportHook.refresh(runDirectory: result.runDirectory, showEmails: flags.showEmails)
         if code != ExitCodes.success { throw ExitCode(code) }
     }
 }

@@ -47,6 +47,7 @@ struct UploadCommand: AsyncParsableCommand {
         let recorder = RunRecorder(command: "upload", output: output)
         recorder.useRunFolder(runDirectory)
         let code = recorder.finish(exitCode: await UploadDriver.upload(runDirectory: runDirectory, flags: flags, recorder: recorder))
+        ReportHook.refresh(runDirectory: runDirectory, showEmails: flags.showEmails)
         if code != ExitCodes.success { throw ExitCode(code) }
     }
 }

@@ -24,12 +24,16 @@ public struct RunManifest: Sendable, Codable, Equatable {
     /// The side files of the run folder (`rejects.ndjson`, `duplicates.ndjson`, `contacts.ndjson`,
     /// `warnings.ndjson`).
     public var files: [FileEntry]
+    /// How many of the contacts written to chunks carry each contact field (`firstName`,
+    /// `customProperties.vip`, identifier types `email` and `phone`): over `counts.kept`, the
+    /// field's fill rate. Absent in manifests of older versions.
+    public var fillCounts: [String: Int]?
 
     /// Creates a manifest.
     public init(
         formatVersion: Int = 1, tool: Tool = Tool(), pipeline: FileFingerprint, mapping: FileFingerprint,
         destination: Destination, inputs: [InputEntry], counts: RunCounts, rejectReasons: [String: Int],
-        warnings: [String: Int] = [:], chunks: [ChunkEntry], files: [FileEntry]
+        warnings: [String: Int] = [:], chunks: [ChunkEntry], files: [FileEntry], fillCounts: [String: Int]? = nil
     ) {
         self.formatVersion = formatVersion
         self.tool = tool
@@ -42,6 +46,7 @@ public struct RunManifest: Sendable, Codable, Equatable {
         self.warnings = warnings
         self.chunks = chunks
         self.files = files
+        self.fillCounts = fillCounts
     }
 
     /// The name and version of the writer.

@@ -95,6 +95,7 @@ struct RecordRun {
         var keptOrigins = OriginTable()
         var tally = Tally()
         var progress = ProgressTicker(log: log)
+        var fill = FillCounter()
 
         func reject(_ rejection: Rejection) throws {
             try rejects.reject(rejection)
@@ -147,6 +148,7 @@ struct RecordRun {
             } else {
                 _ = keptOrigins.append(origin)
             }
+            fill.count(item)
             let (chunk, position) = try chunkWriter.append(item)
             try contacts.contact(email: email, chunk: chunk, item: position, origin: origin)
             tally.count(\.kept)
@@ -230,7 +232,8 @@ struct RecordRun {
             rejectReasons: tally.rejectReasons,
             warnings: tally.warnings,
             chunks: chunks,
-            files: files)
+            files: files,
+            fillCounts: fill.fields)
         try ManifestFile.write(manifest, runDirectory: runDirectory)
         completed = true
         try FileSystem.syncDirectory(runDirectory + "/" + RunFolderLayout.chunksDirectory)

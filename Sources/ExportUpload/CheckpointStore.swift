@@ -213,11 +213,16 @@ public final class CheckpointStore: Sendable {
 
     /// Adds `amount` to a named counter (`requests`, `retries`, `rate_limited`, `reconciled`,
     /// `reposted`, `ambiguous_reposted`, `duplicates_created`, `resend:CAUSE`).
-    public func count(_ name: String, by amount: Int = 1) throws {
+    /// Counters of the upload timeline (`UploadTimeline`) also count in their minute's twin,
+    /// `name@2026-12-03T15:12Z`, in the same transaction.
+    public func count(_ name: String, by amount: Int = 1, at date: Date = Date()) throws {
+        let twin = UploadTimeline.minuteCounter(name, at: date)
         try write { db in
-            try db.execute(
-                sql: "INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
-                arguments: [name, amount])
+            for counter in [name] + (twin.map { [$0] } ?? []) {
+                try db.execute(
+                    sql: "INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
+                    arguments: [counter, amount])
+            }
         }
     }
 
@@ -253,6 +258,19 @@ public final class CheckpointStore: Sendable {
     public func setMeta(_ key: String, _ value: String) throws {
         try write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+
+    /// Opens the checkpoint of `runDirectory` read-only (for a report of a run in progress):
+    /// never creates, migrates or writes it.
+    /// - Throws: `ExportError.io` when it cannot be opened.
+    public init(readOnlyRunDirectory runDirectory: String) throws {
+        path = "\(runDirectory)/\(RunFolderLayout.checkpoint)"
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        do { queue = try DatabaseQueue(path: path, configuration: configuration) } catch {
+            throw ExportError(.io, "cannot open the upload checkpoint: \(error)", path: path)
         }
     }
 

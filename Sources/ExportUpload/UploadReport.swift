@@ -39,6 +39,8 @@ public struct UploadReport: Sendable, Codable, Equatable {
     public var reposted: Int
     /// Seconds spent uploading (all sessions).
     public var elapsedSeconds: Double
+    /// The upload a minute at a time (all sessions); absent in reports of older versions.
+    public var timeline: UploadTimeline? = nil
 
     /// Contacts in chunks Omnisend may hold or holds but whose results are not in yet (`posting`,
     /// `unresolved`, `posted`); a resume settles them. `nil` in reports of older versions.

@@ -23,6 +23,7 @@ extension UploadSession {
         let chunk = try ChunkFile(runDirectory: runDirectory, file: record.file, sha256: record.sha256)
         let results = BatchResults(itemsAnswer: items, chunk: record.number, emails: try chunk.itemEmails())
         try store.markDone(record.number, accepted: results.accepted, failedItems: results.failedItems)
+        try? store.count("accepted", by: results.accepted)
         let status = items["status"] as? String ?? "finished"
         log("chunk \(record.number): batch \(status), \(results.accepted) accepted, \(results.failedItems.count) failed")
     }

@@ -113,6 +113,8 @@ public struct Uploader: Sendable {
         report.ambiguousReposted = counters["ambiguous_reposted"] ?? 0
         report.duplicatesCreated = counters["duplicates_created"] ?? 0
         report.resendsByCause = resends
+        let allowance = RateGovernor(limit: options.rateLimitPerMinute, share: options.rateShare).allowance
+        report.timeline = UploadTimeline(counters: counters, allowancePerMinute: allowance == Int.max ? nil : allowance)
         return report
     }
 }
