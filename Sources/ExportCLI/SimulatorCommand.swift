@@ -25,7 +25,11 @@ struct SimulatorCommand: AsyncParsableCommand {
             (events N..M, e.g. a 429 storm), KIND%N (every N-th event). Kinds: 500, 503, 408, 429, \
             drop-before, drop-after, slow (per request); stopped, partial (per accepted batch).
 
-            Keys file: one key a line, `KEY [BRAND] [read|write|read,write]`; # starts a comment.
+            Keys file: one key a line, `KEY [BRAND] [PERMISSIONS]`; # starts a comment. PERMISSIONS \
+            is a comma-separated list of read and write (every resource; read,write by default) and \
+            per-resource scopes contacts.read, contacts.write, batches.read, batches.write. As on \
+            Omnisend, a batch also needs its endpoint's scope: POST /batches needs batches.write and \
+            contacts.write. Example line: `ro-key shop-a contacts.read,batches.read`.
             """)
 
     @Option(help: "Address to bind.")
@@ -136,8 +140,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         print("  v5:         \(simulator.baseURL(for: "v5"))   (X-API-KEY)")
         print("  2026-03-15: \(simulator.baseURL(for: "2026-03-15"))  (Authorization: Omnisend-API-Key KEY, Omnisend-Version: 2026-03-15)")
         for key in simulator.keys {
-            let permissions = [key.canRead ? "read" : nil, key.canWrite ? "write" : nil].compactMap { $0 }.joined(separator: ",")
-            print("  key: \(key.key)  brand: \(key.brand)  permissions: \(permissions)")
+            print("  key: \(key.key)  brand: \(key.brand)  permissions: \(key.permissionText)")
         }
         print("  rate limit: \(configuration.rateLimitPerMinute == 0 ? "off" : "\(configuration.rateLimitPerMinute)/min per brand")"
             + "  faults: \(configuration.faults)  seed: \(configuration.seed)  state: \(configuration.stateDirectory ?? "in memory")")

@@ -23,13 +23,34 @@ public struct UploadStatus: Sendable, Codable, Equatable {
     public var rateLimited: Int
     /// The last errors, oldest first.
     public var lastErrors: [String]
+    /// `done` (every chunk done, nothing failed), `done_with_failures` (some contacts failed) or
+    /// `unfinished` (resumable; also before the first upload).
+    public var outcome: String
+    /// Where the run folder was uploaded (base URL, API version, key fingerprint; or the
+    /// rehearsal), or where it will go when it has not been uploaded yet.
+    public var destination: String
+    /// Why the last upload session ended: `complete`, `interrupted`, `terminated`, `deadline`,
+    /// `unreachable`, `key_rejected`, `error`, `destination_check`; `nil` before the first upload.
+    public var stopReason: String?
+    /// The message that came with the stop reason, if any.
+    public var stopMessage: String?
+    /// The rate the ETA assumes: requests a minute (0: no limit) and share.
+    public var rateLimit: Int
+    public var rateShare: Double
 
     /// Reads the status of `runDirectory`.
     /// - Throws: `ExportError.noInput` when the folder has no manifest.
     public init(runDirectory: String) throws {
         let manifest = try ManifestFile.read(runDirectory: runDirectory)
         contacts = manifest.counts.kept
+        let planned = manifest.destination
+        destination = "not uploaded yet (the pipeline names "
+            + (planned.rehearses ? "the bundled simulator" : "API \(planned.apiVersion.rawValue) at \(planned.baseURL ?? planned.apiVersion.defaultBaseURL)")
+            + ")"
+        rateLimit = 400
+        rateShare = 0.8
         guard FileManager.default.fileExists(atPath: "\(runDirectory)/\(RunFolderLayout.checkpoint)") else {
+            outcome = "unfinished"
             chunksPending = manifest.chunks.count
             chunksInFlight = 0
             chunksDone = 0
@@ -41,10 +62,17 @@ public struct UploadStatus: Sendable, Codable, Equatable {
             retries = 0
             rateLimited = 0
             lastErrors = []
-            etaSeconds = Uploader.estimate(chunks: chunksPending, allowancePerMinute: RateGovernor().allowance)
+            etaSeconds = Uploader.estimate(chunks: chunksPending, allowancePerMinute: RateGovernor(limit: rateLimit, share: rateShare).allowance)
             return
         }
         let store = try CheckpointStore(runDirectory: runDirectory)
+        if let identity = try store.meta(DestinationBinding.metaKey).flatMap(DestinationIdentity.decode) {
+            destination = identity.description
+        }
+        stopReason = try store.meta("stop_reason")
+        stopMessage = try store.meta("stop_message").flatMap { $0.isEmpty ? nil : $0 }
+        rateLimit = Int(try store.meta("rate_limit") ?? "") ?? rateLimit
+        rateShare = Double(try store.meta("rate_share") ?? "") ?? rateShare
         let chunks = try store.chunks()
         chunksPending = chunks.filter { $0.state == .pending }.count
         chunksInFlight = chunks.filter { $0.state == .posting || $0.state == .posted }.count
@@ -59,7 +87,34 @@ public struct UploadStatus: Sendable, Codable, Equatable {
         retries = counters["retries"] ?? 0
         rateLimited = counters["rate_limited"] ?? 0
         lastErrors = try store.lastEvents(5).map { "\(ISO8601DateFormatter().string(from: $0.at)) \($0.message)" }
-        etaSeconds = Uploader.estimate(chunks: chunksPending + chunksInFlight, allowancePerMinute: RateGovernor().allowance)
+        let open = chunksPending + chunksInFlight
+        // At the recorded rate share, or at the pace seen so far when that is slower.
+        let byRate = Uploader.estimate(chunks: open, allowancePerMinute: RateGovernor(limit: rateLimit, share: rateShare).allowance)
+        let seen = chunksDone + chunksFailed
+        let byPace = seen > 0 && elapsedSeconds > 0 ? elapsedSeconds / Double(seen) * Double(open) : 0
+        etaSeconds = max(byRate, byPace)
+        if open > 0 || chunks.isEmpty {
+            outcome = "unfinished"
+        } else {
+            outcome = failed > 0 ? "done_with_failures" : "done"
+        }
+    }
+
+    private var rateText: String {
+        rateLimit == 0 ? "(no rate limit)" : "(at \(Int(rateShare * 100))% of \(rateLimit) requests a minute)"
+    }
+
+    private var outcomeText: String {
+        var text: String
+        switch outcome {
+        case "done": text = "done: every chunk uploaded"
+        case "done_with_failures": text = "done with failed contacts (see failed.ndjson; upload --retry-failed sends the transient ones again)"
+        default: text = stopReason == nil ? "not uploaded yet" : "unfinished, resumable"
+        }
+        if let stopReason, stopReason != "complete" {
+            text += "; last stop: \(stopReason)" + (stopMessage.map { " (\($0))" } ?? "")
+        }
+        return text
     }
 
     /// Lines for the terminal.
@@ -68,7 +123,9 @@ public struct UploadStatus: Sendable, Codable, Equatable {
             "chunks: \(chunksPending) pending, \(chunksInFlight) in flight, \(chunksDone) done, \(chunksFailed) failed",
             "contacts: \(accepted) accepted, \(failed) failed, of \(contacts)",
             "requests: \(requests) (\(retries) retries, \(rateLimited) rate limited)",
-            "elapsed: \(DurationText.format(elapsedSeconds)), ETA: \(DurationText.format(etaSeconds))",
+            "elapsed: \(DurationText.format(elapsedSeconds)), ETA: \(DurationText.format(etaSeconds)) \(rateText)",
+            "destination: \(destination)",
+            "state: \(outcomeText)",
         ]
         if !lastErrors.isEmpty { lines += ["last errors:"] + lastErrors.map { "  \($0)" } }
         return lines.joined(separator: "\n")

@@ -1,0 +1,53 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The tool's per-install state folder: `$OMNISEND_EXPORT_STATE_DIR`, else
+/// `$XDG_STATE_HOME/omnisend-export`, else `$HOME/.local/state/omnisend-export`. It holds the
+/// install secret (key fingerprints) and the run locks; it is created `0700` on first use.
+public struct StateDirectory: Sendable, Equatable {
+    /// The folder's path.
+    public let path: String
+
+    /// A state folder at `path` (tests).
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// The state folder the environment names.
+    /// - Throws: `ExportError.config` when none of the three variables is set (cron's `env -i`).
+    public init(environment: [String: String]) throws {
+        if let explicit = environment["OMNISEND_EXPORT_STATE_DIR"], !explicit.isEmpty {
+            path = explicit
+        } else if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
+            path = xdg + "/omnisend-export"
+        } else if let home = environment["HOME"], !home.isEmpty {
+            path = home + "/.local/state/omnisend-export"
+        } else {
+            throw ExportError(
+                .config,
+                "no state folder: set OMNISEND_EXPORT_STATE_DIR (or HOME) so the tool can keep its install secret and run locks")
+        }
+    }
+
+    /// The path of `name` inside the folder.
+    public func file(_ name: String) -> String { "\(path)/\(name)" }
+
+    /// Creates the folder (and `subfolder` inside it) with mode `0700` if missing; returns the path.
+    /// - Throws: `ExportError.cannotCreate` naming the folder.
+    @discardableResult
+    public func create(_ subfolder: String? = nil) throws -> String {
+        let target = subfolder.map(file) ?? path
+        do {
+            try FileManager.default.createDirectory(
+                atPath: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ExportError(.cannotCreate, "cannot create the state folder: \(error.localizedDescription)", path: target)
+        }
+        return target
+    }
+}
