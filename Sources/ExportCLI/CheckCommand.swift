@@ -54,8 +54,8 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Check the pipeline's destination (key, write permission, API version, rate budget) instead of its inputs.")
     var destination = false
 
-    @Option(help: ArgumentHelp("With --destination: estimate the upload of this prepared run folder.", valueName: "RUN_DIR"))
-    var run: String?
+    @Option(name: .customLong("run"), help: ArgumentHelp("With --destination: estimate the upload of this prepared run folder.", valueName: "RUN_DIR"))
+    var runFolder: String?
 
     @Option(help: "With --destination: check this base URL instead of the pipeline's.")
     var baseURL: String?
@@ -110,8 +110,8 @@ struct CheckCommand: AsyncParsableCommand {
         var openChunks: Int?
         do {
             target = try UploadTarget.resolve(destination: loaded, options: options, environment: environment, relativeTo: nil, warn: Console.note)
-            if let run {
-                let status = try UploadStatus(runDirectory: run)
+            if let runFolder {
+                let status = try UploadStatus(runDirectory: runFolder)
                 openChunks = status.chunksPending + status.chunksInFlight
             }
         } catch {

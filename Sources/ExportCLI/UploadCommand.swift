@@ -146,6 +146,10 @@ enum UploadDriver {
         }
         var simulator: RunningSimulator?
         defer { if let simulator { Task { try? await simulator.stop() } } }
+        // Installed first, so that a Ctrl-C during the destination check also stops resumably.
+        let stop = StopSignal()
+        let signals = SignalWatcher(stop: stop, resume: "omnisend-export upload \(ResumeCommand.shellQuoted(runDirectory))")
+        defer { signals.cancel() }
         var store: CheckpointStore?
         do {
             let manifest = try ManifestFile.read(runDirectory: runDirectory)
@@ -191,8 +195,10 @@ enum UploadDriver {
             }
             try store?.recordRate(limitPerMinute: uploadOptions.rateLimitPerMinute, share: uploadOptions.rateShare)
             let resume = ResumeCommand.text(runDirectory: runDirectory, flags: flags, rehearsal: target.isRehearsal, baseURL: target.baseURL)
+            signals.resume = resume
             return try await finish(
-                runDirectory: runDirectory, target: target, options: uploadOptions, redactor: redactor, lock: lock, resume: resume, store: store)
+                runDirectory: runDirectory, target: target, options: uploadOptions, redactor: redactor, lock: lock, resume: resume,
+                store: store, stop: stop)
         } catch {
             try? store?.recordStop("error", message: redactor.scrub(String(describing: error)))
             return exitCode(for: error, note: note)
@@ -201,11 +207,8 @@ enum UploadDriver {
 
     private static func finish(
         runDirectory: String, target: UploadTarget, options: UploadOptions, redactor: EmailRedactor, lock: RunFolderLock,
-        resume: String, store: CheckpointStore?
+        resume: String, store: CheckpointStore?, stop: StopSignal
     ) async throws -> Int32 {
-        let stop = StopSignal()
-        let signals = SignalWatcher(stop: stop, resume: resume)
-        defer { signals.cancel() }
         let terminal = isatty(STDERR_FILENO) == 1
         let bar = terminal ? ProgressLine() : nil
         let log: @Sendable (String) -> Void = { line in
@@ -269,8 +272,16 @@ final class SignalWatcher: @unchecked Sendable {
     private var sources: [any DispatchSourceSignal] = []
     private let lock = NSLock()
     private var received = 0
+    private var resumeText: String
+
+    /// The resume command printed when a second signal exits at once.
+    var resume: String {
+        get { lock.withLock { resumeText } }
+        set { lock.withLock { resumeText = newValue } }
+    }
 
     init(stop: StopSignal, resume: String) {
+        resumeText = resume
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
@@ -281,7 +292,7 @@ final class SignalWatcher: @unchecked Sendable {
                 }
                 let code = signalNumber == SIGINT ? ExitCodes.interrupted : ExitCodes.terminated
                 if count > 1 {
-                    Console.note("exiting now; resume with: \(resume)")
+                    Console.note("exiting now; resume with: \(self.resume)")
                     exit(code)
                 }
                 stop.request(signalNumber == SIGINT ? .interrupted : .terminated)

@@ -34,6 +34,12 @@ public enum DestinationBinding {
             // Read in a function of its own, so the database is closed before any rename.
             if let recorded = try self.recorded(runDirectory: runDirectory) {
                 if recorded == identity { return .resumed }
+                if try nothingSent(runDirectory: runDirectory) {
+                    // Bound, but nothing was ever posted (the destination check failed, say):
+                    // the folder simply goes to the new destination.
+                    try CheckpointStore(runDirectory: runDirectory).setMeta(metaKey, identity.json)
+                    return .recorded
+                }
                 guard recorded.isRehearsal || newDestination else {
                     throw UploadError.destinationMismatch(
                         runDirectory: runDirectory, recorded: recorded.description, requested: identity.description)
@@ -49,6 +55,11 @@ public enum DestinationBinding {
     public static func recorded(runDirectory: String) throws -> DestinationIdentity? {
         guard FileManager.default.fileExists(atPath: "\(runDirectory)/\(RunFolderLayout.checkpoint)") else { return nil }
         return try CheckpointStore(runDirectory: runDirectory).meta(metaKey).flatMap(DestinationIdentity.decode)
+    }
+
+    /// Whether no chunk of the checkpoint was ever posted.
+    static func nothingSent(runDirectory: String) throws -> Bool {
+        try CheckpointStore(runDirectory: runDirectory).chunks().allSatisfy { $0.state == .pending && $0.attempts == 0 && $0.batchID == nil }
     }
 
     /// Renames the checkpoint (and its WAL files) to the first free `checkpoint-<n>.sqlite`.

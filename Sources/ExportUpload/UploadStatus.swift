@@ -74,7 +74,8 @@ public struct UploadStatus: Sendable, Codable, Equatable {
         rateLimit = Int(try store.meta("rate_limit") ?? "") ?? rateLimit
         rateShare = Double(try store.meta("rate_share") ?? "") ?? rateShare
         let chunks = try store.chunks()
-        chunksPending = chunks.filter { $0.state == .pending }.count
+        // A checkpoint bound to a destination before its chunks were seeded: all still pending.
+        chunksPending = chunks.isEmpty ? manifest.chunks.count : chunks.filter { $0.state == .pending }.count
         chunksInFlight = chunks.filter { $0.state == .posting || $0.state == .posted }.count
         chunksDone = chunks.filter { $0.state == .done }.count
         let failedChunks = chunks.filter { $0.state == .failed }

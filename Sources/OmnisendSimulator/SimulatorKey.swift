@@ -57,7 +57,7 @@ public struct SimulatorKey: Sendable, Equatable {
             }
             var key = SimulatorKey(key: fields[0], brand: fields.count > 1 ? fields[1] : "default")
             if fields.count == 3 {
-                let permissions = Set(fields[2].split(separator: ",").map { $0.replacingOccurrences(of: ":", with: ".") })
+                let permissions = Set(fields[2].split(separator: ",").map { String($0.map { $0 == ":" ? "." : $0 }) })
                 guard !permissions.isEmpty, permissions.isSubset(of: Self.knownScopes.union(["read", "write"])) else {
                     throw SimulatorKeyFileError(
                         path: path, line: offset + 1,

@@ -30,7 +30,8 @@ import Testing
         #expect(try StateDirectory(environment: ["OMNISEND_EXPORT_STATE_DIR": "/s", "XDG_STATE_HOME": "/x", "HOME": "/h"]).path == "/s")
         #expect(try StateDirectory(environment: ["XDG_STATE_HOME": "/x", "HOME": "/h"]).path == "/x/omnisend-export")
         #expect(try StateDirectory(environment: ["XDG_STATE_HOME": "relative", "HOME": "/h"]).path == "/h/.local/state/omnisend-export")
-        #expect(throws: ExportError.self) { try StateDirectory(environment: [:]) }
+        // env -i: the home folder from the user database.
+        #expect(try StateDirectory(environment: [:]).path.hasSuffix("/.local/state/omnisend-export"))
     }
 
     @Test func identitiesCompareURLVersionAndFingerprintNotTheName() {
@@ -53,14 +54,23 @@ import Testing
         let other = DestinationIdentity(baseURL: "https://b.example/v5", apiVersion: .v5, keyFingerprint: "f1")
         let rehearsal = DestinationIdentity(rehearsalOf: folder, apiVersion: .v5)
 
+        #expect(try DestinationBinding.bind(runDirectory: folder, identity: other, newDestination: false) == .recorded)
+        // Nothing posted yet (a failed destination check): another destination simply replaces it.
         #expect(try DestinationBinding.bind(runDirectory: folder, identity: rehearsal, newDestination: false) == .recorded)
         #expect(try DestinationBinding.bind(runDirectory: folder, identity: rehearsal, newDestination: false) == .resumed)
+        func post(_ number: Int) throws {
+            let store = try CheckpointStore(runDirectory: folder)
+            try store.seed(chunks: [RunManifestChunk(number: 1, file: "chunks/chunk-000001.json", sha256: "x", contacts: 2)], manifestSHA256: "m")
+            try store.markPosting(number, at: Date())
+        }
+        try post(1)
         try CheckpointStore(runDirectory: folder).setMeta("marker", "rehearsal")
         // A rehearsal's checkpoint gives way to a real destination, kept as history.
         let started = try DestinationBinding.bind(runDirectory: folder, identity: real, newDestination: false)
         #expect(started == .startedOver(previous: rehearsal.description, archivedAs: "checkpoint-1.sqlite"))
         #expect(try CheckpointStore(runDirectory: folder).meta("marker") == nil)
         #expect(try DestinationBinding.recorded(runDirectory: folder) == real)
+        try post(1)
         // A real destination does not.
         #expect(throws: UploadError.destinationMismatch(runDirectory: folder, recorded: real.description, requested: other.description)) {
             try DestinationBinding.bind(runDirectory: folder, identity: other, newDestination: false)
