@@ -120,7 +120,8 @@ struct CheckCommand: AsyncParsableCommand {
         let identity = (try? InstallSecret(state: try StateDirectory(environment: environment))).map { target.identity(secret: $0).description }
         print("destination: \(identity ?? "\(target.baseURL) (API \(target.apiVersion.rawValue))")")
         if let code = await UploadDriver.checkDestination(
-            target, probeWrite: loaded.probesWrite && !noWriteProbe, options: options, openChunks: openChunks, prefix: "  ")
+            target, probeWrite: loaded.probesWrite && !noWriteProbe, options: options, openChunks: openChunks, prefix: "  ",
+            findingsToStandardOutput: true)
         {
             throw ExitCode(code)
         }

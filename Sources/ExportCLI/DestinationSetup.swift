@@ -83,10 +83,15 @@ extension UploadDriver {
     /// Runs the destination check of `target` and prints its findings; the exit code of its
     /// problem, or `nil` when the upload may go on.
     static func checkDestination(
-        _ target: UploadTarget, probeWrite: Bool, options: UploadOptions, openChunks: Int?, prefix: String = "destination check: "
+        _ target: UploadTarget, probeWrite: Bool, options: UploadOptions, openChunks: Int?, prefix: String = "destination check: ",
+        findingsToStandardOutput: Bool = false
     ) async -> Int32? {
         let report = await DestinationCheck(target: target, probeWrite: probeWrite, options: options).run(openChunks: openChunks)
-        for line in report.lines { Console.note(prefix + target.key.redact(line)) }
+        for line in report.lines {
+            let text = prefix + target.key.redact(line)
+            if findingsToStandardOutput { print(text) } else { Console.note(text) }
+        }
+        fflush(nil)
         guard let problem = report.problem else { return nil }
         switch problem {
         case .keyRefused(let message):

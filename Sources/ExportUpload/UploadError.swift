@@ -36,11 +36,11 @@ public enum UploadError: Error, Sendable, Equatable, CustomStringConvertible {
                 problem = "no API key: the environment variable \(name) is not set or empty (cron starts jobs with an almost empty environment)"
             }
             return """
-                \(problem). Nothing was uploaded. Either
+                \(problem). Nothing was sent. Either
                   - set the key: export \(variable ?? "OMNISEND_API_KEY")=… (in a crontab, on a line of its own above the job), or
                   - keep it in a file (first line, chmod 600): destination: { api_key_file: /path/to/omnisend.key }, or
                   - read it from another variable: destination: { api_key_env: MY_OMNISEND_KEY }, or
-                  - rehearse against the bundled simulator instead (nothing leaves this machine): add --rehearse, or destination: { simulator: true }
+                  - rehearse against the bundled simulator instead (nothing leaves this machine): add --rehearse to run or upload, or destination: { simulator: true }
                 """
         case .destinationMismatch(let runDirectory, let recorded, let requested):
             return """

@@ -29,6 +29,8 @@ public struct UploadStatus: Sendable, Codable, Equatable {
     /// Where the run folder was uploaded (base URL, API version, key fingerprint; or the
     /// rehearsal), or where it will go when it has not been uploaded yet.
     public var destination: String
+    /// Whether the folder was uploaded to the bundled simulator (a rehearsal), not to Omnisend.
+    public var rehearsal: Bool
     /// Why the last upload session ended: `complete`, `interrupted`, `terminated`, `deadline`,
     /// `unreachable`, `key_rejected`, `error`, `destination_check`; `nil` before the first upload.
     public var stopReason: String?
@@ -49,6 +51,7 @@ public struct UploadStatus: Sendable, Codable, Equatable {
             + ")"
         rateLimit = 400
         rateShare = 0.8
+        rehearsal = false
         guard FileManager.default.fileExists(atPath: "\(runDirectory)/\(RunFolderLayout.checkpoint)") else {
             outcome = "unfinished"
             chunksPending = manifest.chunks.count
@@ -68,6 +71,7 @@ public struct UploadStatus: Sendable, Codable, Equatable {
         let store = try CheckpointStore(runDirectory: runDirectory)
         if let identity = try store.meta(DestinationBinding.metaKey).flatMap(DestinationIdentity.decode) {
             destination = identity.description
+            rehearsal = identity.isRehearsal
         }
         stopReason = try store.meta("stop_reason")
         stopMessage = try store.meta("stop_message").flatMap { $0.isEmpty ? nil : $0 }
@@ -108,7 +112,7 @@ public struct UploadStatus: Sendable, Codable, Equatable {
     private var outcomeText: String {
         var text: String
         switch outcome {
-        case "done": text = "done: every chunk uploaded"
+        case "done": text = rehearsal ? "done, as a rehearsal: nothing was sent to Omnisend" : "done: every chunk uploaded"
         case "done_with_failures": text = "done with failed contacts (see failed.ndjson; upload --retry-failed sends the transient ones again)"
         default: text = stopReason == nil ? "not uploaded yet" : "unfinished, resumable"
         }

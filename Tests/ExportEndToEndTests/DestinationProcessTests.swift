@@ -91,6 +91,8 @@ struct DestinationProcessTests {
         let rehearsed = try scratch.run(["status", folder, "--json"])
         #expect(rehearsed.status == 0)
         #expect((Self.json(rehearsed.stdout)["destination"] as? String)?.hasPrefix("rehearsal (bundled simulator) of ") == true, "\(rehearsed.stdout)")
+        #expect(Self.json(rehearsed.stdout)["rehearsal"] as? Bool == true)
+        #expect(try scratch.run(["status", folder]).stdout.contains("state: done, as a rehearsal: nothing was sent to Omnisend"))
         let inspected = try scratch.run(["inspect", folder])
         #expect(inspected.stdout.contains("destination: rehearsal (bundled simulator) of "), "\(inspected.stdout)")
 
@@ -191,7 +193,7 @@ struct DestinationProcessTests {
         // env -i: not even HOME or PATH.
         let run = try scratch.run(["run", "pipelines/sample-csv.yaml", "--out", folder], bare: true)
         #expect(run.status == 78, "\(run.stderr)")
-        for needle in ["OMNISEND_API_KEY", "api_key_file:", "api_key_env:", "--rehearse", "simulator: true", "Nothing was uploaded"] {
+        for needle in ["OMNISEND_API_KEY", "api_key_file:", "api_key_env:", "--rehearse", "simulator: true", "Nothing was sent"] {
             #expect(run.stderr.contains(needle), "missing \(needle) in \(run.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: folder), "prepare ran without a key")
@@ -277,32 +279,32 @@ struct DestinationProcessTests {
         let usable = try check(good, key: Self.key)
         #expect(usable.status == 0, "\(usable.stderr)")
         #expect(usable.stdout.contains("destination: \(base) (API \(version.rawValue), key fingerprint "), "\(usable.stdout)")
-        #expect(usable.stderr.contains("key: accepted"))
-        #expect(usable.stderr.contains("write contacts: allowed (inferred: an empty POST /batches answered 400"), "\(usable.stderr)")
+        #expect(usable.stdout.contains("key: accepted"))
+        #expect(usable.stdout.contains("write contacts: allowed (inferred: an empty POST /batches answered 400"), "\(usable.stderr)")
         if version == .v2026_03_15 {
-            #expect(usable.stderr.contains("rate budget: not reported by API 2026-03-15"), "\(usable.stderr)")
+            #expect(usable.stdout.contains("rate budget: not reported by API 2026-03-15"), "\(usable.stderr)")
         } else {
-            #expect(usable.stderr.contains("of 400 requests left in the current minute"), "\(usable.stderr)")
+            #expect(usable.stdout.contains("of 400 requests left in the current minute"), "\(usable.stderr)")
         }
 
         let refused = try check(good, key: "no-such-key")
         #expect(refused.status == 77, "\(refused.stderr)")
-        #expect(refused.stderr.contains("key: refused (HTTP 401 Unauthorized)"))
+        #expect(refused.stdout.contains("key: refused (HTTP 401 Unauthorized)"))
 
         let readOnly = try check(good, key: Self.readOnly)
         #expect(readOnly.status == 6, "\(readOnly.stderr)")
         #expect(readOnly.stderr.contains("may read but not write contacts (inferred: an empty POST /batches answered 403"), "\(readOnly.stderr)")
-        #expect(!readOnly.stderr.contains("was refused"))
+        #expect(!readOnly.stderr.contains("was refused") && readOnly.stdout.contains("write contacts: not allowed"))
 
         let scoped = try check(good, key: Self.noBatchWrite)
         #expect(scoped.status == 6, "\(scoped.stderr)")
 
         let unprobed = try check(try pipeline(in: scratch, version: version.rawValue, baseURL: base, probe: false), key: Self.readOnly)
-        #expect(unprobed.status == 0 && unprobed.stderr.contains("write contacts: not probed"), "\(unprobed.stderr)")
+        #expect(unprobed.status == 0 && unprobed.stdout.contains("write contacts: not probed"), "\(unprobed.stderr)")
 
         let wrongVersion = try check(try pipeline(in: scratch, version: version.rawValue, baseURL: simulator.rootURL + "/v4"), key: Self.key)
         #expect(wrongVersion.status == 78, "\(wrongVersion.stderr)")
-        #expect(wrongVersion.stderr.contains("API version \(version.rawValue): HTTP 404"), "\(wrongVersion.stderr)")
+        #expect(wrongVersion.stdout.contains("API version \(version.rawValue): HTTP 404"), "\(wrongVersion.stderr)")
 
         // Nothing the probes sent was stored.
         #expect(try await Self.stats(simulator).batchesReceived == 0)
