@@ -59,7 +59,8 @@ public struct DestinationCheck: Sendable {
     public func run(openChunks: Int? = nil) async -> Report {
         let client = OmnisendClient(
             baseURL: target.baseURL, apiVersion: target.apiVersion, key: target.key,
-            connectTimeout: min(options.connectTimeout, 10), requestTimeout: min(options.requestTimeout, 15))
+            // Generous even under a short --request-timeout: a slow answer is still an answer.
+            connectTimeout: min(options.connectTimeout, 10), requestTimeout: min(max(options.requestTimeout, 10), 30))
         var report = Report()
         await check(client, into: &report, openChunks: openChunks)
         await client.shutdown()
