@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The demo: prepare the bundled sample and upload it to the Omnisend simulator, which the tool
-# starts in-process because no API key is configured. Then show how to look at the run folder.
+# The demo: prepare the bundled sample and rehearse its upload (--rehearse) against the Omnisend
+# simulator the tool starts in-process; nothing leaves the machine and no key is needed. The
+# rehearsal ends with "REHEARSAL finished" and exit 0. Then show how to look at the run folder.
 set -euo pipefail
 bin=${1:-.build/debug/omnisend-export}
 out=runs/demo-sample-csv
 rm -rf "$out"
-env -u OMNISEND_API_KEY "$bin" run pipelines/sample-csv.yaml --out "$out"
+env -u OMNISEND_API_KEY "$bin" run pipelines/sample-csv.yaml --out "$out" --rehearse
 echo
 echo "Look at the run folder:"
 echo "  $bin status $out"

@@ -28,7 +28,11 @@ struct SimulatorCommand: AsyncParsableCommand {
             stopped, partial (per accepted batch).
               omnisend-export simulator --faults 'store-502@1,store-late@3' --store-late-seconds 20
 
-            Keys file: one key a line, `KEY [BRAND] [read|write|read,write]`; # starts a comment.
+            Keys file: one key a line, `KEY [BRAND] [PERMISSIONS]`; # starts a comment. PERMISSIONS \
+            is a comma-separated list of read and write (every resource; read,write by default) and \
+            per-resource scopes contacts.read, contacts.write, batches.read, batches.write. As on \
+            Omnisend, a batch also needs its endpoint's scope: POST /batches needs batches.write and \
+            contacts.write. Example line: `ro-key shop-a contacts.read,batches.read`.
             """)
 
     @Option(help: "Address to bind.")
@@ -143,8 +147,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         print("  v5:         \(simulator.baseURL(for: "v5"))   (X-API-KEY)")
         print("  2026-03-15: \(simulator.baseURL(for: "2026-03-15"))  (Authorization: Omnisend-API-Key KEY, Omnisend-Version: 2026-03-15)")
         for key in simulator.keys {
-            let permissions = [key.canRead ? "read" : nil, key.canWrite ? "write" : nil].compactMap { $0 }.joined(separator: ",")
-            print("  key: \(key.key)  brand: \(key.brand)  permissions: \(permissions)")
+            print("  key: \(key.key)  brand: \(key.brand)  permissions: \(key.permissionText)")
         }
         print("  rate limit: \(configuration.rateLimitPerMinute == 0 ? "off" : "\(configuration.rateLimitPerMinute)/min per brand")"
             + "  faults: \(configuration.faults)  seed: \(configuration.seed)  state: \(configuration.stateDirectory ?? "in memory")")

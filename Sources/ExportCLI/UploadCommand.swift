@@ -19,24 +19,48 @@ struct UploadCommand: AsyncParsableCommand {
         abstract: "Upload a prepared run folder's chunks to Omnisend, resuming where a previous upload stopped.",
         discussion: """
             The key is read from OMNISEND_API_KEY, or from the environment variable or file the \
-            pipeline's destination names (apiKeyEnv, apiKeyFile); never from the command line. With \
-            no key and no base URL, the bundled simulator is started on 127.0.0.1 and used (a rehearsal).
+            pipeline's destination names (api_key_env, api_key_file); never from the command line. \
+            Without a key, upload exits 78 and says how to set one. To rehearse against the bundled \
+            simulator instead (nothing leaves the machine), pass --rehearse or set \
+            destination: { simulator: true } in the pipeline; a rehearsal ends with a REHEARSAL \
+            summary and report.json outcome "rehearsal".
+
+            First, a destination check (one GET /batches, one empty POST /batches) finds a refused \
+            key, a missing write permission or a wrong API version before anything is sent \
+            (--no-destination-check skips it, --no-write-probe skips the POST). The run folder \
+            remembers its destination (base URL, API version, key fingerprint): an upload to \
+            another one exits 4; --new-destination starts over for the new one and keeps the old \
+            checkpoint as checkpoint-<n>.sqlite.
 
             Run it again on the same folder to resume: finished chunks are skipped, batches already \
             taken are polled, never re-sent, and a chunk whose POST had no answer is looked up on \
             Omnisend before it is sent again.
 
+            Exit codes (the whole table is in `omnisend-export --help`): 0 all accepted (or a \
+            rehearsal finished); 2 some contacts failed (failed.ndjson; --retry-failed resends the \
+            transient ones); 3 stopped at --max-duration (resumable); 4 the run folder belongs to \
+            another destination; 6 the key lacks a permission; 65 run folder changed since prepare; \
+            74 the checkpoint could not be written (disk full); 75 Omnisend unreachable or another \
+            upload holds the folder (resumable); 77 API key refused; 78 configuration (no key, no \
+            personal-data acknowledgement, API version not answering); 130/143 interrupted (resumable).
+
             Behind a proxy: HTTPS_PROXY / HTTP_PROXY (or https_proxy / http_proxy) are used for the \
             destination unless NO_PROXY names its host; destination.ca_file adds a CA bundle (PEM).
 
             For cron: --quiet prints only errors and the final summary; --log-format json writes one \
-            JSON object a log line; --summary-json PATH writes the outcome for other tools. The exit \
-            codes are listed in `omnisend-export --help`: 0 all accepted; 2 some contacts failed \
-            (failed.ndjson; --retry-failed resends the transient ones); 3, 75, 130, 143 resumable.
+            JSON object a log line; --summary-json PATH writes the outcome for other tools.
+
+            Examples:
+              OMNISEND_API_KEY=… omnisend-export upload runs/sample-csv-20261203-101500
+              omnisend-export upload runs/demo --rehearse
+              omnisend-export upload runs/demo --base-url https://api.omnisend.com/v5 --new-destination
             """)
 
     @Argument(help: "The run folder written by prepare.")
     var runDirectory: String
+
+    @Flag(help: "Start over for a destination other than the one this run folder was uploaded to (the old checkpoint is kept as checkpoint-<n>.sqlite).")
+    var newDestination = false
 
     @OptionGroup var flags: UploadFlags
 
@@ -46,7 +70,8 @@ struct UploadCommand: AsyncParsableCommand {
         Console.configure(output.style)
         let recorder = RunRecorder(command: "upload", output: output)
         recorder.useRunFolder(runDirectory)
-        let code = recorder.finish(exitCode: await UploadDriver.upload(runDirectory: runDirectory, flags: flags, recorder: recorder))
+        let code = recorder.finish(
+            exitCode: await UploadDriver.upload(runDirectory: runDirectory, flags: flags, recorder: recorder, newDestination: newDestination))
         ReportHook.refresh(runDirectory: runDirectory, showEmails: flags.showEmails)
         if code != ExitCodes.success { throw ExitCode(code) }
     }
@@ -56,6 +81,9 @@ struct UploadCommand: AsyncParsableCommand {
 struct UploadFlags: ParsableArguments {
     @Option(help: "Send to this base URL instead of the pipeline's (e.g. http://127.0.0.1:8089/v5).")
     var baseURL: String?
+
+    @Flag(help: "Rehearse: upload to the bundled simulator (started on 127.0.0.1, state in RUN_DIR/simulator) instead of Omnisend; no key needed, nothing leaves the machine.")
+    var rehearse = false
 
     @Option(help: "Stop (resumably) before this much time has passed: 4h, 90m, 30s.")
     var maxDuration: String = "4h"
@@ -83,8 +111,17 @@ struct UploadFlags: ParsableArguments {
     @Flag(help: "Acknowledge that uploading sends personal data out of your systems (needed for non-loopback URLs).")
     var acknowledgePersonalData = false
 
+    @Flag(help: "Skip the destination check (key, write permission, API version) before the upload.")
+    var noDestinationCheck = false
+
+    @Flag(help: "Skip the check's empty POST /batches that tells whether the key may write contacts (also: write_probe: false in the destination).")
+    var noWriteProbe = false
+
     @Flag(help: "Print emails as they are in logs and messages instead of their keyed hash (email#…).")
     var showEmails = false
+
+    /// The flags at their defaults (to tell which ones a resume command must repeat).
+    static var defaults: UploadFlags { (try? UploadFlags.parse([])) ?? UploadFlags() }
 
     /// The options, or a usage error.
     func options() throws -> UploadOptions {
@@ -121,11 +158,16 @@ struct UploadFlags: ParsableArguments {
     }
 }
 
-/// Runs one upload for a command: resolves the destination (or starts the bundled simulator),
-/// installs the signal handlers, shows progress, writes the report and picks the exit code.
+/// Runs one upload for a command: resolves the destination (or starts the bundled simulator for
+/// an explicit rehearsal, after taking the run folder's lock), binds the run folder to it, checks
+/// it, installs the signal handlers, shows progress, writes the report and picks the exit code.
 enum UploadDriver {
-    static func upload(runDirectory: String, flags: UploadFlags, recorder: RunRecorder? = nil) async -> Int32 {
-        var options: UploadOptions
+    /// - Parameter destinationChecked: `run` checked the destination before prepare already.
+    static func upload(
+        runDirectory: String, flags: UploadFlags, recorder: RunRecorder? = nil, newDestination: Bool = false,
+        destinationChecked: Bool = false
+    ) async -> Int32 {
+        let options: UploadOptions
         let redactor = RedactionKeyFile.redactor(runDirectory: runDirectory, showsEmails: flags.showEmails)
         let note: @Sendable (String) -> Void = { Console.note(redactor.scrub($0)) }
         do { options = try flags.options() } catch {
@@ -134,60 +176,74 @@ enum UploadDriver {
         }
         var simulator: RunningSimulator?
         defer { if let simulator { Task { try? await simulator.stop() } } }
+        // Installed first, so that a Ctrl-C during the destination check also stops resumably.
         let stop = StopSignal()
-        let signals = SignalWatcher(stop: stop, runDirectory: runDirectory)
+        let signals = SignalWatcher(stop: stop, resume: "omnisend-export upload \(ResumeCommand.shellQuoted(runDirectory))")
         defer { signals.cancel() }
+        var store: CheckpointStore?
         do {
             let manifest = try ManifestFile.read(runDirectory: runDirectory)
-            var target = try UploadTarget.resolve(
-                destination: manifest.destination, options: options, environment: ProcessInfo.processInfo.environment,
-                relativeTo: nil, warn: note)
-            if target == nil {
-                var configuration = SimulatorConfiguration()
-                configuration.port = 0
-                configuration.stateDirectory = "\(runDirectory)/simulator"
-                configuration.batchProcessingDelay = .milliseconds(20)
-                let running = try await Simulator.start(configuration)
+            let plan = try DestinationPlan.make(destination: manifest.destination, flags: flags, options: options, warn: note)
+            let lock = try RunFolderLock(runDirectory: runDirectory)
+            defer { lock.release() }
+            var target: UploadTarget
+            var uploadOptions = options
+            let identity: DestinationIdentity
+            switch plan {
+            case .real(let real):
+                target = real
+                identity = real.identity(secret: try InstallSecret(state: try StateDirectory(environment: ProcessInfo.processInfo.environment)))
+            case .rehearsal(let version):
+                identity = DestinationIdentity(rehearsalOf: runDirectory, apiVersion: version)
+                target = UploadTarget(baseURL: "", apiVersion: version, key: APIKey(""), rehearsalOf: runDirectory)
+            }
+            switch try DestinationBinding.bind(runDirectory: runDirectory, identity: identity, newDestination: newDestination) {
+            case .startedOver(let previous, let archivedAs):
+                note("destination: this run folder was uploaded to \(previous); that checkpoint is kept as \(archivedAs) and the upload to \(identity) starts from the first chunk")
+            case .resumed, .recorded:
+                if newDestination { note("destination: \(identity) is the one this run folder was uploaded to; resuming (--new-destination not needed)") }
+            }
+            store = try CheckpointStore(runDirectory: runDirectory)
+            if target.isRehearsal {
+                let (running, rehearsal) = try await Rehearsal.start(runDirectory: runDirectory, apiVersion: target.apiVersion)
                 simulator = running
-                let version = manifest.destination.apiVersion
-                target = UploadTarget(
-                    baseURL: running.baseURL(for: version.rawValue), apiVersion: version,
-                    key: APIKey(configuration.apiKeys.first ?? "test-key"))
+                target = rehearsal
                 note(
-                    "no API key configured: rehearsing against the bundled simulator at \(target!.baseURL) "
-                        + "(set OMNISEND_API_KEY to upload to Omnisend)")
-                var rehearsal = options
-                rehearsal.pollInitialDelay = min(options.pollInitialDelay, 0.1)
-                rehearsal.pollMaxDelay = min(options.pollMaxDelay, 1)
-                recorder?.uploading(to: target!, rehearsal: true)
-                return try await finish(
-                    runDirectory: runDirectory, target: target!, options: rehearsal, stop: stop, redactor: redactor, recorder: recorder)
+                    "REHEARSAL: uploading to the bundled simulator at \(target.baseURL) (state in \(runDirectory)/simulator); "
+                        + "nothing is sent to Omnisend")
+                uploadOptions.pollInitialDelay = min(options.pollInitialDelay, 0.1)
+                uploadOptions.pollMaxDelay = min(options.pollMaxDelay, 1)
+            } else {
+                uploadOptions.network = try NetworkSettings.resolve(
+                    baseURL: target.baseURL, caFile: manifest.destination.caFile, environment: ProcessInfo.processInfo.environment)
+                if let proxy = uploadOptions.network.proxy { note("upload: through the proxy \(proxy.description)") }
             }
-            options.network = try NetworkSettings.resolve(
-                baseURL: target!.baseURL, caFile: manifest.destination.caFile, environment: ProcessInfo.processInfo.environment)
-            if let proxy = options.network.proxy { note("upload: through the proxy \(proxy.description)") }
-            recorder?.uploading(to: target!, rehearsal: false)
+            if !target.isRehearsal && !destinationChecked && !flags.noDestinationCheck {
+                let status = try UploadStatus(runDirectory: runDirectory)
+                if let code = await checkDestination(
+                    target, probeWrite: manifest.destination.probesWrite && !flags.noWriteProbe, options: uploadOptions,
+                    openChunks: status.chunksPending + status.chunksInFlight)
+                {
+                    try store?.recordStop("destination_check", message: "the destination check failed (exit \(code))")
+                    return code
+                }
+            }
+            try store?.recordRate(limitPerMinute: uploadOptions.rateLimitPerMinute, share: uploadOptions.rateShare)
+            recorder?.uploading(to: target, rehearsal: target.isRehearsal)
+            let resume = ResumeCommand.text(runDirectory: runDirectory, flags: flags, rehearsal: target.isRehearsal, baseURL: target.baseURL)
+            signals.resume = resume
             return try await finish(
-                runDirectory: runDirectory, target: target!, options: options, stop: stop, redactor: redactor, recorder: recorder)
-        } catch let error as ExportError {
-            note("error: \(error)")
-            return ExitCodes.code(for: error)
-        } catch let error as UploadError {
-            note("error: \(error)")
-            switch error {
-            case .locked: return ExitCodes.temporaryFailure
-            case .personalDataNotAcknowledged: return ExitCodes.config
-            case .invalidBaseURL: return ExitCodes.usage
-            }
+                runDirectory: runDirectory, target: target, options: uploadOptions, redactor: redactor, lock: lock, resume: resume,
+                store: store, stop: stop, recorder: recorder)
         } catch {
-            note("error: \(error)")
-            return ExitCodes.software
+            try? store?.recordStop("error", message: redactor.scrub(String(describing: error)))
+            return exitCode(for: error, note: note)
         }
     }
 
     private static func finish(
-        runDirectory: String, target: UploadTarget, options: UploadOptions, stop: StopSignal, redactor: EmailRedactor,
-        recorder: RunRecorder?
+        runDirectory: String, target: UploadTarget, options: UploadOptions, redactor: EmailRedactor, lock: RunFolderLock,
+        resume: String, store: CheckpointStore?, stop: StopSignal, recorder: RunRecorder?
     ) async throws -> Int32 {
         let terminal = isatty(STDERR_FILENO) == 1 && Console.currentStyle == LogStyle()
         let bar = terminal ? ProgressLine() : nil
@@ -197,38 +253,52 @@ enum UploadDriver {
         }
         var progress: (@Sendable (UploadProgress) -> Void)?
         if let bar { progress = { bar.show(ProgressBar.render($0)) } }
-        let uploader = Uploader(runDirectory: runDirectory, target: target, options: options, stop: stop, log: log, progress: progress)
+        let uploader = Uploader(
+            runDirectory: runDirectory, target: target, options: options, stop: stop, log: log, progress: progress, heldLock: lock)
         let report = try await uploader.run()
         recorder?.uploaded(report)
         bar?.clear()
+        if target.isRehearsal { print("REHEARSAL against the bundled simulator: nothing was sent to Omnisend") }
         print(report.table)
-        let resume = "resume with: omnisend-export upload \(runDirectory)"
+        try? store?.recordStop(report.stopReason?.rawValue ?? (report.isComplete ? "complete" : "unsettled"), message: stop.message.map(redactor.scrub))
+        let resumeWith = "resume with: \(resume)"
         switch report.stopReason {
         case .some(.interrupted):
-            Console.outcome("interrupted; \(resume)")
+            Console.outcome("interrupted; \(resumeWith)")
             return ExitCodes.interrupted
         case .some(.terminated):
-            Console.outcome("terminated; \(resume)")
+            Console.outcome("terminated; \(resumeWith)")
             return ExitCodes.terminated
         case .some(.deadline):
-            Console.outcome("stopped at --max-duration; \(resume)")
+            Console.outcome("stopped at --max-duration; \(resumeWith)")
             return ExitCodes.deadline
         case .some(.keyRejected):
-            Console.note("error: \(redactor.scrub(stop.message ?? "the API key was refused")); nothing more was sent")
+            let message = redactor.scrub(stop.message ?? "the API key was refused")
+            if message.contains("HTTP 403") {
+                Console.note("error: the API key lacks a permission this upload needs (\(message)); nothing more was sent; \(resumeWith) once the key may write contacts")
+                return ExitCodes.missingPermission
+            }
+            Console.note("error: \(message); nothing more was sent")
             return ExitCodes.permission
         case .some(.unreachable), .some(.error):
-            Console.outcome("stopped: \(redactor.scrub(stop.message ?? "Omnisend is unreachable")); \(resume)")
+            Console.outcome("stopped: \(redactor.scrub(stop.message ?? "Omnisend is unreachable")); \(resumeWith)")
             return ExitCodes.temporaryFailure
         case .none:
             if !report.isComplete {
-                Console.outcome("some chunks could not be settled; \(resume)")
+                Console.outcome("some chunks could not be settled; \(resumeWith)")
                 return ExitCodes.temporaryFailure
             }
             if report.failed > 0 {
                 Console.outcome(
                     "\(report.failed) contact(s) failed: see \(runDirectory)/failed.ndjson; resend the transient ones "
-                        + "(5xx, timeouts, not processed) with: omnisend-export upload \(runDirectory) --retry-failed")
+                        + "(5xx, timeouts, not processed) with: \(resume) --retry-failed")
+                if target.isRehearsal { Console.outcome("REHEARSAL: nothing was sent to Omnisend") }
                 return ExitCodes.someContactsFailed
+            }
+            if target.isRehearsal {
+                Console.note(
+                    "REHEARSAL finished: the bundled simulator accepted \(report.accepted) contact(s); nothing was sent to Omnisend. "
+                        + "To upload for real: set OMNISEND_API_KEY and run omnisend-export upload \(ResumeCommand.shellQuoted(runDirectory))")
             }
             return ExitCodes.success
         }
@@ -241,8 +311,16 @@ final class SignalWatcher: @unchecked Sendable {
     private var sources: [any DispatchSourceSignal] = []
     private let lock = NSLock()
     private var received = 0
+    private var resumeText: String
 
-    init(stop: StopSignal, runDirectory: String) {
+    /// The resume command printed when a second signal exits at once.
+    var resume: String {
+        get { lock.withLock { resumeText } }
+        set { lock.withLock { resumeText = newValue } }
+    }
+
+    init(stop: StopSignal, resume: String) {
+        resumeText = resume
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
@@ -253,7 +331,7 @@ final class SignalWatcher: @unchecked Sendable {
                 }
                 let code = signalNumber == SIGINT ? ExitCodes.interrupted : ExitCodes.terminated
                 if count > 1 {
-                    Console.note("exiting now; resume with: omnisend-export upload \(runDirectory)")
+                    Console.note("exiting now; resume with: \(self.resume)")
                     exit(code)
                 }
                 stop.request(signalNumber == SIGINT ? .interrupted : .terminated)

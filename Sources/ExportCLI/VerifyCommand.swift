@@ -9,9 +9,13 @@ struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Read uploaded contacts back from Omnisend and report those that differ from what was sent.",
         discussion: """
-            Exit 0 when every checked contact matches, 2 when some differ or are missing. A channel \
-            status Omnisend kept because it holds a later decision (its status date rule; a status \
-            sent to be kept is dated 1970) is not a difference: it is counted on the last line.
+            Reads from the destination the run folder was uploaded to: another base URL, API \
+            version or key exits 4, naming both (keys as fingerprints).
+
+            Exit 0 when every checked contact matches, 2 when some differ or are missing, 4 the \
+            run folder was uploaded elsewhere, 78 no key. A channel status Omnisend kept because it \
+            holds a later decision (its status date rule; a status sent to be kept is dated 1970) is \
+            not a difference: it is counted on the last line.
             """)
 
     @Argument(help: "The run folder.")
@@ -35,18 +39,21 @@ struct VerifyCommand: AsyncParsableCommand {
         var options = UploadOptions()
         options.baseURL = baseURL
         options.acknowledgePersonalData = acknowledgePersonalData
-        let resolved: UploadTarget?
+        let target: UploadTarget
         do {
-            resolved = try UploadTarget.resolve(
+            target = try UploadTarget.resolve(
                 destination: manifest.destination, options: options, environment: ProcessInfo.processInfo.environment, relativeTo: nil,
                 warn: Console.note)
+            // Read back from the destination the run folder was uploaded to, and no other.
+            if let recorded = try DestinationBinding.recorded(runDirectory: runDirectory) {
+                let identity = target.identity(secret: try InstallSecret(state: try StateDirectory(environment: ProcessInfo.processInfo.environment)))
+                if recorded != identity {
+                    throw UploadError.destinationMismatch(runDirectory: runDirectory, recorded: recorded.description, requested: identity.description)
+                }
+            }
         } catch {
-            Console.note("error: \(redactor.scrub(String(describing: error)))")
-            throw ExitCode(ExitCodes.config)
-        }
-        guard let target = resolved else {
-            Console.note("error: no API key and no --base-url: nothing to verify against")
-            throw ExitCode(ExitCodes.config)
+            let code = UploadDriver.exitCode(for: error, note: { Console.note(redactor.scrub($0)) })
+            throw ExitCode(code)
         }
         let result = try await Console.reportingErrorsAsync(redactor: redactor) {
             let network = try NetworkSettings.resolve(

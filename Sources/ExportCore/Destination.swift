@@ -14,6 +14,14 @@ public struct Destination: Sendable, Codable, Equatable {
     /// A PEM bundle of CA certificates trusted in addition to the system's (`destination.ca_file`,
     /// for a corporate TLS-inspecting proxy); `nil` when not set.
     public var caFile: String?
+    /// `simulator: true`: every upload of the run is a rehearsal against the bundled simulator
+    /// (no key needed, nothing leaves the machine). `nil` means `false`.
+    public var simulator: Bool?
+    /// `name:`: a label for the destination in messages (`production`, `staging`); not part of its identity.
+    public var name: String?
+    /// `write_probe: false`: the destination check does not send its empty `POST /batches` (which
+    /// tells whether the key may write contacts). `nil` means `true`.
+    public var writeProbe: Bool?
 
     /// Creates a destination.
     public init(
@@ -26,4 +34,10 @@ public struct Destination: Sendable, Codable, Equatable {
         self.apiKeyFile = apiKeyFile
         self.allowPersonalDataTransfer = allowPersonalDataTransfer
     }
+
+    /// Whether uploads of this destination rehearse against the bundled simulator.
+    public var rehearses: Bool { simulator ?? false }
+
+    /// Whether the destination check may send its write probe.
+    public var probesWrite: Bool { writeProbe ?? true }
 }

@@ -319,7 +319,10 @@ public enum PipelineLoader {
     }
 
     private static func parseDestination(_ node: Node, base: String, reader: inout ConfigReader) -> Destination? {
-        let keys = ["api_version", "base_url", "api_key_env", "api_key_file", "allow_personal_data_transfer", "api_key", "ca_file"]
+        let keys = [
+            "api_version", "base_url", "api_key_env", "api_key_file", "allow_personal_data_transfer", "api_key", "simulator", "name",
+            "write_probe", "ca_file",
+        ]
         guard let entries = reader.entries(node, allowed: keys, what: "destination") else { return nil }
         var d = Destination()
         for e in entries {
@@ -350,6 +353,12 @@ public enum PipelineLoader {
                             hint: "ca_file names a PEM file of CA certificates; the path is relative to the pipeline file's folder")
                     }
                 }
+            case "simulator":
+                if let v = reader.bool(e.value, what: "simulator") { d.simulator = v ? true : nil }
+            case "name":
+                if let v = reader.string(e.value, what: "name") { d.name = v.isEmpty ? nil : v }
+            case "write_probe":
+                if let v = reader.bool(e.value, what: "write_probe") { d.writeProbe = v ? nil : false }
             default:  // api_key: refused, and its value never echoed
                 reader.report(e.keyNode, "the API key must not be written in the pipeline",
                     hint: "use api_key_env: OMNISEND_API_KEY or api_key_file: path/to/key")

@@ -1,8 +1,8 @@
 import ExportCore
 import Foundation
 
-/// Finds the API key a destination names: its `apiKeyFile` (first line, trimmed), else the
-/// environment variable `apiKeyEnv` (default `OMNISEND_API_KEY`).
+/// Finds the API key a destination names: its `api_key_file` (first line, trimmed), else the
+/// environment variable `api_key_env` (default `OMNISEND_API_KEY`).
 public enum APIKeyResolver {
     /// A key and the warnings found on the way (a key file readable by others).
     public struct Resolution: Sendable {
@@ -14,7 +14,7 @@ public enum APIKeyResolver {
 
     /// Resolves the key of `destination`.
     /// - Parameters:
-    ///   - relativeTo: the folder against which a relative `apiKeyFile` is resolved.
+    ///   - relativeTo: the folder against which a relative `api_key_file` is resolved.
     /// - Throws: `ExportError.config` when the named key file cannot be read.
     public static func resolve(
         _ destination: Destination, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -24,7 +24,7 @@ public enum APIKeyResolver {
         if let file = destination.apiKeyFile, !file.isEmpty {
             let path = file.hasPrefix("/") || folder == nil ? file : "\(folder!)/\(file)"
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw ExportError(.config, "cannot read the API key file named by 'apiKeyFile'", path: path)
+                throw ExportError(.config, "cannot read the API key file named by the destination's api_key_file", path: path)
             }
             if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
                 let mode = attributes[.posixPermissions] as? Int, mode & 0o044 != 0

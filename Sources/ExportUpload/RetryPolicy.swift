@@ -78,8 +78,12 @@ public struct RetryPolicy: Sendable, Equatable {
                     return .stopRun(reason: "rate limited for \(Int(wait)) s, longer than \(Int(maxRateLimitWait)) s", resumable: true)
                 }
                 return .rateLimited(after: wait)
-            case 401, 403:
+            case 401:
                 return .stopRun(reason: "the API key was refused (\(answer.errorMessage))", resumable: false)
+            case 403:
+                // Omnisend answers 403 to a known key without the permission (and, on some
+                // deployments, to an unknown key); the destination check tells them apart.
+                return .stopRun(reason: "the API key lacks a permission for this request (\(answer.errorMessage))", resumable: false)
             case 408, 500..<600:
                 return attempt >= maxAttempts
                     ? .fail(reason: "\(answer.errorMessage) after \(attempt) attempts", retryable: true)

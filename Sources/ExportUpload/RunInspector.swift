@@ -38,14 +38,15 @@ public struct RunInspector: Sendable {
     public func summary() throws -> String {
         let manifest = try ManifestFile.read(runDirectory: runDirectory)
         let c = manifest.counts
+        // The destination the checkpoint recorded (the rehearsal simulator when it was one).
+        let status = try UploadStatus(runDirectory: runDirectory)
         var out = [
             "rows \(c.rows) = kept \(c.kept) + rejected \(c.rejected) + duplicates \(c.duplicates) + filtered \(c.filtered)",
-            "destination: API \(manifest.destination.apiVersion.rawValue), \(manifest.destination.baseURL ?? manifest.destination.apiVersion.defaultBaseURL)",
+            "destination: \(status.destination)",
             "chunks: \(manifest.chunks.count)",
         ]
         for (reason, count) in manifest.rejectReasons.sorted(by: { $0.value > $1.value }) { out.append("  rejected \(reason): \(count)") }
-        let status = try UploadStatus(runDirectory: runDirectory)
-        out.append(status.text)
+        out += status.text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("destination: ") }
         return out.joined(separator: "\n")
     }
 

@@ -4,7 +4,8 @@ import Foundation
 
 /// The end-of-upload report: `report.json` in the run folder and a short table on screen.
 public struct UploadReport: Sendable, Codable, Equatable {
-    /// `complete` (every chunk done or failed) or `stopped`.
+    /// `complete` (every chunk done or failed), `rehearsal` (the same, against the bundled
+    /// simulator: nothing reached Omnisend) or `stopped`.
     public var outcome: String
     /// Why it stopped early, if it did.
     public var stopReason: StopReason?
@@ -57,7 +58,7 @@ public struct UploadReport: Sendable, Codable, Equatable {
     public var resendsByCause: [String: Int]?
 
     /// Whether every chunk is finished.
-    public var isComplete: Bool { outcome == "complete" }
+    public var isComplete: Bool { outcome == "complete" || outcome == "rehearsal" }
 
     /// Writes `report.json` atomically.
     public func write(runDirectory: String) throws {

@@ -26,13 +26,37 @@ public struct UploadStatus: Sendable, Codable, Equatable {
     /// Contacts posted again after `--reconcile-horizon` passed without their batch being listed
     /// (each may have arrived twice); see `report.json`.
     public var ambiguousReposted: Int?
+    /// `done` (every chunk done, nothing failed), `done_with_failures` (some contacts failed) or
+    /// `unfinished` (resumable; also before the first upload).
+    public var outcome: String
+    /// Where the run folder was uploaded (base URL, API version, key fingerprint; or the
+    /// rehearsal), or where it will go when it has not been uploaded yet.
+    public var destination: String
+    /// Whether the folder was uploaded to the bundled simulator (a rehearsal), not to Omnisend.
+    public var rehearsal: Bool
+    /// Why the last upload session ended: `complete`, `interrupted`, `terminated`, `deadline`,
+    /// `unreachable`, `key_rejected`, `error`, `destination_check`; `nil` before the first upload.
+    public var stopReason: String?
+    /// The message that came with the stop reason, if any.
+    public var stopMessage: String?
+    /// The rate the ETA assumes: requests a minute (0: no limit) and share.
+    public var rateLimit: Int
+    public var rateShare: Double
 
     /// Reads the status of `runDirectory`.
     /// - Throws: `ExportError.noInput` when the folder has no manifest.
     public init(runDirectory: String) throws {
         let manifest = try ManifestFile.read(runDirectory: runDirectory)
         contacts = manifest.counts.kept
+        let planned = manifest.destination
+        destination = "not uploaded yet (the pipeline names "
+            + (planned.rehearses ? "the bundled simulator" : "API \(planned.apiVersion.rawValue) at \(planned.baseURL ?? planned.apiVersion.defaultBaseURL)")
+            + ")"
+        rateLimit = 400
+        rateShare = 0.8
+        rehearsal = false
         guard FileManager.default.fileExists(atPath: "\(runDirectory)/\(RunFolderLayout.checkpoint)") else {
+            outcome = "unfinished"
             chunksPending = manifest.chunks.count
             chunksInFlight = 0
             chunksDone = 0
@@ -44,12 +68,21 @@ public struct UploadStatus: Sendable, Codable, Equatable {
             retries = 0
             rateLimited = 0
             lastErrors = []
-            etaSeconds = Uploader.estimate(chunks: chunksPending, allowancePerMinute: RateGovernor().allowance)
+            etaSeconds = Uploader.estimate(chunks: chunksPending, allowancePerMinute: RateGovernor(limit: rateLimit, share: rateShare).allowance)
             return
         }
         let store = try CheckpointStore(runDirectory: runDirectory)
+        if let identity = try store.meta(DestinationBinding.metaKey).flatMap(DestinationIdentity.decode) {
+            destination = identity.description
+            rehearsal = identity.isRehearsal
+        }
+        stopReason = try store.meta("stop_reason")
+        stopMessage = try store.meta("stop_message").flatMap { $0.isEmpty ? nil : $0 }
+        rateLimit = Int(try store.meta("rate_limit") ?? "") ?? rateLimit
+        rateShare = Double(try store.meta("rate_share") ?? "") ?? rateShare
         let chunks = try store.chunks()
-        chunksPending = chunks.filter { $0.state == .pending }.count
+        // A checkpoint bound to a destination before its chunks were seeded: all still pending.
+        chunksPending = chunks.isEmpty ? manifest.chunks.count : chunks.filter { $0.state == .pending }.count
         chunksInFlight = chunks.filter { $0.state == .posting || $0.state == .unresolved || $0.state == .posted }.count
         chunksDone = chunks.filter { $0.state == .done }.count
         let failedChunks = chunks.filter { $0.state == .failed }
@@ -63,7 +96,34 @@ public struct UploadStatus: Sendable, Codable, Equatable {
         rateLimited = counters["rate_limited"] ?? 0
         ambiguousReposted = counters["ambiguous_reposted"] ?? 0
         lastErrors = try store.lastEvents(5).map { "\(ISO8601DateFormatter().string(from: $0.at)) \($0.message)" }
-        etaSeconds = Uploader.estimate(chunks: chunksPending + chunksInFlight, allowancePerMinute: RateGovernor().allowance)
+        let open = chunksPending + chunksInFlight
+        // At the recorded rate share, or at the pace seen so far when that is slower.
+        let byRate = Uploader.estimate(chunks: open, allowancePerMinute: RateGovernor(limit: rateLimit, share: rateShare).allowance)
+        let seen = chunksDone + chunksFailed
+        let byPace = seen > 0 && elapsedSeconds > 0 ? elapsedSeconds / Double(seen) * Double(open) : 0
+        etaSeconds = max(byRate, byPace)
+        if open > 0 || chunks.isEmpty {
+            outcome = "unfinished"
+        } else {
+            outcome = failed > 0 ? "done_with_failures" : "done"
+        }
+    }
+
+    private var rateText: String {
+        rateLimit == 0 ? "(no rate limit)" : "(at \(Int(rateShare * 100))% of \(rateLimit) requests a minute)"
+    }
+
+    private var outcomeText: String {
+        var text: String
+        switch outcome {
+        case "done": text = rehearsal ? "done, as a rehearsal: nothing was sent to Omnisend" : "done: every chunk uploaded"
+        case "done_with_failures": text = "done with failed contacts (see failed.ndjson; upload --retry-failed sends the transient ones again)"
+        default: text = stopReason == nil ? "not uploaded yet" : "unfinished, resumable"
+        }
+        if let stopReason, stopReason != "complete" {
+            text += "; last stop: \(stopReason)" + (stopMessage.map { " (\($0))" } ?? "")
+        }
+        return text
     }
 
     /// Lines for the terminal.
@@ -73,7 +133,9 @@ public struct UploadStatus: Sendable, Codable, Equatable {
             "contacts: \(accepted) accepted, \(failed) failed, of \(contacts)",
             "requests: \(requests) (\(retries) retries, \(rateLimited) rate limited)",
             "re-posted after the reconcile horizon: \(ambiguousReposted ?? 0) contact(s)",
-            "elapsed: \(DurationText.format(elapsedSeconds)), ETA: \(DurationText.format(etaSeconds))",
+            "elapsed: \(DurationText.format(elapsedSeconds)), ETA: \(DurationText.format(etaSeconds)) \(rateText)",
+            "destination: \(destination)",
+            "state: \(outcomeText)",
         ]
         if !lastErrors.isEmpty { lines += ["last errors:"] + lastErrors.map { "  \($0)" } }
         return lines.joined(separator: "\n")

@@ -9,12 +9,27 @@ public struct UploadTarget: Sendable {
     public var apiVersion: APIVersion
     /// The key.
     public var key: APIKey
+    /// For a rehearsal: the run folder whose bundled simulator this target is.
+    public var rehearsalOf: String?
+    /// The destination's `name:` label, for messages.
+    public var name: String?
 
     /// Creates a target.
-    public init(baseURL: String, apiVersion: APIVersion, key: APIKey) {
+    public init(baseURL: String, apiVersion: APIVersion, key: APIKey, rehearsalOf: String? = nil, name: String? = nil) {
         self.baseURL = baseURL
         self.apiVersion = apiVersion
         self.key = key
+        self.rehearsalOf = rehearsalOf
+        self.name = name
+    }
+
+    /// Whether this is a rehearsal against the bundled simulator.
+    public var isRehearsal: Bool { rehearsalOf != nil }
+
+    /// The identity the checkpoint records: URL, version and key fingerprint, or the rehearsal's folder.
+    public func identity(secret: InstallSecret) -> DestinationIdentity {
+        if let rehearsalOf { return DestinationIdentity(rehearsalOf: rehearsalOf, apiVersion: apiVersion) }
+        return DestinationIdentity(baseURL: baseURL, apiVersion: apiVersion, keyFingerprint: secret.fingerprint(of: key), name: name)
     }
 
     /// The host of the base URL, or `nil` when it does not parse.
@@ -41,24 +56,24 @@ public struct UploadTarget: Sendable {
         return false
     }
 
-    /// Resolves the destination of a run: the base URL (`--base-url`, the pipeline's, or the
-    /// version's default) and the key. Returns `nil` when no key is configured and no base URL is
-    /// given: the caller then starts the bundled simulator.
-    /// - Throws: `UploadError` for a bad URL or a missing personal-data acknowledgement,
-    ///   `ExportError.config` for a missing key with an explicit URL or an unreadable key file.
+    /// Resolves the real destination of a run: the base URL (`--base-url`, the pipeline's, or the
+    /// version's default) and the key. Rehearsals are not resolved here (see `rehearsal`).
+    /// - Throws: `UploadError.missingKey` when no key is configured (exit 78, with how to set one
+    ///   or rehearse), `UploadError` for a bad URL or a missing personal-data acknowledgement,
+    ///   `ExportError.config` for an unreadable key file.
     public static func resolve(
         destination: Destination, options: UploadOptions, environment: [String: String],
         relativeTo folder: String?, warn: (String) -> Void
-    ) throws -> UploadTarget? {
+    ) throws -> UploadTarget {
         let resolution = try APIKeyResolver.resolve(destination, environment: environment, relativeTo: folder)
         resolution.warnings.forEach(warn)
         let explicitURL = options.baseURL ?? destination.baseURL
         guard let key = resolution.key else {
-            if explicitURL == nil { return nil }
-            let source = destination.apiKeyFile.map { "the file \($0)" } ?? "the environment variable \(destination.apiKeyEnv ?? "OMNISEND_API_KEY")"
-            throw ExportError(.config, "no API key: set \(source)")
+            throw UploadError.missingKey(
+                variable: destination.apiKeyFile == nil ? destination.apiKeyEnv ?? "OMNISEND_API_KEY" : nil, file: destination.apiKeyFile)
         }
-        let target = UploadTarget(baseURL: explicitURL ?? destination.apiVersion.defaultBaseURL, apiVersion: destination.apiVersion, key: key)
+        let target = UploadTarget(
+            baseURL: explicitURL ?? destination.apiVersion.defaultBaseURL, apiVersion: destination.apiVersion, key: key, name: destination.name)
         guard let components = URLComponents(string: target.baseURL), let scheme = components.scheme,
             scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else {

@@ -21,6 +21,9 @@ public struct Uploader: Sendable {
     public let stop: StopSignal
     private let log: @Sendable (String) -> Void
     private let progress: (@Sendable (UploadProgress) -> Void)?
+    /// The run folder's lock when the caller already holds it (a rehearsal takes it before
+    /// starting its simulator); `nil`: `run()` takes it.
+    private let heldLock: RunFolderLock?
 
     /// Creates an uploader.
     /// - Parameters:
@@ -28,8 +31,10 @@ public struct Uploader: Sendable {
     ///   - progress: receives a snapshot after every chunk step, for a progress bar.
     public init(
         runDirectory: String, target: UploadTarget, options: UploadOptions, stop: StopSignal = StopSignal(),
-        log: @escaping @Sendable (String) -> Void, progress: (@Sendable (UploadProgress) -> Void)? = nil
+        log: @escaping @Sendable (String) -> Void, progress: (@Sendable (UploadProgress) -> Void)? = nil,
+        heldLock: RunFolderLock? = nil
     ) {
+        self.heldLock = heldLock
         self.runDirectory = runDirectory
         self.target = target
         self.options = options
@@ -43,8 +48,8 @@ public struct Uploader: Sendable {
     /// - Throws: `UploadError.locked` when another uploader holds the folder, `ExportError.tampered`
     ///   when a file changed since prepare, `ExportError.io` when the checkpoint cannot be written.
     public func run() async throws -> UploadReport {
-        let lock = try RunFolderLock(runDirectory: runDirectory)
-        defer { lock.release() }
+        let lock = try heldLock ?? RunFolderLock(runDirectory: runDirectory)
+        defer { if heldLock == nil { lock.release() } }
         let folder = try RunFolderCheck(runDirectory: runDirectory)
         let store = try CheckpointStore(runDirectory: runDirectory)
         try store.seed(chunks: folder.manifestChunks, manifestSHA256: folder.manifestSHA256)
@@ -101,7 +106,7 @@ public struct Uploader: Sendable {
         var resends: [String: Int] = [:]
         for (name, value) in counters where name.hasPrefix("resend:") { resends[String(name.dropFirst(7))] = value }
         var report = UploadReport(
-            outcome: openChunks.isEmpty && stop.reason == nil ? "complete" : "stopped",
+            outcome: openChunks.isEmpty && stop.reason == nil ? (target.isRehearsal ? "rehearsal" : "complete") : "stopped",
             stopReason: stop.reason, apiVersion: target.apiVersion.rawValue, baseURL: target.baseURL,
             contacts: manifest.counts.kept, accepted: done.reduce(0) { $0 + ($1.accepted ?? 0) }, failed: failed,
             notSent: openChunks.filter { $0.state == .pending && $0.retryOf == nil }.reduce(0) { $0 + $1.contacts },

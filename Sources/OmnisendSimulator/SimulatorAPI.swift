@@ -165,7 +165,7 @@ struct SimulatorAPI: Sendable {
         }
         guard let presented, !presented.isEmpty else { throw APIError(status: 401) }
         guard let key = keys[presented] else { throw APIError(status: configuration.unknownKeyStatus == 403 ? 403 : 401) }
-        if route.writes ? !key.canWrite : !key.canRead { throw APIError(status: 403) }
+        if !route.requiredScopes.allSatisfy(key.allows) { throw APIError(status: 403) }
         return key
     }
 

@@ -11,4 +11,14 @@ enum SimulatorRoute: Sendable, Equatable {
 
     /// Whether the route writes (needs a key with write permission).
     var writes: Bool { self == .createBatch || self == .createContact }
+
+    /// The scopes a key needs: its own resource's, and for batches the target endpoint's
+    /// (the simulator's batches are all of contacts).
+    var requiredScopes: [String] {
+        let access = writes ? "write" : "read"
+        switch self {
+        case .createBatch, .listBatches, .getBatch, .getBatchItems, .getBatchItem: return ["batches.\(access)", "contacts.\(access)"]
+        case .createContact, .listContacts, .getContact: return ["contacts.\(access)"]
+        }
+    }
 }

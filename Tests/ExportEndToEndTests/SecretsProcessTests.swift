@@ -159,8 +159,8 @@ struct SecretsProcessTests {
 
     @Test func theRunFolderIsPrivateAfterAFullRun() throws {
         let folder = CLI.scratch("secrets-modes")
-        // No key: the rehearsal simulator runs in-process with its state in RUN_DIR/simulator/.
-        let result = try CLI.run(["run", "pipelines/sample-csv.yaml", "--out", folder], scratch: folder)
+        // A rehearsal: the simulator runs in-process with its state in RUN_DIR/simulator/.
+        let result = try CLI.run(["run", "pipelines/sample-csv.yaml", "--out", folder, "--rehearse"], scratch: folder)
         #expect(result.status == 0, "\(result.output)")
         var info = stat()
         #expect(stat(folder, &info) == 0 && info.st_mode & 0o777 == 0o700)

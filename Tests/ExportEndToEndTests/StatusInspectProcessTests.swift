@@ -35,7 +35,9 @@ struct StatusInspectProcessTests {
         #expect(text.stdout.hasPrefix("chunks: 0 pending, 0 in flight, 1 done, 0 failed\ncontacts: 7 accepted, 0 failed, of 7\n"), "\(text.stdout)")
 
         let summary = try CLI.run(["inspect", folder], scratch: folder)
-        #expect(summary.stdout.hasPrefix("rows 15 = kept 7 + rejected 6 + duplicates 2 + filtered 0\ndestination: API v5, "), "\(summary.stdout)")
+        #expect(
+            summary.stdout.hasPrefix("rows 15 = kept 7 + rejected 6 + duplicates 2 + filtered 0\ndestination: \(simulator.v5) (API v5, key fingerprint "),
+            "\(summary.stdout)")
 
         let chunk = try CLI.run(["inspect", folder, "--chunk", "1"], scratch: folder)
         let lines = chunk.stdout.split(separator: "\n").map(String.init)

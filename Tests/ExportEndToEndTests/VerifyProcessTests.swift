@@ -70,6 +70,6 @@ struct VerifyProcessTests {
         let folder = try TestRunFolder.make(contacts: 2, perChunk: 2)
         let result = try CLI.run(["verify", folder], scratch: folder)
         #expect(result.status == 78, "\(result.output)")
-        #expect(result.stderr.contains("nothing to verify against"))
+        #expect(result.stderr.contains("no API key: the environment variable OMNISEND_API_KEY is not set"), "\(result.stderr)")
     }
 }

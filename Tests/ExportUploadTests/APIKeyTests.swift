@@ -42,7 +42,12 @@ import Testing
     var options = UploadOptions()
     options.acknowledgePersonalData = true
     let target = try UploadTarget.resolve(destination: remote, options: options, environment: ["OMNISEND_API_KEY": "k"], relativeTo: nil, warn: { _ in })
-    #expect(target?.isLoopback == false)
-    // No key and no URL: the caller starts the bundled simulator.
-    #expect(try UploadTarget.resolve(destination: Destination(), options: UploadOptions(), environment: [:], relativeTo: nil, warn: { _ in }) == nil)
+    #expect(target.isLoopback == false)
+    // No key: never a silent rehearsal; the error names the variable to set.
+    #expect(throws: UploadError.missingKey(variable: "OMNISEND_API_KEY", file: nil)) {
+        try UploadTarget.resolve(destination: Destination(), options: UploadOptions(), environment: [:], relativeTo: nil, warn: { _ in })
+    }
+    #expect(throws: UploadError.missingKey(variable: "SHOP_KEY", file: nil)) {
+        try UploadTarget.resolve(destination: Destination(apiKeyEnv: "SHOP_KEY"), options: UploadOptions(), environment: ["OMNISEND_API_KEY": "k"], relativeTo: nil, warn: { _ in })
+    }
 }
