@@ -48,6 +48,7 @@ import Testing
               - path: \(zip)
                 members: { include: ["*.csv"], exclude: ["part-2*"] }
             mapping: mapping.yaml
+            consent: { resubscribe: allow }
 
             """)
         let manifest = try f.prepare().manifest

@@ -93,6 +93,7 @@ import Testing
             version: 1
             inputs: { files: [in.csv], ready_marker: _SUCCESS, max_wait: 0.2s }
             mapping: mapping.yaml
+            consent: { resubscribe: allow }
 
             """)
         #expect(throws: ExportError.self) { _ = try f.prepare() }
@@ -109,6 +110,7 @@ import Testing
             name: test
             inputs: { files: [in.csv], skip_unchanged: true }
             mapping: mapping.yaml
+            consent: { resubscribe: allow }
 
             """)
         let first = try f.prepare(out: "runs/first")
@@ -140,6 +142,7 @@ import Testing
             name: test
             inputs: { path: in.csv, skip_unchanged: true }
             mapping: mapping.yaml
+            consent: { resubscribe: allow }
 
             """)
         let sha = try FileHasher.fingerprint(path).sha256

@@ -67,8 +67,7 @@ import Testing
         try f.directory.write("mapping.yaml", """
             version: 1
             email: Email
-            status: { value: subscribed }
-            address: Address.Stret
+                address: Address.Stret
             """)
         try f.directory.write("in.ndjson", """
             {"Email":"ana@example.ro","Address":{"Street":"Str. Lungă 1"}}
@@ -78,7 +77,7 @@ import Testing
         try f.pipeline(inputs: ["in.ndjson"])
         let failure = try #require(error { _ = try f.prepare() })
         #expect(failure.code == .columnMissing)
-        #expect(failure.message.contains(f.root + "/mapping.yaml:4:10: key 'Address.Stret' is in no row of the run (2 rows read)"))
+        #expect(failure.message.contains(f.root + "/mapping.yaml:3:10: key 'Address.Stret' is in no row of the run (2 rows read)"))
         #expect(failure.message.contains("did you mean 'Address.Street'?"))
         #expect(!FileManager.default.fileExists(atPath: f.root + "/run/manifest.json"))
     }
