@@ -73,7 +73,7 @@ public struct DestinationCheck: Sendable {
         let read = await send(into: &report) { await client.listBatches(query: "endpoint=contacts&limit=1") }
         var readForbidden: HTTPAnswer?
         switch read {
-        case .networkError(let message):
+        case .networkError(let message), .notConnected(let message):
             report.problem = .unreachable("\(target.baseURL) does not answer: \(message)")
             report.lines.append("connection: failed (\(message))")
             return
