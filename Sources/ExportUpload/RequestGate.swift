@@ -43,6 +43,9 @@ actor RequestGate {
 
     /// Whether an answer other than 401/403 has proven the key; until then one request at a time.
     private var keyConfirmed = false
+    /// Whether a 401/403 came back: no request goes after it (the session stops on it, but a worker
+    /// could otherwise acquire between the answer and the stop).
+    private var keyRefused = false
     /// Requests sent and not yet observed.
     private var inFlight = 0
     private var unansweredInARow = 0
@@ -52,7 +55,7 @@ actor RequestGate {
     /// answer has proven the key, only one request is in flight, so a refused key costs one request.
     func acquire() async -> Bool {
         while true {
-            if stop.isRaised { return false }
+            if stop.isRaised || keyRefused { return false }
             if !keyConfirmed && inFlight > 0 {
                 try? await Task.sleep(for: .milliseconds(5))
                 continue
@@ -80,7 +83,7 @@ actor RequestGate {
         inFlight = max(0, inFlight - 1)
         guard case .answer(let answer) = outcome else { return }
         unansweredInARow = 0
-        if answer.status != 401 && answer.status != 403 { keyConfirmed = true }
+        if answer.status == 401 || answer.status == 403 { keyRefused = true } else { keyConfirmed = true }
         if let limit = answer.headers["x-rate-limit-limit"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
             governor.learn(limit: limit)
         }

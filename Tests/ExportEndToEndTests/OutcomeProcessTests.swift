@@ -113,7 +113,8 @@ struct OutcomeProcessTests {
         #expect(objects.count == upload.stderr.split(separator: "\n").count)
         #expect(objects.allSatisfy { ["error", "notice"].contains($0["level"] as? String ?? "") }, "--quiet: no info lines: \(upload.stderr)")
         let notice = try #require(objects.first { $0["level"] as? String == "notice" })
-        #expect((notice["message"] as? String)?.contains("upload \(folder) --retry-failed") == true, "\(notice)")
+        let message = notice["message"] as? String ?? ""
+        #expect(message.contains("omnisend-export upload \(folder) ") && message.hasSuffix(" --retry-failed"), "\(notice)")
 
         // failed.ndjson: one error shape, {status, message, fields}.
         let failed = try String(contentsOfFile: folder + "/failed.ndjson", encoding: .utf8).split(separator: "\n")
@@ -139,7 +140,10 @@ struct OutcomeProcessTests {
         let base = CLI.scratch("outcome-hook")
         let hook = "cp \"$1\" \(base)/alert.json; echo \"$OMNISEND_EXPORT_EXIT_CODE $OMNISEND_EXPORT_OUTCOME\" > \(base)/alert.txt; exit 7"
         let pipeline = try pipeline(in: base, extra: "on_failure: '\(hook)'")
-        let run = try CLI.run(["run", pipeline, "--base-url", simulator.v5], environment: ["OMNISEND_API_KEY": "not-the-key"], scratch: base)
+        // Past the destination check (which would refuse the key before prepare), so that the key
+        // is refused by the upload itself, with a run folder.
+        let run = try CLI.run(
+            ["run", pipeline, "--base-url", simulator.v5, "--no-destination-check"], environment: ["OMNISEND_API_KEY": "not-the-key"], scratch: base)
         #expect(run.status == 77, "the refused key decides the exit code, not the hook: \(run.output)")
         #expect(run.stderr.contains("error: on_failure: the command exited with 7"), "\(run.stderr)")
         #expect(!run.output.contains("cp \""), "the command text is not echoed")

@@ -50,7 +50,12 @@ enum ReportFixture {
         let simulator = try await Simulator.start(configuration)
         do {
             let outcome = try await tool(
-                ["upload", folder, "--base-url", simulator.baseURL(for: "v5"), "--concurrency", "2", "--rate-limit", "400"],
+                // The fault schedule counts the uploader's requests: no destination check before
+                // them. The 500 is not stored; it is looked up until a short horizon, then resent.
+                [
+                    "upload", folder, "--base-url", simulator.baseURL(for: "v5"), "--concurrency", "2", "--rate-limit", "400",
+                    "--no-destination-check", "--reconcile-horizon", "3s",
+                ],
                 environment: uploadEnvironment)
             try await simulator.stop()
             return outcome

@@ -67,7 +67,7 @@ import Testing
         try f.directory.write("mapping.yaml", """
             version: 1
             email: Email
-                address: Address.Stret
+            address: Address.Stret
             """)
         try f.directory.write("in.ndjson", """
             {"Email":"ana@example.ro","Address":{"Street":"Str. Lungă 1"}}
