@@ -94,7 +94,9 @@ struct UnattendedFaultProcessTests {
         defer { Task { try? await simulator.stop() } }
         let mount = NSTemporaryDirectory() + "diskfull-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
-        #expect(shell("mount -t tmpfs -o size=4m tmpfs '\(mount)'") == 0)
+        // 16 MB: SQLite's WAL grows to about 4 MB (1000 pages) before it is checkpointed, so the
+        // resume needs that much room once the filler is gone.
+        #expect(shell("mount -t tmpfs -o size=16m tmpfs '\(mount)'") == 0)
         defer {
             shell("umount '\(mount)'")
             try? FileManager.default.removeItem(atPath: mount)
