@@ -13,8 +13,15 @@ public final class CheckpointStore: Sendable {
 
     /// Opens (creating if needed) the checkpoint of `runDirectory`.
     /// - Throws: `ExportError.io` when the database cannot be opened or migrated.
-    public init(runDirectory: String) throws {
-        path = "\(runDirectory)/\(RunFolderLayout.checkpoint)"
+    public convenience init(runDirectory: String) throws {
+        try self.init(path: "\(runDirectory)/\(RunFolderLayout.checkpoint)")
+    }
+
+    /// Opens (creating if needed) the checkpoint database at `path`: the run folder's, or one kept
+    /// as history (`checkpoint-<n>.sqlite`).
+    /// - Throws: `ExportError.io` when the database cannot be opened or migrated.
+    public init(path: String) throws {
+        self.path = path
         // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the
         // database file's mode, so they are private from the start.
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)

@@ -54,6 +54,13 @@ public struct RunForgetter: Sendable {
     /// - Throws: `ExportError.noInput` without a manifest, `.tampered` when a chunk does not match
     ///   its checksum, `.usage` when a chunk holding the person is in flight (`posting`/`posted`),
     ///   `UploadError.locked` while an upload runs.
+    /// `checkpoint-<n>.sqlite`: an earlier destination's checkpoint (`DestinationBinding.archive`).
+    static func isArchivedCheckpoint(_ name: String) -> Bool {
+        guard name.hasPrefix("checkpoint-"), name.hasSuffix(".sqlite") else { return false }
+        let number = name.dropFirst("checkpoint-".count).dropLast(".sqlite".count)
+        return !number.isEmpty && number.allSatisfy(\.isNumber)
+    }
+
     public func forget(runDirectory: String, token: String) throws -> ForgetResult {
         var result = ForgetResult(runDirectory: runDirectory)
         guard !email.isEmpty else { return result }
@@ -176,6 +183,14 @@ public struct RunForgetter: Sendable {
             result.checkpointRowsRemoved = counts.rows
             result.checkpointTextsScrubbed = counts.texts
             result.checkpointChunksUpdated = counts.updated
+        }
+        // Checkpoints kept as history of an earlier destination hold the same chunks' answers.
+        for name in FileSystem.contents(of: runDirectory) where Self.isArchivedCheckpoint(name) {
+            let archived = try CheckpointStore(path: "\(runDirectory)/\(name)")
+            let counts = try archived.applyForget(rewrites, needle: email, token: token, manifestSHA256: ChunkFile.sha256Hex(manifestBytes))
+            result.checkpointRowsRemoved += counts.rows
+            result.checkpointTextsScrubbed += counts.texts
+            try archived.vacuum()
         }
         for (file, body) in bodies { try AtomicFileWriter.write(body, to: "\(runDirectory)/\(file)") }
         for side in sides { try AtomicFileWriter.write(side.bytes, to: "\(runDirectory)/\(side.name)") }

@@ -1,5 +1,6 @@
 import ExportCore
 import ExportTestSupport
+import ExportUpload
 import Foundation
 import Testing
 
@@ -9,6 +10,31 @@ import Testing
 struct ForgetProcessTests {
     private func manifest(_ folder: String) throws -> RunManifest {
         try JSONDecoder().decode(RunManifest.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json")))
+    }
+
+    @Test func forgetAlsoScrubsTheCheckpointKeptFromAnEarlierDestination() throws {
+        // A rehearsal first (its checkpoint records the refused item with its contact), then the
+        // real upload, which keeps the rehearsal's checkpoint as checkpoint-1.sqlite.
+        let key = "forget-key-\(UUID().uuidString)"
+        let simulator = try SimulatorProcess(key: key)
+        defer { simulator.stop() }
+        let base = CLI.scratch("forget-archived")
+        let folder = try TestRunFolder.make(contacts: 4, perChunk: 2, invalid: [1], at: base + "/runs/one")
+        let rehearsal = try CLI.run(["upload", folder, "--rehearse"], scratch: base)
+        #expect(rehearsal.status == 2, "the invalid contact fails: \(rehearsal.output)")
+        let real = try CLI.run(["upload", folder, "--base-url", simulator.v5], environment: ["OMNISEND_API_KEY": key], scratch: base)
+        #expect(real.status == 2, "\(real.output)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/checkpoint-1.sqlite"))
+        let person = TestRunFolder.email(1)  // chunk 1, item 1: refused by both destinations
+        func failedRows(_ file: String) throws -> Int {
+            try CheckpointStore(path: folder + "/" + file).failedItems().filter { $0.chunk == 1 && $0.item == 1 }.count
+        }
+        #expect(try failedRows("checkpoint-1.sqlite") == 1 && failedRows("checkpoint.sqlite") == 1)
+
+        let forgot = try CLI.run(["forget", person, "--runs", folder], scratch: base)
+        #expect(forgot.status == 0, "\(forgot.output)")
+        #expect(CLI.files(in: folder, containing: person).isEmpty, "\(CLI.files(in: folder, containing: person))")
+        #expect(try failedRows("checkpoint-1.sqlite") == 0 && failedRows("checkpoint.sqlite") == 0, "the person's answers are gone from both")
     }
 
     @Test func forgetErasesEveryTraceAndTheFolderStillUploads() throws {
