@@ -41,13 +41,7 @@ enum ReportFixture {
 
     /// Uploads `folder` to a simulator with `faults`; returns the upload's outcome.
     static func upload(_ folder: String) async throws -> ToolProcess.Outcome {
-        var configuration = SimulatorConfiguration()
-        configuration.port = 0
-        configuration.apiKeys = [key]
-        configuration.rateLimitPerMinute = 0
-        configuration.faults = try FaultPlan(parsing: faults)
-        configuration.batchProcessingDelay = .milliseconds(5)
-        let simulator = try await Simulator.start(configuration)
+        let simulator = try await TestSimulator.start(key: key, faults: faults)
         do {
             let outcome = try await tool(
                 // The fault schedule counts the uploader's requests: no destination check before

@@ -24,14 +24,7 @@ private func environment(_ extra: [String: String] = [:]) -> [String: String] {
 }
 
 private func startSimulator(faults: String = "none", configure: (inout SimulatorConfiguration) -> Void = { _ in }) async throws -> RunningSimulator {
-    var configuration = SimulatorConfiguration()
-    configuration.port = 0
-    configuration.apiKeys = [key]
-    configuration.rateLimitPerMinute = 0
-    configuration.faults = try FaultPlan(parsing: faults)
-    configuration.batchProcessingDelay = .milliseconds(5)
-    configure(&configuration)
-    return try await Simulator.start(configuration)
+    try await TestSimulator.start(key: key, faults: faults, configure: configure)
 }
 
 private func stats(_ simulator: RunningSimulator) async throws -> SimulatorStats {

@@ -55,14 +55,7 @@ private final class UploadProcess {
 }
 
 private func startSimulator(faults: String = "none") async throws -> RunningSimulator {
-    var configuration = SimulatorConfiguration()
-    configuration.port = 0
-    configuration.apiKeys = [key]
-    configuration.rateLimitPerMinute = 0
-    configuration.faults = try FaultPlan(parsing: faults)
-    configuration.batchProcessingDelay = .milliseconds(5)
-    configuration.slowResponseDelay = .milliseconds(250)
-    return try await Simulator.start(configuration)
+    try await TestSimulator.start(key: key, faults: faults) { $0.slowResponseDelay = .milliseconds(250) }
 }
 
 private func stats(_ simulator: RunningSimulator) async throws -> SimulatorStats {
