@@ -61,7 +61,9 @@ public struct DateParts: Sendable, Equatable {
         return era * 146_097 + doe - 719_468
     }
 
-    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+    /// The proleptic Gregorian (year, month, day) of day `z0` counted from 1970-01-01 (Howard
+    /// Hinnant's civil_from_days).
+    public static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
