@@ -37,12 +37,17 @@ struct SideFileWriter {
     private static let lineKey = Array(#","line":"#.utf8)
     private static let null = Array("null".utf8)
 
+    /// `{"input":…,"line":N`: how every line of the rejects, duplicates and warnings files starts.
+    private mutating func start(_ origin: RecordOrigin) {
+        block.append(contentsOf: Self.rejectInput)
+        block.append(contentsOf: input.json(for: origin))
+        block.append(contentsOf: Self.lineKey)
+        Self.appendDecimal(origin.line, to: &block)
+    }
+
     /// `{"input":…,"line":…,"reason":…,"detail":…,"email":…}`
     mutating func reject(_ rejection: Rejection) throws {
-        block.append(contentsOf: Self.rejectInput)
-        block.append(contentsOf: input.json(for: rejection.origin))
-        block.append(contentsOf: Self.lineKey)
-        Self.appendDecimal(rejection.origin.line, to: &block)
+        start(rejection.origin)
         block.append(contentsOf: Self.rejectReason)
         JSONText.appendString(rejection.reason, to: &block)
         block.append(contentsOf: Self.rejectDetail)
@@ -81,10 +86,7 @@ struct SideFileWriter {
         origin: RecordOrigin, email: UnsafeBufferPointer<UInt8>, keptInput: String, keptLine: Int,
         because: KeptBecause = .first
     ) throws {
-        block.append(contentsOf: Self.rejectInput)
-        block.append(contentsOf: input.json(for: origin))
-        block.append(contentsOf: Self.lineKey)
-        Self.appendDecimal(origin.line, to: &block)
+        start(origin)
         block.append(contentsOf: Self.duplicateEmail)
         JSONText.appendString(email, to: &block)
         block.append(contentsOf: Self.duplicateKeptInput)
@@ -107,10 +109,7 @@ struct SideFileWriter {
 
     /// `{"input":…,"line":…,"field":…,"code":…,"email":…}`: a field left out of a contact.
     mutating func warning(origin: RecordOrigin, field: String, code: String, email: String) throws {
-        block.append(contentsOf: Self.rejectInput)
-        block.append(contentsOf: input.json(for: origin))
-        block.append(contentsOf: Self.lineKey)
-        Self.appendDecimal(origin.line, to: &block)
+        start(origin)
         block.append(contentsOf: Self.warningField)
         JSONText.appendString(field, to: &block)
         block.append(contentsOf: Self.warningCode)
