@@ -149,6 +149,11 @@ struct UploadFlags: ParsableArguments {
         }
         options.retryFailed = retryFailed
         options.acknowledgePersonalData = acknowledgePersonalData
+        if ProcessInfo.processInfo.environment["OMNISEND_EXPORT_POLL"] == "per-batch" {
+            // Polls one batch at a time and reads every batch's items (the upload benchmark's "before").
+            options.pollByListing = false
+            options.readCleanBatchItems = true
+        }
         if let grace = ProcessInfo.processInfo.environment["OMNISEND_EXPORT_POLL_SECONDS"].flatMap(Double.init) {
             // Shorter polls for rehearsals and tests against the simulator.
             options.pollInitialDelay = grace
@@ -192,7 +197,10 @@ enum UploadDriver {
             switch plan {
             case .real(let real):
                 target = real
-                identity = real.identity(secret: try InstallSecret(state: try StateDirectory(environment: ProcessInfo.processInfo.environment)))
+                let state = try StateDirectory(environment: ProcessInfo.processInfo.environment)
+                identity = real.identity(secret: try InstallSecret(state: state))
+                // Uploads to the same destination share one rate budget through a ledger.
+                uploadOptions.rateLedger = try RateLedger.path(in: state, identity: identity)
             case .rehearsal(let version):
                 identity = DestinationIdentity(rehearsalOf: runDirectory, apiVersion: version)
                 target = UploadTarget(baseURL: "", apiVersion: version, key: APIKey(""), rehearsalOf: runDirectory)

@@ -14,6 +14,15 @@ public struct RateGovernor: Sendable, Equatable {
     private var sent: [Double] = []
     /// No request before this time (set after a 429).
     public private(set) var pausedUntil: Double = 0
+    /// What the last `X-Rate-Limit-Remaining`/`-Reset` headers said: requests the brand had left
+    /// (all integrations), and when its window frees a place (`nil`: no headers seen).
+    private var brandRemaining: Int?
+    private var brandResetAt: Double = 0
+    /// Requests sent since those headers, and since their reset passed.
+    private var sentSinceHeaders = 0
+    private var sentAfterReset = 0
+    /// Places of the brand's remaining budget left alone (requests of others, or ours, in flight).
+    public var reserve = 2
 
     /// Creates a governor; a `limit` of 0 admits every request (a server without a limit).
     public init(limit: Int = 400, share: Double = 0.8, window: Double = 60) {
@@ -35,11 +44,24 @@ public struct RateGovernor: Sendable, Equatable {
             let oldest = recent[recent.count - allowance]
             wait = max(wait, oldest + window - now)
         }
+        if let brandRemaining, brandRemaining - sentSinceHeaders <= reserve {
+            // Other integrations have left little of the brand's window: wait for its reset, then
+            // send one request at a time until its answer tells the new budget.
+            if now < brandResetAt {
+                wait = max(wait, brandResetAt - now)
+            } else if sentAfterReset >= 1 {
+                wait = max(wait, 0.05)
+            }
+        }
         return wait
     }
 
     /// Notes a request sent at `now`.
     public mutating func record(now: Double) {
+        if brandRemaining != nil {
+            sentSinceHeaders += 1
+            if now >= brandResetAt { sentAfterReset += 1 }
+        }
         if limit == 0 { return }
         sent.append(now)
         let cutoff = now - window
@@ -51,6 +73,22 @@ public struct RateGovernor: Sendable, Equatable {
     /// Learns the limit from an `X-Rate-Limit-Limit` header.
     public mutating func learn(limit newLimit: Int) {
         if newLimit > 0 { limit = newLimit }
+    }
+
+    /// Learns the brand's budget from `X-Rate-Limit-Remaining` (requests left in the window, all
+    /// integrations) and `X-Rate-Limit-Reset` (seconds until the window frees a place), read at `now`.
+    public mutating func learn(remaining: Int, resetSeconds: Double, now: Double) {
+        brandRemaining = max(0, remaining)
+        brandResetAt = now + max(0, resetSeconds)
+        sentSinceHeaders = 0
+        sentAfterReset = 0
+    }
+
+    /// Forgets the brand's budget (an answer came without the headers).
+    public mutating func forgetBudget() {
+        brandRemaining = nil
+        sentSinceHeaders = 0
+        sentAfterReset = 0
     }
 
     /// Sends nothing before `until` (after a 429).

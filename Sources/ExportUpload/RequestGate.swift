@@ -18,12 +18,21 @@ actor RequestGate {
     /// Retries in this session.
     private(set) var retries = 0
 
-    init(governor: RateGovernor, deadline: Double, stop: StopSignal) {
+    /// The budget shared with other uploads to the same destination, if any.
+    private let ledger: RateLedger?
+    /// The brand's window as the rate headers showed it (`RateWindowUse`).
+    private(set) var windowUse = RateWindowUse()
+
+    init(governor: RateGovernor, deadline: Double, stop: StopSignal, ledger: RateLedger? = nil) {
         self.governor = governor
+        self.ledger = ledger
         self.deadline = deadline
         self.stop = stop
         self.start = clock.now
     }
+
+    /// Seconds left before the deadline (`--max-duration`).
+    func secondsLeft() -> Double { deadline - now() }
 
     /// Seconds since the session began.
     func now() -> Double { Self.seconds(clock.now - start) }
@@ -66,6 +75,14 @@ actor RequestGate {
                 stop.request(.deadline, message: "the next request could not finish before --max-duration")
                 return false
             }
+            if wait <= 0, let ledger, governor.limit > 0 {
+                // Other uploads to this destination take places in the same window.
+                let shared = (try? ledger.take(now: Date().timeIntervalSince1970, allowance: governor.allowance)) ?? 0
+                if shared > 0 {
+                    try? await Task.sleep(for: .milliseconds(Int(min(shared, 0.1) * 1000) + 1))
+                    continue
+                }
+            }
             if wait <= 0 {
                 governor.record(now: current)
                 requests += 1
@@ -84,8 +101,17 @@ actor RequestGate {
         guard case .answer(let answer) = outcome else { return }
         unansweredInARow = 0
         if answer.status == 401 || answer.status == 403 { keyRefused = true } else { keyConfirmed = true }
-        if let limit = answer.headers["x-rate-limit-limit"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
+        let header = { (name: String) in answer.headers[name].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+        if let limit = header("x-rate-limit-limit") {
             governor.learn(limit: limit)
+        }
+        if let remaining = header("x-rate-limit-remaining"), let reset = header("x-rate-limit-reset") {
+            governor.learn(remaining: remaining, resetSeconds: Double(reset), now: now())
+            if governor.limit > 0 {
+                windowUse.add(limit: governor.limit, remaining: remaining, ours: governor.requestsInWindow(now: now()))
+            }
+        } else {
+            governor.forgetBudget()
         }
         if answer.status == 429 {
             rateLimited += 1

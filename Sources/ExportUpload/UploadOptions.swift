@@ -9,6 +9,9 @@ public struct UploadOptions: Sendable {
     public var concurrency: Int = 4
     /// Share of the brand's rate limit this upload may use.
     public var rateShare: Double = 0.8
+    /// The ledger file that uploads to the same destination share their rate share through
+    /// (`RateLedger`, in the state directory); `nil`: this upload keeps its share to itself.
+    public var rateLedger: String?
     /// The brand's rate limit per minute until the server tells otherwise; 0: none (a server without a limit).
     public var rateLimitPerMinute: Int = 400
     /// Length of the rate limit's sliding window, seconds (Omnisend's minute; tests shrink it).
@@ -23,6 +26,16 @@ public struct UploadOptions: Sendable {
     public var pollInitialDelay: Double = 2
     /// Longest wait between two polls of one batch, seconds.
     public var pollMaxDelay: Double = 30
+    /// Due batches per page of the batch list that make a listing worth its request while chunks
+    /// are still being posted (a listing then costs at most 1/20 of a request per batch); below it
+    /// the poller waits for more, at most `pollMaxDelay`.
+    public var pollGroup = 20
+    /// Poll posted batches by listing them (`GET /batches`); `false`: one `GET /batches/{id}` per
+    /// batch, as before issue 19 (`OMNISEND_EXPORT_POLL=per-batch`, for comparisons and for an
+    /// API whose batch list misbehaves).
+    public var pollByListing = true
+    /// Read `/items` of every ended batch, clean ones too (`OMNISEND_EXPORT_POLL=per-batch`).
+    public var readCleanBatchItems = false
     /// Seconds given to in-flight requests after a stop before they are abandoned.
     public var settleGrace: Double = 5
     /// Connection timeout, seconds.

@@ -24,6 +24,9 @@ extension UploadReport {
             rateLimited: counters["rate_limited"] ?? 0, reconciled: counters["reconciled"] ?? 0,
             reposted: counters["reposted"] ?? 0, elapsedSeconds: Double(try store.meta("elapsed_seconds") ?? "0") ?? 0)
         report.timeline = UploadTimeline(counters: counters, allowancePerMinute: nil)
+        let mix = RequestMix(counters: counters, chunks: chunks)
+        report.requestsByKind = mix.byKind
+        report.requestsPer1000Contacts = mix.per1000Contacts
         return report
     }
 }

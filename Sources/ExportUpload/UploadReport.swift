@@ -56,6 +56,16 @@ public struct UploadReport: Sendable, Codable, Equatable {
     /// POST never left), `status_408`, `after_horizon` (ambiguous, see ``ambiguousReposted``),
     /// `retry_failed` (`--retry-failed`).
     public var resendsByCause: [String: Int]?
+    /// Requests by kind (all sessions): `post`, `list` (batch list pages read to poll),
+    /// `batch` (one batch's status), `items` (item pages of batches with errors), `reconcile`
+    /// (settling POSTs without a usable answer), `retry` (any request sent again). `nil` in
+    /// reports of older versions.
+    public var requestsByKind: [String: Int]?
+    /// Requests per 1000 contacts sent (all sessions); `nil` before any contact was sent.
+    public var requestsPer1000Contacts: Double?
+    /// How much of the brand's rate window was this upload's, from the rate headers (all
+    /// sessions); `nil` when the API version sends none (2026-03-15) or the limit is off.
+    public var rateWindow: RateWindowUse?
 
     /// Whether every chunk is finished.
     public var isComplete: Bool { outcome == "complete" || outcome == "rehearsal" }
@@ -67,6 +77,12 @@ public struct UploadReport: Sendable, Codable, Equatable {
         try AtomicFileWriter.write([UInt8](try encoder.encode(self)) + [0x0A], to: "\(runDirectory)/\(RunFolderLayout.report)")
     }
 
+    /// ` (post 10, list 2, …)` for the kinds that were sent, in `RequestKind` order.
+    static func kindsText(_ kinds: [String: Int]?) -> String {
+        let parts = RequestKind.allCases.compactMap { kind in (kinds?[kind.rawValue]).flatMap { $0 > 0 ? "\(kind.rawValue) \($0)" : nil } }
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
+    }
+
     /// A short table for the terminal.
     public var table: String {
         let rows: [(String, String)] = [
@@ -76,7 +92,9 @@ public struct UploadReport: Sendable, Codable, Equatable {
             ("duplicates found on Omnisend", "\(duplicatesCreated ?? 0)"),
             ("rows rejected", "\(rejected)"), ("rows duplicates", "\(duplicates)"),
             ("chunks done/failed/open", "\(chunksDone)/\(chunksFailed)/\(chunksOpen) of \(chunks)"),
-            ("requests", "\(requests)"), ("retries", "\(retries)"), ("429 answers", "\(rateLimited)"),
+            ("requests", "\(requests)" + Self.kindsText(requestsByKind)),
+            ("requests per 1000 contacts", requestsPer1000Contacts.map { "\($0)" } ?? "-"),
+            ("share of the brand's used window", rateWindow?.ourShare.map { "\(Int(($0 * 100).rounded()))% (others at most \(rateWindow?.othersPeak ?? 0) a window)" } ?? "-"), ("retries", "\(retries)"), ("429 answers", "\(rateLimited)"),
             ("reconciled / re-posted", "\(reconciled) / \(reposted)"), ("elapsed", DurationText.format(elapsedSeconds)),
         ]
         let width = rows.map(\.0.count).max() ?? 0

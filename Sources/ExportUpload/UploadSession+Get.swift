@@ -15,11 +15,14 @@ extension UploadSession {
     /// 401/403 stop the run. A `patient` read (polling a batch Omnisend took) does not give up
     /// after the policy's attempts: it keeps backing off until `outageLimit` seconds have passed
     /// without a good answer, then stops the run resumably (exit 75), leaving the chunk `posted`.
-    func read(patient: Bool = false, _ send: () async -> RetryPolicy.Outcome) async -> ReadResult {
+    /// The first request counts under `kind`, every later one as a `retry`.
+    func read(_ kind: RequestKind, patient: Bool = false, _ send: () async -> RetryPolicy.Outcome) async -> ReadResult {
         var attempt = 0
+        var sent = 0
         var troubleSince: Date?
         while true {
-            guard let outcome = await request(patient: patient, send) else { return .unavailable }
+            guard let outcome = await request(sent == 0 ? kind : .retry, patient: patient, send) else { return .unavailable }
+            sent += 1
             var decision = options.retryPolicy.decide(outcome, attempt: attempt + 1, random: Double.random(in: 0..<1))
             if case .rateLimited = decision {} else { attempt += 1 }
             switch decision {
@@ -55,13 +58,14 @@ extension UploadSession {
         }
     }
 
-    /// The per-item results of a batch, waiting (polling with backoff) until it is `finished` or
-    /// `stopped`. Follows `paging.next` links of the items list.
-    func finishedItems(batchID: String) async -> (items: [String: Any]?, failure: String?) {
+    /// The per-item results of a batch, waiting (polling it with `GET /batches/{id}` and backoff)
+    /// until it is `finished` or `stopped`. Follows `paging.next` links of the items list.
+    /// Reconciliation uses it for candidate batches; posted chunks are polled by `BatchWatch`.
+    func finishedItems(batchID: String, kind: RequestKind) async -> (items: [String: Any]?, failure: String?) {
         var delay = await gate.firstPollDelay(ceiling: options.pollInitialDelay)
         while true {
             guard await pause(delay) else { return (nil, nil) }
-            switch await read(patient: true, { await client.getBatch(batchID) }) {
+            switch await read(kind, patient: true, { await client.getBatch(batchID) }) {
             case .unavailable: return (nil, nil)
             case .failed(let reason): return (nil, "GET /batches/\(batchID): \(reason)")
             case .answer(let answer):
@@ -73,18 +77,20 @@ extension UploadSession {
                     {
                         await gate.learnBatchDuration(ended.timeIntervalSince(created))
                     }
-                    return await allItems(batchID: batchID)
+                    return await allItems(batchID: batchID, kind: kind)
                 }
                 delay = min(max(delay, 0.05) * 2, options.pollMaxDelay)
             }
         }
     }
 
-    private func allItems(batchID: String) async -> (items: [String: Any]?, failure: String?) {
+    /// Every page of `GET /batches/{id}/items`, following `paging.next` (item paging is not
+    /// documented: a link is followed when present), merged into one answer.
+    func allItems(batchID: String, kind: RequestKind) async -> (items: [String: Any]?, failure: String?) {
         var merged: [String: Any]?
         var next: String?
         for _ in 0..<1000 {
-            let result = await read(patient: true, { () async -> RetryPolicy.Outcome in
+            let result = await read(kind, patient: true, { () async -> RetryPolicy.Outcome in
                 if let next { return await client.get(absoluteURL: next) }
                 return await client.getBatchItems(batchID)
             })

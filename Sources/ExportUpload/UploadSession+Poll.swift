@@ -1,30 +1,65 @@
 import Foundation
 
 extension UploadSession {
-    /// `posted(batchID) → done(accepted, failed)`: polls the batch with backoff until it ends,
-    /// then saves its per-item results in the same transaction as `done`. While Omnisend cannot be
-    /// reached the chunk stays `posted` (the poll waits, then stops the run resumably). A batch
-    /// Omnisend answers it does not know (404 after its 7-day retention) fails the chunk, keeping
-    /// its batch ID, so `--retry-failed` never posts it again.
-    func poll(_ record: ChunkRecord) async throws {
-        guard let batchID = record.batchID else {
-            try store.markPending(record.number)
+    /// `posted(batchID) → done(accepted, failed)` for a batch that ended (`finished` or
+    /// `stopped`), from its entry in the batch list or its `GET /batches/{id}` answer.
+    ///
+    /// A clean batch (`finished`, `errorsCount` 0, `finishedCount` = `totalCount` = the chunk's
+    /// item count) had every item accepted: it is done without reading `/items`. Any other batch
+    /// has its items read (every page) and its failed items saved in the same transaction as
+    /// `done`. When the items cannot be read because Omnisend no longer knows the batch, the chunk
+    /// fails keeping its batch ID, so `--retry-failed` never posts it again.
+    func settle(_ batch: WatchedBatch, entry: [String: Any]) async throws {
+        if let created = (entry["createdAt"] as? String).flatMap(Self.parseDate),
+            let ended = ((entry["endedAt"] ?? entry["enddedAt"]) as? String).flatMap(Self.parseDate)
+        {
+            await gate.learnBatchDuration(ended.timeIntervalSince(created))
+        }
+        let status = entry["status"] as? String ?? "finished"
+        if !options.readCleanBatchItems, Self.isClean(entry, contacts: batch.contacts) {
+            try store.markDone(batch.chunk, accepted: batch.contacts, failedItems: [])
+            try? store.count("accepted", by: batch.contacts)
+            await watch.remove(batch.batchID)
+            log("chunk \(batch.chunk): batch \(status), \(batch.contacts) accepted, 0 failed")
             return
         }
-        let (items, failure) = await finishedItems(batchID: batchID)
+        let (items, failure) = await allItems(batchID: batch.batchID, kind: .items)
         if let failure {
-            let reason = "\(failure); the batch was taken, so its contacts are not sent again"
-            try store.markFailed(record.number, reason: reason, retryable: false)
-            try? store.note("chunk \(record.number): \(reason)", chunk: record.number)
-            log("chunk \(record.number): failed: \(reason)")
+            try await fail(batch, reason: failure)
             return
         }
         guard let items else { return }
-        let chunk = try ChunkFile(runDirectory: runDirectory, file: record.file, sha256: record.sha256)
-        let results = BatchResults(itemsAnswer: items, chunk: record.number, emails: try chunk.itemEmails())
-        try store.markDone(record.number, accepted: results.accepted, failedItems: results.failedItems)
+        let record = try store.chunk(batch.chunk)
+        let chunk = try ChunkFile(runDirectory: runDirectory, file: record?.file ?? "", sha256: record?.sha256 ?? "")
+        let results = BatchResults(itemsAnswer: items, chunk: batch.chunk, emails: try chunk.itemEmails())
+        try store.markDone(batch.chunk, accepted: results.accepted, failedItems: results.failedItems)
         try? store.count("accepted", by: results.accepted)
-        let status = items["status"] as? String ?? "finished"
-        log("chunk \(record.number): batch \(status), \(results.accepted) accepted, \(results.failedItems.count) failed")
+        await watch.remove(batch.batchID)
+        log("chunk \(batch.chunk): batch \(items["status"] as? String ?? status), \(results.accepted) accepted, \(results.failedItems.count) failed")
+    }
+
+    /// Fails a posted chunk whose batch cannot be read (404 after Omnisend's 7-day retention),
+    /// keeping its batch ID so `--retry-failed` never posts it again.
+    func fail(_ batch: WatchedBatch, reason failure: String) async throws {
+        let reason = "\(failure); the batch was taken, so its contacts are not sent again"
+        try store.markFailed(batch.chunk, reason: reason, retryable: false)
+        try? store.note("chunk \(batch.chunk): \(reason)", chunk: batch.chunk)
+        log("chunk \(batch.chunk): failed: \(reason)")
+        await watch.remove(batch.batchID)
+    }
+
+    /// Whether a batch entry proves that every item of a chunk of `contacts` items was accepted:
+    /// `finished`, no errors, and every one of the chunk's items finished.
+    static func isClean(_ entry: [String: Any], contacts: Int) -> Bool {
+        guard entry["status"] as? String == "finished", let total = entry["totalCount"] as? Int,
+            let finished = entry["finishedCount"] as? Int, let errors = entry["errorsCount"] as? Int
+        else { return false }
+        return errors == 0 && finished == total && total == contacts
+    }
+
+    /// Whether a batch entry's status is final (`finished` or `stopped`).
+    static func hasEnded(_ entry: [String: Any]) -> Bool {
+        let status = entry["status"] as? String
+        return status == "finished" || status == "stopped"
     }
 }

@@ -11,9 +11,10 @@ extension UploadSession {
     func post(_ record: ChunkRecord) async throws {
         let chunk = try ChunkFile(runDirectory: runDirectory, file: record.file, sha256: record.sha256)
         var attempt = 0
+        var sent = 0
         while true {
             var checkpointError: (any Error)?
-            guard let outcome = await request({ () async -> RetryPolicy.Outcome in
+            guard let outcome = await request(record.attempts > 0 || sent > 0 ? .retry : .post, { () async -> RetryPolicy.Outcome in
                 do {
                     try store.markPosting(record.number, at: Date())
                 } catch {
@@ -23,6 +24,7 @@ extension UploadSession {
                 if record.attempts > 0 || attempt > 0 { try? store.count("reposted") }
                 return await client.postBatch(chunk.body)
             }) else { return }
+            sent += 1
             if let checkpointError { throw checkpointError }
             let decision = options.retryPolicy.decide(outcome, attempt: attempt + 1, random: Double.random(in: 0..<1))
             if case .rateLimited = decision {} else { attempt += 1 }

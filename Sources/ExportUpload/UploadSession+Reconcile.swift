@@ -55,7 +55,7 @@ extension UploadSession {
                 let status = candidate["status"] as? String
                 guard status == "finished" || status == "stopped" else { continue }
             }
-            let (items, failure) = await finishedItems(batchID: id)
+            let (items, failure) = await finishedItems(batchID: id, kind: .reconcile)
             if failure != nil { continue }
             guard let items else { return .unknown }
             let reported = BatchResults(itemsAnswer: items, chunk: record.number, emails: emails).reportedEmails
@@ -130,7 +130,7 @@ extension UploadSession {
                 query += "&offset=\(offset)"
             }
             let pageQuery = query
-            guard case .answer(let answer) = await read({ await client.listBatches(query: pageQuery) }),
+            guard case .answer(let answer) = await read(.reconcile, { await client.listBatches(query: pageQuery) }),
                 let object = answer.jsonObject
             else { return nil }
             let page = (object["batches"] as? [[String: Any]]) ?? (object["data"] as? [[String: Any]]) ?? []

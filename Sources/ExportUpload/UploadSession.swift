@@ -13,6 +13,12 @@ final class UploadSession: Sendable {
     let client: OmnisendClient
     let gate: RequestGate
     let queue = ChunkQueue()
+    let watch: BatchWatch
+    /// Raised (as a flag) when a worker left a chunk unposted because the deadline was near.
+    let deadlineNear = StopSignal()
+    /// Seconds before the deadline after which no new POST starts: the poll ceiling, at most 5%
+    /// of `--max-duration`.
+    var postingCutoff: Double { min(options.pollMaxDelay, options.maxDuration * 0.05) }
     let log: @Sendable (String) -> Void
     let progress: (@Sendable (UploadProgress) -> Void)?
     let contactsTotal: Int
@@ -32,9 +38,11 @@ final class UploadSession: Sendable {
         client = OmnisendClient(
             baseURL: target.baseURL, apiVersion: target.apiVersion, key: target.key, connectTimeout: options.connectTimeout,
             requestTimeout: options.requestTimeout, network: options.network)
+        watch = BatchWatch(
+            group: options.pollGroup, maxWait: options.pollMaxDelay, maxDelay: options.pollMaxDelay, listing: options.pollByListing)
         gate = RequestGate(
             governor: RateGovernor(limit: options.rateLimitPerMinute, share: options.rateShare, window: options.rateWindow),
-            deadline: options.maxDuration, stop: stop)
+            deadline: options.maxDuration, stop: stop, ledger: options.rateLedger.map { RateLedger(path: $0, window: options.rateWindow) })
     }
 
     /// Works through `open` chunks with `concurrency` workers. After a stop, in-flight requests get
@@ -47,8 +55,22 @@ final class UploadSession: Sendable {
         await queue.fill(ordered)
         let workers = Task { () -> (any Error)? in
             await withTaskGroup(of: (any Error)?.self) { group in
-                for _ in 0..<max(1, options.concurrency) {
-                    group.addTask { await self.workerLoop() }
+                // The poller learns the ends of posted batches while the workers post.
+                group.addTask { await self.pollLoop() }
+                group.addTask {
+                    let error = await withTaskGroup(of: (any Error)?.self) { workers in
+                        for _ in 0..<max(1, self.options.concurrency) {
+                            workers.addTask { await self.workerLoop() }
+                        }
+                        var first: (any Error)?
+                        for await error in workers where first == nil && error != nil {
+                            first = error
+                            self.stop.request(.error, message: "stopped after an error")
+                        }
+                        return first
+                    }
+                    await self.watch.closeIntake()
+                    return error
                 }
                 var first: (any Error)?
                 for await error in group where first == nil && error != nil {
@@ -72,6 +94,9 @@ final class UploadSession: Sendable {
         }
         let result = await workers.value
         watchdog.cancel()
+        if deadlineNear.isRaised, !stop.isRaised {
+            stop.request(.deadline, message: "chunks left unposted \(DurationText.format(postingCutoff)) before --max-duration, to settle those posted")
+        }
         return result
     }
 
@@ -117,9 +142,23 @@ final class UploadSession: Sendable {
                 case .found, .resend: break
                 }
             case .pending:
+                // Close to the deadline, new POSTs stop so that the poller can still settle the
+                // batches already posted (else they would end the run unconfirmed).
+                if await gate.secondsLeft() < postingCutoff {
+                    deadlineNear.request(.deadline)
+                    return nil
+                }
                 try await post(record)
             case .posted:
-                try await poll(record)
+                guard let batchID = record.batchID else {
+                    try store.markPending(record.number)
+                    break
+                }
+                let firstDelay = await gate.firstPollDelay(ceiling: options.pollInitialDelay)
+                await watch.add(
+                    chunk: record.number, batchID: batchID, contacts: record.contacts, postedAt: record.postingStartedAt ?? Date(),
+                    firstDelay: firstDelay)
+                return nil
             }
             guard let next = try store.chunk(record.number), next.state != record.state || next.batchID != record.batchID else { return nil }
             record = next
@@ -142,10 +181,12 @@ final class UploadSession: Sendable {
 
     /// Sends one request through the gate; `nil` when the upload is stopping. A request without
     /// any answer counts toward `unansweredToStop` unless it is `patient` (a poll waiting out an
-    /// outage); `unansweredToStop` of them in a row stop the run (Omnisend unreachable).
-    func request(patient: Bool = false, _ send: () async -> RetryPolicy.Outcome) async -> RetryPolicy.Outcome? {
+    /// outage); `unansweredToStop` of them in a row stop the run (Omnisend unreachable). It is
+    /// counted under `kind` (`RequestKind`).
+    func request(_ kind: RequestKind, patient: Bool = false, _ send: () async -> RetryPolicy.Outcome) async -> RetryPolicy.Outcome? {
         guard await gate.acquire() else { return nil }
         try? store.count("requests")
+        try? store.count(kind.counter)
         let began = Date()
         let outcome = await send()
         var wait: Double?
@@ -202,7 +243,9 @@ final class UploadSession: Sendable {
             }
         }
         let left = snapshot.chunksTotal - snapshot.chunksFinished
-        snapshot.remaining = Uploader.estimate(chunks: left, allowancePerMinute: snapshot.allowancePerMinute)
+        let mix = RequestMix(counters: (try? store.counters()) ?? [:], chunks: chunks)
+        snapshot.remaining = Uploader.estimate(
+            chunks: left, allowancePerMinute: snapshot.allowancePerMinute, requestsPerChunk: mix.estimatePerChunk())
         progress(snapshot)
     }
 }
@@ -240,6 +283,9 @@ actor ChunkQueue {
         if wait > 0 { return .wait(wait) }
         return .chunk(waiting.remove(at: first).record)
     }
+
+    /// Whether a chunk is ready to be handed out now (not counting those waiting for a lookup).
+    var hasReady: Bool { position < ready.count }
 
     /// Hands `record` out again after `seconds`.
     func later(_ record: ChunkRecord, after seconds: Double) {

@@ -21,6 +21,14 @@ public struct UploadStatus: Sendable, Codable, Equatable {
     public var requests: Int
     public var retries: Int
     public var rateLimited: Int
+    /// Requests by kind (`post`, `list`, `batch`, `items`, `reconcile`, `retry`; see
+    /// `UploadReport.requestsByKind`) and per 1000 contacts sent (`nil` before any was sent).
+    public var requestsByKind: [String: Int] = [:]
+    public var requestsPer1000Contacts: Double?
+    /// The requests a chunk costs in the ETA: measured once a few chunks were sent, else assumed.
+    public var requestsPerChunk: Double = RequestMix.assumedPerChunk
+    /// How much of the brand's rate window was this upload's (from the rate headers), if known.
+    public var rateWindow: RateWindowUse?
     /// The last errors, oldest first.
     public var lastErrors: [String]
     /// Contacts posted again after `--reconcile-horizon` passed without their batch being listed
@@ -95,10 +103,16 @@ public struct UploadStatus: Sendable, Codable, Equatable {
         retries = counters["retries"] ?? 0
         rateLimited = counters["rate_limited"] ?? 0
         ambiguousReposted = counters["ambiguous_reposted"] ?? 0
+        let mix = RequestMix(counters: counters, chunks: chunks)
+        requestsByKind = mix.byKind
+        requestsPer1000Contacts = mix.per1000Contacts
+        requestsPerChunk = mix.estimatePerChunk()
+        rateWindow = try RateWindowUse.saved(in: store)
         lastErrors = try store.lastEvents(5).map { "\(ISO8601DateFormatter().string(from: $0.at)) \($0.message)" }
         let open = chunksPending + chunksInFlight
         // At the recorded rate share, or at the pace seen so far when that is slower.
-        let byRate = Uploader.estimate(chunks: open, allowancePerMinute: RateGovernor(limit: rateLimit, share: rateShare).allowance)
+        let byRate = Uploader.estimate(
+            chunks: open, allowancePerMinute: RateGovernor(limit: rateLimit, share: rateShare).allowance, requestsPerChunk: requestsPerChunk)
         let seen = chunksDone + chunksFailed
         let byPace = seen > 0 && elapsedSeconds > 0 ? elapsedSeconds / Double(seen) * Double(open) : 0
         etaSeconds = max(byRate, byPace)
@@ -126,12 +140,18 @@ public struct UploadStatus: Sendable, Codable, Equatable {
         return text
     }
 
+    private var kindsLine: String {
+        let parts = RequestKind.allCases.compactMap { kind in requestsByKind[kind.rawValue].flatMap { $0 > 0 ? "\(kind.rawValue) \($0)" : nil } }
+        guard !parts.isEmpty else { return "" }
+        return "; by kind: " + parts.joined(separator: ", ") + (requestsPer1000Contacts.map { "; \($0) per 1000 contacts" } ?? "")
+    }
+
     /// Lines for the terminal.
     public var text: String {
         var lines = [
             "chunks: \(chunksPending) pending, \(chunksInFlight) in flight, \(chunksDone) done, \(chunksFailed) failed",
             "contacts: \(accepted) accepted, \(failed) failed, of \(contacts)",
-            "requests: \(requests) (\(retries) retries, \(rateLimited) rate limited)",
+            "requests: \(requests) (\(retries) retries, \(rateLimited) rate limited)" + kindsLine,
             "re-posted after the reconcile horizon: \(ambiguousReposted ?? 0) contact(s)",
             "elapsed: \(DurationText.format(elapsedSeconds)), ETA: \(DurationText.format(etaSeconds)) \(rateText)",
             "destination: \(destination)",

@@ -62,7 +62,10 @@ public struct Uploader: Sendable {
         }
         let chunks = try store.chunks()
         let open = chunks.filter { $0.state != .done && $0.state != .failed }
-        let estimate = Self.estimate(chunks: open.count, allowancePerMinute: RateGovernor(limit: options.rateLimitPerMinute, share: options.rateShare).allowance)
+        let mix = RequestMix(counters: try store.counters(), chunks: chunks)
+        let estimate = Self.estimate(
+            chunks: open.count, allowancePerMinute: RateGovernor(limit: options.rateLimitPerMinute, share: options.rateShare).allowance,
+            requestsPerChunk: mix.estimatePerChunk())
         log(
             "upload: \(open.count) of \(chunks.count) chunk(s) to send to \(target.baseURL) (API \(target.apiVersion.rawValue)); "
                 + "estimated \(DurationText.format(estimate)) at \(Int(options.rateShare * 100))% of \(options.rateLimitPerMinute) requests a minute")
@@ -81,7 +84,9 @@ public struct Uploader: Sendable {
         do {
             try store.setMeta("elapsed_seconds", String(elapsedBefore + elapsed))
             let failedCount = try FailedListWriter(runDirectory: runDirectory, store: store).write()
-            let report = try makeReport(store: store, manifest: folder.manifest, failed: failedCount, elapsed: elapsedBefore + elapsed)
+            var report = try makeReport(store: store, manifest: folder.manifest, failed: failedCount, elapsed: elapsedBefore + elapsed)
+            let window = try RateWindowUse.accumulate(await session.gate.windowUse, in: store)
+            report.rateWindow = window.samples > 0 ? window : nil
             try report.write(runDirectory: runDirectory)
             if let fatal { throw fatal }
             return report
@@ -91,9 +96,10 @@ public struct Uploader: Sendable {
         }
     }
 
-    /// Seconds needed for `chunks` chunks: about four requests each (post, two polls, items).
-    public static func estimate(chunks: Int, allowancePerMinute: Int) -> Double {
-        Double(chunks * 4) / Double(max(1, allowancePerMinute)) * 60
+    /// Seconds needed for `chunks` chunks at `requestsPerChunk` requests each (the measured
+    /// `RequestMix` when there is one; a POST plus a share of the batch listings otherwise).
+    public static func estimate(chunks: Int, allowancePerMinute: Int, requestsPerChunk: Double = RequestMix.assumedPerChunk) -> Double {
+        Double(chunks) * requestsPerChunk / Double(max(1, allowancePerMinute)) * 60
     }
 
     private func makeReport(store: CheckpointStore, manifest: RunManifest, failed: Int, elapsed: Double) throws -> UploadReport {
@@ -118,6 +124,9 @@ public struct Uploader: Sendable {
         report.ambiguousReposted = counters["ambiguous_reposted"] ?? 0
         report.duplicatesCreated = counters["duplicates_created"] ?? 0
         report.resendsByCause = resends
+        let mix = RequestMix(counters: counters, chunks: chunks)
+        report.requestsByKind = mix.byKind
+        report.requestsPer1000Contacts = mix.per1000Contacts
         let allowance = RateGovernor(limit: options.rateLimitPerMinute, share: options.rateShare).allowance
         report.timeline = UploadTimeline(counters: counters, allowancePerMinute: allowance == Int.max ? nil : allowance)
         return report

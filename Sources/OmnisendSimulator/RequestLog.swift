@@ -13,10 +13,13 @@ final class RequestLog: @unchecked Sendable {
         var path: String
         /// `"200"`, `"429"`, `"dropped"`…
         var status: String
+        /// The query string without `?`, when there was one.
+        var query: String? = nil
 
-        /// `{"at":…,"method":…,"path":…,"status":…}`.
+        /// `{"at":…,"method":…,"path":…,"status":…}`, plus `"query"` when there was one.
         var json: String {
-            "{\"at\":\(at),\"method\":\(JSONText.quote(method)),\"path\":\(JSONText.quote(path)),\"status\":\(JSONText.quote(status))}"
+            "{\"at\":\(at),\"method\":\(JSONText.quote(method)),\"path\":\(JSONText.quote(path)),\"status\":\(JSONText.quote(status))"
+                + (query.map { ",\"query\":\(JSONText.quote($0))" } ?? "") + "}"
         }
     }
 

@@ -82,8 +82,22 @@ extension SimulatorAPI {
     }
 
     /// `GET /batches/{id}/items`: the batch plus `errors[]` and `responses[]` of processed items.
-    func getBatchItems(_ id: String, brand: String, version: SimulatorAPIVersion) async throws -> Response {
-        guard let (batch, items) = try await store.batchWithItems(brand: brand, id: id) else { throw notFound("Batch", id, version: version) }
+    /// With ``SimulatorConfiguration/itemsPageSize`` the processed items come a page at a time
+    /// (`offset`, `limit`), with `paging.next` linking to the next page.
+    func getBatchItems(_ request: Request, id: String, brand: String, version: SimulatorAPIVersion) async throws -> Response {
+        guard let (batch, all) = try await store.batchWithItems(brand: brand, id: id) else { throw notFound("Batch", id, version: version) }
+        var items = all
+        var pagingText: String?
+        if let size = configuration.itemsPageSize, size > 0 {
+            let processed = all.filter { $0.responseCode != nil }
+            let parameters = request.uri.queryParameters
+            let offset = max(0, parameters.get("offset").flatMap { Int($0) } ?? 0)
+            let limit = max(1, parameters.get("limit").flatMap { Int($0) } ?? size)
+            items = Array(processed.dropFirst(offset).prefix(limit))
+            pagingText = offsetPaging(
+                request, version: version, path: "batches/\(id)/items", query: "", offset: offset, limit: limit,
+                more: offset + limit < processed.count)
+        }
         var out = Array(batch.json(version: version, open: true).utf8)
         out.reserveCapacity(items.reduce(out.count + 64) { $0 + $1.request.utf8.count + ($1.response?.utf8.count ?? 0) + 80 })
         for (name, errors) in [("errors", true), ("responses", false)] {
@@ -96,6 +110,7 @@ extension SimulatorAPI {
             }
             out.append(UInt8(ascii: "]"))
         }
+        if let pagingText { out.append(contentsOf: ",\"paging\":\(pagingText)".utf8) }
         out.append(UInt8(ascii: "}"))
         return .json(status: 200, bytes: out)
     }

@@ -69,7 +69,8 @@ struct SimulatorAPI: Sendable {
         let arrived = configuration.clock.now()
         let (response, status) = await answer(request, context, version, route)
         requestLog.record(RequestLog.Entry(
-            at: arrived.timeIntervalSince1970, method: request.method.rawValue, path: request.uri.path, status: status))
+            at: arrived.timeIntervalSince1970, method: request.method.rawValue, path: request.uri.path, status: status,
+            query: request.uri.query.flatMap { $0.isEmpty ? nil : $0 }))
         return response
     }
 
@@ -176,7 +177,7 @@ struct SimulatorAPI: Sendable {
         case .createBatch: return try await createBatch(request, brand: brand, version: version, hiddenFor: hiddenFor)
         case .listBatches: return try await listBatches(request, brand: brand, version: version)
         case .getBatch(let id): return try await getBatch(id, brand: brand, version: version)
-        case .getBatchItems(let id): return try await getBatchItems(id, brand: brand, version: version)
+        case .getBatchItems(let id): return try await getBatchItems(request, id: id, brand: brand, version: version)
         case .getBatchItem(let id, let itemID): return try await getBatchItem(id, itemID: itemID, brand: brand, version: version)
         case .createContact: return try await createContact(request, brand: brand, version: version)
         case .listContacts: return try await listContacts(request, brand: brand, version: version)

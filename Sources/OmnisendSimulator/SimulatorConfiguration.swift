@@ -47,6 +47,10 @@ public struct SimulatorConfiguration: Sendable {
     public var slowResponseDelay: Duration = .seconds(2)
     /// How long a batch stored by a `store-late` fault stays out of `GET /batches`.
     public var storeLateDelay: Duration = .seconds(5)
+    /// Items a page of `GET /batches/{id}/items` holds, with a `paging.next` link to the rest
+    /// (`offset`/`limit`); `nil` answers every item at once. Item paging is not documented, so
+    /// clients must follow a link when there is one.
+    public var itemsPageSize: Int? = nil
     /// Whether `/api` requests must carry `Omnisend-Version: 2026-03-15` (400 without it).
     public var requireVersionHeader: Bool = true
     /// Clock of timestamps and of the rate limiter.

@@ -36,3 +36,26 @@ import Testing
     governor.pause(until: 30)
     #expect(governor.delay(now: 10) == 20)
 }
+
+@Test func whatOthersLeftOfTheBrandsWindowIsSpentThenItWaitsForTheReset() {
+    var governor = RateGovernor(limit: 400, share: 0.8, window: 60)
+    // The headers say 5 places are left to the brand, and a place frees in 12 s.
+    governor.learn(remaining: 5, resetSeconds: 12, now: 100)
+    for _ in 0..<3 {
+        #expect(governor.delay(now: 100) == 0)
+        governor.record(now: 100)
+    }
+    // Two places are kept for requests in flight: wait for the reset.
+    #expect(governor.delay(now: 101) == 11)
+    // After the reset, one request goes to learn the new budget; the next waits for its answer.
+    #expect(governor.delay(now: 112) == 0)
+    governor.record(now: 112)
+    #expect(governor.delay(now: 112.01) > 0)
+    governor.learn(remaining: 50, resetSeconds: 1, now: 112.2)
+    #expect(governor.delay(now: 112.2) == 0)
+    // An answer without the headers forgets the budget: the share alone rules again.
+    governor.learn(remaining: 0, resetSeconds: 30, now: 113)
+    #expect(governor.delay(now: 113) == 30)
+    governor.forgetBudget()
+    #expect(governor.delay(now: 113) == 0)
+}

@@ -101,3 +101,29 @@ import Testing
         #expect(Double(log.count) >= 0.7 * 24 * (span / window))
     }
 }
+
+/// The rate headers: what other integrations leave of the brand's window.
+@Suite(.serialized) struct RateHeaderTests {
+    @Test func anUploadSpendsOnlyWhatAnotherIntegrationLeftWithoutA429() async throws {
+        let window = 2.0
+        let simulator = try await SimulatorHarness.start(rateLimit: 30) { $0.rateLimitWindow = .seconds(window) }
+        defer { Task { await simulator.stop() } }
+        // Another integration of the brand takes 20 of the window's 30 places just before.
+        try await RequestMixTests.postForeignBatches(simulator, count: 20)
+        let folder = try TestRunFolder.make(contacts: 40, perChunk: 2)
+        var options = fastOptions()
+        options.rateLimitPerMinute = 30
+        options.rateShare = 0.8
+        options.rateWindow = window
+        options.concurrency = 1
+        let report = try await Uploader(runDirectory: folder, target: simulator.target(.v5), options: options, log: { _ in }).run()
+        #expect(report.isComplete && report.accepted == 40)
+        #expect(report.rateLimited == 0)
+        let log = try await RateStormTests.requests(simulator)
+        #expect(!log.contains { $0.status == "429" })
+        let use = try #require(report.rateWindow)
+        #expect(use.samples > 0 && use.limit == 30)
+        #expect(use.othersPeak >= 15)
+        #expect((use.ourShare ?? 1) < 1)
+    }
+}
