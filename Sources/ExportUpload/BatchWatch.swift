@@ -128,11 +128,12 @@ actor BatchWatch {
         return .start(dateFrom)
     }
 
-    /// Notes that a listing pass found `batchID` still open at `now`: it is not looked at again for
-    /// its delay (doubled when it was due).
+    /// Notes that a listing pass (or its own GET) found `batchID` still open at `now`: its delay
+    /// doubles (up to the ceiling) and it is not looked at again before it has passed. Batches
+    /// seen together so fall into step, and one listing keeps covering them all.
     func stillOpen(_ batchID: String, now: Date = Date()) {
         guard var batch = open[batchID] else { return }
-        if batch.due <= now { batch.delay = min(maxDelay, batch.delay * 2) }
+        batch.delay = min(maxDelay, batch.delay * 2)
         batch.due = max(batch.due, now.addingTimeInterval(batch.delay))
         batch.misses = 0
         open[batchID] = batch

@@ -34,6 +34,8 @@ public struct UploadOptions: Sendable {
     /// batch, as before issue 19 (`OMNISEND_EXPORT_POLL=per-batch`, for comparisons and for an
     /// API whose batch list misbehaves).
     public var pollByListing = true
+    /// Batches a page of `GET /batches` asks for (`limit`; the reference allows 1 to 250).
+    public var listPageSize = 250
     /// Read `/items` of every ended batch, clean ones too (`OMNISEND_EXPORT_POLL=per-batch`).
     public var readCleanBatchItems = false
     /// Seconds given to in-flight requests after a stop before they are abandoned.

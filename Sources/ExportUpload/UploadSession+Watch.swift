@@ -42,7 +42,7 @@ extension UploadSession {
         var lastCreated: Date?
         var next: ListPosition?
         var blocked = false
-        let limit = 250
+        let limit = max(1, min(250, options.listPageSize))
         let cursors = target.apiVersion == .v2026_03_15
         pageLoop: for _ in 0..<400 {
             var query = "endpoint=contacts&dateFrom=\(position.dateFrom)&limit=\(limit)"
