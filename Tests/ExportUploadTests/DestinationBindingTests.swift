@@ -105,8 +105,9 @@ import Testing
         let status = try UploadStatus(runDirectory: folder)
         #expect(status.outcome == "unfinished" && status.stopReason == "deadline")
         #expect(status.destination == "https://a.example/v5 (API v5, key fingerprint 0123456789abcdef)")
-        // Two chunks, four requests each, at 50 requests a minute.
-        #expect(abs(status.etaSeconds - 8.0 / 50 * 60) < 0.001)
+        // Two chunks at the assumed 1.2 requests each (nothing measured yet), at 50 requests a minute.
+        #expect(abs(status.etaSeconds - 2 * RequestMix.assumedPerChunk / 50 * 60) < 0.001)
+        #expect(status.requestsPerChunk == RequestMix.assumedPerChunk)
         #expect(status.text.contains("state: unfinished, resumable; last stop: deadline (stopped at --max-duration)"))
         #expect(status.text.contains("(at 50% of 100 requests a minute)"))
         try store.markDone(1, accepted: 2, failedItems: [])

@@ -189,3 +189,38 @@ import Testing
         }
     }
 }
+
+/// The measured mix the estimates use, without the network.
+@Suite struct RequestMixFigureTests {
+    func chunk(_ number: Int, _ state: ChunkState, contacts: Int = 100, attempts: Int = 1) -> ChunkRecord {
+        var record = ChunkRecord(number: number, file: "chunks/chunk-\(number).json", sha256: "x", contacts: contacts)
+        record.state = state
+        record.attempts = attempts
+        return record
+    }
+
+    @Test func theMixCountsKindsAndRelatesThemToTheContactsSent() {
+        let counters: [String: Int] = [
+            "requests": 13, "requests:post": 10, "requests:list": 2, "requests:items": 1, "requests@2026-12-03T15:12Z": 13,
+        ]
+        let chunks = (1...8).map { chunk($0, .done) } + [chunk(9, .posted), chunk(10, .unresolved), chunk(11, .pending, attempts: 0)]
+        let mix = RequestMix(counters: counters, chunks: chunks)
+        let expected: [String: Int] = ["post": 10, "list": 2, "batch": 0, "items": 1, "reconcile": 0, "retry": 0]
+        #expect(mix.byKind == expected)
+        #expect(mix.chunksSent == 10 && mix.contactsSent == 1000)
+        #expect(mix.per1000Contacts == 13)
+        #expect(mix.perChunk == 1.3)
+        #expect(mix.estimatePerChunk() == 1.3)
+        // Before 5 chunks were sent the assumption holds; never less than one request a chunk.
+        #expect(RequestMix(counters: counters, chunks: Array(chunks.prefix(4))).estimatePerChunk() == RequestMix.assumedPerChunk)
+        #expect(RequestMix(counters: ["requests": 2], chunks: chunks).estimatePerChunk() == 1)
+        #expect(RequestMix(counters: [:], chunks: []).per1000Contacts == nil)
+    }
+
+    @Test func theEstimateFollowsTheRequestsAChunkCosts() {
+        let measured: Double = 1000 * 1.05 / 320 * 60
+        let assumed: Double = 10 * RequestMix.assumedPerChunk
+        #expect(abs(Uploader.estimate(chunks: 1000, allowancePerMinute: 320, requestsPerChunk: 1.05) - measured) < 1e-9)
+        #expect(abs(Uploader.estimate(chunks: 10, allowancePerMinute: 60) - assumed) < 1e-9)
+    }
+}
