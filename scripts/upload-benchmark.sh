@@ -91,7 +91,8 @@ mix() {
 import json, sys
 d = json.load(open(sys.argv[1]))
 kinds = d.get("requestsByKind") or {}
-sent = d["chunksDone"] + d["chunksFailed"]
+# Per chunk posted (first POSTs; a run cut by --max-duration has polls of its last chunks still to come).
+sent = kinds.get("post", 0) or (d["chunksDone"] + d["chunksFailed"])
 per_chunk = d["requests"] / max(1, sent)
 post = kinds.get("post", 0) / max(1, d["requests"])
 text = " ".join(f"{k} {v}" for k, v in kinds.items() if v)
@@ -158,7 +159,7 @@ if [ "$ONLY" != "nolimit" ]; then
         IFS='|' read -r KINDS PER POSTS <<< "$(mix "$REPORT")"
         PER_CHUNK_B[$STRATEGY]=$PER
         echo "  $STRATEGY: exit $CODE (3 = deadline); $REQUESTS requests = $(echo "scale=1; $REQUESTS / $MINUTES" | bc) a minute; 429s: $LIMITED (simulator: $LEDGER_429)"
-        echo "            $ACCEPTED contacts accepted = $(echo "scale=0; $ACCEPTED / $MINUTES" | bc) a minute ($STORED stored); $PER requests a chunk, POSTs $POSTS% ($KINDS)"
+        echo "            $ACCEPTED contacts accepted = $(echo "scale=0; $ACCEPTED / $MINUTES" | bc) a minute ($STORED stored by the simulator); $PER requests a chunk posted, POSTs $POSTS% ($KINDS)"
         python3 - "$BENCH/ratelimit-requests-$STRATEGY.ndjson" <<'PY'
 import json, sys
 times = sorted(json.loads(line)["at"] for line in open(sys.argv[1]) if line.strip())
