@@ -90,9 +90,6 @@ actor BatchWatch {
     /// No batch will be added any more (the workers have finished).
     func closeIntake() { intakeClosed = true }
 
-    /// Open batches.
-    var count: Int { open.count }
-
     /// The batch with this ID, if it is watched.
     func batch(_ batchID: String) -> WatchedBatch? { open[batchID] }
 
