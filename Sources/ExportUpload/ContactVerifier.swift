@@ -78,7 +78,7 @@ public struct ContactVerifier: Sendable {
         let candidates = try VerifyCandidates(store: store, sample: sample)
         var result = Result(checked: candidates.count)
         guard candidates.count > 0 else { return result }
-        result.method = Self.choose(method, candidates: candidates.count, pageSize: settings.pageSize)
+        result.method = Self.choose(method, candidates: candidates.count, runContacts: candidates.runContacts, pageSize: settings.pageSize)
         let client = OmnisendClient(baseURL: target.baseURL, apiVersion: target.apiVersion, key: target.key, network: network)
         let reader = ContactPageReader(client: client, settings: settings)
         // In the run folder, which already holds the personal data; the temporary folder when it is read-only.
@@ -121,12 +121,13 @@ public struct ContactVerifier: Sendable {
         return result
     }
 
-    /// `list` unless asked otherwise or, for `auto`, when looking each contact up takes fewer
-    /// requests than the pages of a run this size (the destination holds at least the run).
-    static func choose(_ method: ReadMethod, candidates: Int, pageSize: Int) -> ReadMethod {
+    /// `list` unless asked otherwise or, for `auto`, when looking each (sampled) contact up takes
+    /// fewer requests than the pages of the whole run (the destination holds at least the run).
+    static func choose(_ method: ReadMethod, candidates: Int, runContacts: Int, pageSize: Int) -> ReadMethod {
         guard method == .auto else { return method }
-        let pages = max(1, candidates / max(1, min(ContactPaging.maxPageSize, pageSize)))
-        return candidates <= pages ? .lookup : .list
+        let size = max(1, min(ContactPaging.maxPageSize, pageSize))
+        let pages = (runContacts + size - 1) / size
+        return candidates < pages ? .lookup : .list
     }
 
     /// Compares each candidate's sent item with its spooled stored contact, chunk by chunk.

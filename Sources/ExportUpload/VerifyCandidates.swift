@@ -14,6 +14,8 @@ struct VerifyCandidates {
     private(set) var items: [Int32] = []
     /// The checkpoint's chunk records by number.
     let records: [Int: ChunkRecord]
+    /// Accepted contacts in the run, sampled or not.
+    private(set) var runContacts = 0
 
     /// Candidates in the run.
     var count: Int { chunks.count }
@@ -30,6 +32,7 @@ struct VerifyCandidates {
                 items.append(Int32(item))
             }
         }
+        runContacts = chunks.count
         if let sample, sample > 0, sample < chunks.count {
             let step = Double(chunks.count) / Double(sample)
             let picked = (0..<sample).map { Int(Double($0) * step) }

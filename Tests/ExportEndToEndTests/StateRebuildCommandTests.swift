@@ -55,7 +55,7 @@ import Testing
         let pipeline = try pipeline(directory, base: base)
         let output = directory.path + "/state.ndjson"
 
-        var whole = try StateRebuildCommand.parse([pipeline, "--output", output, "--page-size", "4", "--rate-limit", "0"])
+        let whole = try StateRebuildCommand.parse([pipeline, "--output", output, "--page-size", "4", "--rate-limit", "0"])
         try await whole.run()
         let all = try lines(output)
         #expect(all.map(\.email) == (0..<9).map { "person\($0)@example.com" })
@@ -81,16 +81,16 @@ import Testing
         _ = try directory.write("state.ndjson", firstFour + #"{"email":"person4@exa"#)
         try ContactReadCursor(baseURL: base, apiVersion: "v5", nextQuery: try #require(secondPage), contactsRead: 4, outputBytes: firstFour.utf8.count)
             .write(path: output + ".position")
-        var resumed = try StateRebuildCommand.parse([pipeline, "--output", output, "--page-size", "4", "--rate-limit", "0"])
+        let resumed = try StateRebuildCommand.parse([pipeline, "--output", output, "--page-size", "4", "--rate-limit", "0"])
         try await resumed.run()
         #expect(try lines(output).map(\.email) == all.map(\.email), "the half line cut, pages 2 and 3 read once")
 
         // A position saved for another destination is refused rather than mixed in.
         try ContactReadCursor(baseURL: "http://127.0.0.1:1/v5", apiVersion: "v5", nextQuery: "limit=4", contactsRead: 4, outputBytes: 0)
             .write(path: output + ".position")
-        var elsewhere = try StateRebuildCommand.parse([pipeline, "--output", output, "--rate-limit", "0"])
+        let elsewhere = try StateRebuildCommand.parse([pipeline, "--output", output, "--rate-limit", "0"])
         await #expect(throws: (any Error).self) { try await elsewhere.run() }
-        var restarted = try StateRebuildCommand.parse([pipeline, "--output", output, "--rate-limit", "0", "--restart"])
+        let restarted = try StateRebuildCommand.parse([pipeline, "--output", output, "--rate-limit", "0", "--restart"])
         try await restarted.run()
         #expect(try lines(output).count == 9)
     }

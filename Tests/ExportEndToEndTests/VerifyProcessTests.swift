@@ -51,7 +51,9 @@ struct VerifyProcessTests {
 
         let sampled = try CLI.run(["verify", folder, "--base-url", simulator.v5, "--sample", "2"], environment: env, scratch: folder)
         #expect(sampled.stdout.contains("checked 2 contact(s)"), "\(sampled.output)")
-        #expect(sampled.stderr.contains("in 2 request(s) (one GET /contacts?email= each)"), "a small sample is looked up: \(sampled.stderr)")
+        #expect(sampled.stderr.contains("in 1 request(s) (GET /contacts pages)"), "one page beats two lookups: \(sampled.stderr)")
+        let looked = try CLI.run(["verify", folder, "--base-url", simulator.v5, "--sample", "2", "--read", "lookup"], environment: env, scratch: folder)
+        #expect(looked.stdout.contains("checked 2 contact(s)") && looked.stderr.contains("in 2 request(s) (one GET /contacts?email= each)"), "\(looked.output)")
         let listed = try CLI.run(["verify", folder, "--base-url", simulator.v5, "--sample", "2", "--read", "list", "--page-size", "4"], environment: env, scratch: folder)
         #expect(listed.stdout.contains("checked 2 contact(s)") && listed.stderr.contains("in 2 request(s) (GET /contacts pages)"), "\(listed.output)")
 

@@ -71,10 +71,13 @@ import Testing
     }
 
     @Test func autoLooksUpOnlyWhenFewerRequestsThanPages() {
-        #expect(ContactVerifier.choose(.auto, candidates: 1_000_000, pageSize: 250) == .list)
-        #expect(ContactVerifier.choose(.auto, candidates: 200, pageSize: 250) == .lookup)
-        #expect(ContactVerifier.choose(.list, candidates: 1, pageSize: 250) == .list)
-        #expect(ContactVerifier.choose(.lookup, candidates: 1_000_000, pageSize: 250) == .lookup)
+        // The whole run of a million: 4,000 pages. A --sample 200 of it: 200 lookups.
+        #expect(ContactVerifier.choose(.auto, candidates: 1_000_000, runContacts: 1_000_000, pageSize: 250) == .list)
+        #expect(ContactVerifier.choose(.auto, candidates: 200, runContacts: 1_000_000, pageSize: 250) == .lookup)
+        #expect(ContactVerifier.choose(.auto, candidates: 4_000, runContacts: 1_000_000, pageSize: 250) == .list)
+        #expect(ContactVerifier.choose(.auto, candidates: 2, runContacts: 6, pageSize: 250) == .list, "one page beats two lookups")
+        #expect(ContactVerifier.choose(.list, candidates: 1, runContacts: 1_000_000, pageSize: 250) == .list)
+        #expect(ContactVerifier.choose(.lookup, candidates: 1_000_000, runContacts: 1_000_000, pageSize: 250) == .lookup)
     }
 
     // MARK: Against the simulator
@@ -109,8 +112,11 @@ import Testing
             #expect(difference.fields == [FieldDifference(field: "firstName", sent: "\"User123\"", stored: "\"Changed\"")])
             #expect(difference.sentItem == TestRunFolder.item(123))
         }
-        let sampled = try await verifier(folder, simulator, version).verify(sample: 4, method: .auto)
-        #expect(sampled.checked == 4 && sampled.method == .lookup && sampled.requests == 4)
+        // 600 contacts are 3 pages: a sample of 2 is looked up, a sample of 3 read in pages.
+        let sampled = try await verifier(folder, simulator, version).verify(sample: 2, method: .auto)
+        #expect(sampled.checked == 2 && sampled.method == .lookup && sampled.requests == 2)
+        let paged = try await verifier(folder, simulator, version).verify(sample: 3, method: .auto)
+        #expect(paged.checked == 3 && paged.method == .list && paged.requests == 3)
     }
 
     @Test func itemsOmnisendRefusedAreNotCheckedAndASampleSpreadsOverTheRun() async throws {

@@ -67,7 +67,7 @@ import Testing
             Issue.record("the rebuild should have stopped after two pages")
         } catch is Crash {}
         #expect(lines.count == 8)
-        let resumed = try await StateRebuilder.rebuild(reader: reader, from: try #require(saved), readAt: "2026-12-03T18:00:00Z", sink: { lines.append($0) })
+        let resumed = try await StateRebuilder.rebuild(reader: reader, from: saved, readAt: "2026-12-03T18:00:00Z", sink: { lines.append($0) })
         #expect(resumed.contactsRead == 10 && resumed.lines == 9 && resumed.withoutEmail == 1)
         #expect(lines.map(\.email).sorted() == (0..<17).map(TestRunFolder.email).sorted())
         #expect(lines.allSatisfy { $0.channels["email"] == .init(status: "subscribed", statusDate: "2024-01-01T00:00:00.000Z") }, "\(lines.first!)")
