@@ -3,8 +3,10 @@
 # uploaded contacts against the simulator at the brand's 400 requests a minute.
 #
 #   scripts/verify-benchmark.sh [--contacts N] [--rate-limit R] [--rate-share S] [--skip-build]
+#                               [--binary PATH]
 #
-# 1. builds omnisend-export in release mode (scratch path .build-release) unless --skip-build;
+# 1. builds omnisend-export in release mode (scratch path .build-release) unless --skip-build
+#    or --binary (an existing build, e.g. .build/debug/omnisend-export);
 # 2. prepares N generated contacts (scripts/generate-export.py, pipelines/benchmark.yaml) and
 #    uploads them to a simulator without a rate limit, its state in .bench/verify/simulator;
 # 3. restarts the simulator on that state at R requests a minute (default 400);
@@ -19,13 +21,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CONTACTS=100000 RATE=400 SHARE=0.8 SKIP_BUILD=0
+CONTACTS=100000 RATE=400 SHARE=0.8 SKIP_BUILD=0 BINARY=""
 while [ $# -gt 0 ]; do
     case $1 in
         --contacts) CONTACTS=$2; shift 2 ;;
         --rate-limit) RATE=$2; shift 2 ;;
         --rate-share) SHARE=$2; shift 2 ;;
         --skip-build) SKIP_BUILD=1; shift ;;
+        --binary) BINARY=$2; SKIP_BUILD=1; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 64 ;;
     esac
 done
@@ -36,7 +39,7 @@ mkdir -p "$BENCH"
 if [ "$SKIP_BUILD" = 0 ]; then
     swift build -c release --product omnisend-export --scratch-path "$SCRATCH" >&2
 fi
-cp "$SCRATCH/release/omnisend-export" "$BENCH/omnisend-export"
+cp "${BINARY:-$SCRATCH/release/omnisend-export}" "$BENCH/omnisend-export"
 BIN="$BENCH/omnisend-export"
 export OMNISEND_API_KEY=test-key
 SIM_PID=""
@@ -82,11 +85,11 @@ set +e
     "$BIN" verify "$RUN" --base-url "$ROOT/v5" --read list --rate-limit "$RATE" --rate-share "$SHARE" > "$BENCH/verify.out" 2> "$BENCH/verify.err"
 CODE=$?
 set -e
-read -r WALL RSS < "$BENCH/verify.time"
+read -r WALL RSS < <(tail -1 "$BENCH/verify.time")
 echo "verify: exit $CODE, wall $WALL s, peak RSS $((RSS / 1024)) MB; $(grep -o 'verify: .*' "$BENCH/verify.err" | head -1)"
 tail -1 "$BENCH/verify.out"
 
-if "$BIN" state rebuild --help > /dev/null 2>&1; then
+if "$BIN" state rebuild --help 2>&1 | grep -q "USAGE: omnisend-export state rebuild"; then
     cat > "$BENCH/rebuild.yaml" <<EOF
 version: 1
 name: rebuild-benchmark
@@ -100,7 +103,7 @@ EOF
         "$BIN" state rebuild "$BENCH/rebuild.yaml" --output "$BENCH/state-lines.ndjson" --rate-limit "$RATE" --rate-share "$SHARE" 2> "$BENCH/rebuild.err"
     CODE=$?
     set -e
-    read -r WALL RSS < "$BENCH/rebuild.time"
+    read -r WALL RSS < <(tail -1 "$BENCH/rebuild.time")
     echo "state rebuild: exit $CODE, wall $WALL s, peak RSS $((RSS / 1024)) MB, $(wc -l < "$BENCH/state-lines.ndjson") lines; $(tail -1 "$BENCH/rebuild.err")"
 else
     echo "state rebuild: not in this binary (joins the state command at merge); it reads the same pages as verify"
