@@ -9,13 +9,32 @@ struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Read uploaded contacts back from Omnisend and report those that differ from what was sent.",
         discussion: """
+            Reads the destination's contacts in one pass (GET /contacts, 250 a page, at the rate \
+            share: about 4,000 requests for a million contacts) and compares each contact of the \
+            run with what was sent. A small --sample is looked up one GET /contacts?email= at a \
+            time instead, when that takes fewer requests (--read chooses).
+
+            Each difference is printed as its chunk, item and email, then one line per field \
+            with the value sent and the value stored side by side:
+
+              chunk 3 item 17 email#2f1c0a9be4d3: firstName, tags
+                firstName: sent "Ana" | stored "Anna"
+                tags: sent ["vip"] | stored ["newsletter"]
+
+            Emails are shown as their keyed hash unless --show-emails. A channel status Omnisend \
+            kept because it holds a later decision (its status date rule; a status sent to be \
+            kept is dated 1970) is not a difference: it is counted on the last line.
+
+            --repair writes a new run folder (RUN_DIR-repair, or --repair-folder) with the \
+            contacts that differ or are missing, each exactly as it was sent; send them again \
+            with `omnisend-export upload RUN_DIR-repair`.
+
             Reads from the destination the run folder was uploaded to: another base URL, API \
             version or key exits 4, naming both (keys as fingerprints).
 
-            Exit 0 when every checked contact matches, 2 when some differ or are missing, 4 the \
-            run folder was uploaded elsewhere, 78 no key. A channel status Omnisend kept because it \
-            holds a later decision (its status date rule; a status sent to be kept is dated 1970) is \
-            not a difference: it is counted on the last line.
+            Exit 0 when every checked contact matches, 2 when some differ or are missing (also \
+            with --repair), 4 the run folder was uploaded elsewhere, 74 a read failed, 75 rate \
+            limited for too long, 77 the key was refused, 78 no key.
             """)
 
     @Argument(help: "The run folder.")
@@ -24,14 +43,51 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Check this many contacts, spread over the run (default: all).")
     var sample: Int?
 
+    @Option(help: ArgumentHelp(
+        "How to read stored contacts: list (one pass over GET /contacts pages), lookup (one GET /contacts?email= per contact) or auto (lookup only when fewer requests than the pages of the run).",
+        valueName: "auto|list|lookup"))
+    var read: String = "auto"
+
+    @Option(help: "Contacts per GET /contacts page (1-250).")
+    var pageSize: Int = ContactPaging.maxPageSize
+
+    @Option(help: ArgumentHelp(
+        "How GET /contacts pages: link (follow paging.next, v3/v5), cursor (paging.cursors.after, 2026-03-15) or auto (what the API version documents).",
+        valueName: "auto|link|cursor"))
+    var paging: String = "auto"
+
+    @Option(help: "Share of the brand's rate limit to use (other integrations share it).")
+    var rateShare: Double = 0.8
+
+    @Option(help: "The brand's requests a minute, until Omnisend's X-Rate-Limit-Limit header says otherwise (0: no limit).")
+    var rateLimit: Int = 400
+
     @Option(help: "Read from this base URL instead of the pipeline's.")
     var baseURL: String?
+
+    @Flag(help: "Write a new run folder with the contacts that differ or are missing, to send them again with `upload`.")
+    var repair = false
+
+    @Option(help: "The repair run folder to create (default: RUN_DIR-repair, RUN_DIR-repair-2, …).")
+    var repairFolder: String?
 
     @Flag(help: "Acknowledge that reading contacts back moves personal data (needed for non-loopback URLs).")
     var acknowledgePersonalData = false
 
     @Flag(help: "Print emails as they are instead of their keyed hash (email#…).")
     var showEmails = false
+
+    func validate() throws {
+        guard ContactVerifier.ReadMethod(rawValue: read) != nil else { throw ValidationError("--read must be auto, list or lookup, not \(read)") }
+        guard paging == "auto" || ContactPaging(rawValue: paging) != nil else {
+            throw ValidationError("--paging must be auto, link or cursor, not \(paging)")
+        }
+        guard (1...ContactPaging.maxPageSize).contains(pageSize) else { throw ValidationError("--page-size must be 1 to \(ContactPaging.maxPageSize)") }
+        guard rateShare > 0, rateShare <= 1 else { throw ValidationError("--rate-share must be above 0 and at most 1") }
+        guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more") }
+        if let sample, sample < 1 { throw ValidationError("--sample must be 1 or more") }
+        if repairFolder != nil && !repair { throw ValidationError("--repair-folder needs --repair") }
+    }
 
     func run() async throws {
         let manifest = try Console.reportingErrors { try ManifestFile.read(runDirectory: runDirectory) }
@@ -55,19 +111,63 @@ struct VerifyCommand: AsyncParsableCommand {
             let code = UploadDriver.exitCode(for: error, note: { Console.note(redactor.scrub($0)) })
             throw ExitCode(code)
         }
+        var settings = ContactPageReader.Settings()
+        settings.paging = ContactPaging(rawValue: paging)
+        settings.pageSize = pageSize
+        settings.rateShare = rateShare
+        settings.rateLimitPerMinute = rateLimit
+        let repairWriter = RepairBox()
         let result = try await Console.reportingErrorsAsync(redactor: redactor) {
             let network = try NetworkSettings.resolve(
                 baseURL: target.baseURL, caFile: manifest.destination.caFile, environment: ProcessInfo.processInfo.environment)
-            return try await ContactVerifier(runDirectory: runDirectory, target: target, network: network).verify(sample: sample)
+            let verifier = ContactVerifier(runDirectory: runDirectory, target: target, network: network, settings: settings)
+            return try await verifier.verify(sample: sample, method: ContactVerifier.ReadMethod(rawValue: read) ?? .auto) { difference in
+                for line in Self.lines(difference, redactor: redactor) { print(line) }
+                if repair {
+                    if repairWriter.writer == nil {
+                        repairWriter.writer = try RepairFolderWriter(sourceRunDirectory: runDirectory, directory: repairFolder)
+                    }
+                    try repairWriter.writer?.add(email: difference.email, sentItem: difference.sentItem, chunk: difference.chunk, item: difference.item)
+                }
+            }
         }
-        for difference in result.differences {
-            print("chunk \(difference.chunk) item \(difference.item) \(redactor.token(difference.email)): \(difference.fields.joined(separator: ", "))")
-        }
+        let how = result.method == .lookup ? "one GET /contacts?email= each" : "GET /contacts pages"
+        Console.note("verify: \(result.storedRead) stored contact(s) read in \(result.requests) request(s) (\(how))")
+        let missing = result.missing == 0 ? "" : " (\(result.missing) missing)"
         let kept = result.keptByDateRule == 0 ? ""
             : " (\(result.keptByDateRule) kept a status Omnisend holds with a later date: its date rule, not a difference)"
-        print("checked \(result.checked) contact(s): \(result.differences.count) differ\(kept)")
-        if !result.differences.isEmpty { throw ExitCode(ExitCodes.someContactsFailed) }
+        print("checked \(result.checked) contact(s): \(result.differing) differ\(missing)\(kept)")
+        if let writer = repairWriter.writer {
+            let count = try Console.reportingErrors { try writer.finish() }
+            print("repair: \(count) contact(s) to send again in \(writer.directory); send them with: omnisend-export upload \(ResumeCommand.shellQuoted(writer.directory))")
+        } else if repair {
+            print("repair: nothing to send again")
+        }
+        if result.differing > 0 { throw ExitCode(ExitCodes.someContactsFailed) }
     }
+
+    /// The printed lines of one difference: the contact, then each field's sent and stored value.
+    static func lines(_ difference: ContactVerifier.Difference, redactor: EmailRedactor) -> [String] {
+        let who = "chunk \(difference.chunk) item \(difference.item) \(redactor.token(difference.email))"
+        if difference.missing { return ["\(who): missing", "  not stored in Omnisend"] }
+        var lines = ["\(who): \(difference.fields.map(\.field).joined(separator: ", "))"]
+        for field in difference.fields {
+            let sent = field.sent.map(Self.shortened) ?? "(absent)"
+            let stored = field.stored.map(Self.shortened) ?? "(absent)"
+            lines.append(redactor.scrub("  \(field.field): sent \(sent) | stored \(stored)"))
+        }
+        return lines
+    }
+
+    /// `text` cut to 80 characters with an ellipsis.
+    static func shortened(_ text: String) -> String {
+        text.count <= 80 ? text : String(text.prefix(79)) + "…"
+    }
+}
+
+/// The repair writer, created on the first difference (none when nothing differs).
+private final class RepairBox {
+    var writer: RepairFolderWriter?
 }
 
 extension Console {
@@ -78,6 +178,9 @@ extension Console {
         } catch let error as ExportError {
             note("error: \(redactor.scrub(String(describing: error)))")
             throw ExitCode(ExitCodes.code(for: error))
+        } catch let error as ContactReadRefused {
+            note("error: \(redactor.scrub(error.message))")
+            throw ExitCode(ExitCodes.permission)
         }
     }
 }

@@ -1,150 +1,171 @@
 import ExportCore
 import Foundation
 
-/// Reads uploaded contacts back (`GET /contacts?email=…`) and reports those whose stored fields
-/// differ from what was sent: Omnisend silently ignores some writes (an older status date, an
-/// identifier owned by another contact).
+/// Reads uploaded contacts back and reports those whose stored fields differ from what was sent:
+/// Omnisend silently ignores some writes (an older status date, an identifier owned by another
+/// contact), and people edit contacts in Omnisend.
+///
+/// Two ways to read, one comparison:
+/// - `list`: one pass over the destination's contacts (`GET /contacts`, 250 a page, at the rate
+///   share): 4,000 requests for a million contacts, whatever their number in the run;
+/// - `lookup`: one `GET /contacts?email=` per contact, cheaper for a small `--sample`.
+/// Stored contacts found are spooled to disk, then compared with the sent items chunk by chunk.
 public struct ContactVerifier: Sendable {
+    /// How the stored contacts are read.
+    public enum ReadMethod: String, Sendable, CaseIterable {
+        /// `list` for the whole run or a large sample, `lookup` when fewer lookups than pages.
+        case auto
+        /// One pass over `GET /contacts` pages.
+        case list
+        /// One `GET /contacts?email=` per contact.
+        case lookup
+    }
+
     /// One contact that differs, or is missing.
     public struct Difference: Sendable, Equatable {
         public var email: String
         public var chunk: Int
         public var item: Int
-        /// Names of the fields that differ (`missing` when the contact is not stored).
-        public var fields: [String]
+        /// The fields that differ, with both values; empty when `missing`.
+        public var fields: [FieldDifference]
+        /// Whether Omnisend holds no contact with this email.
+        public var missing: Bool
+        /// The item as sent (its JSON text in the chunk), for `--repair`.
+        public var sentItem: String
     }
 
     /// The result.
-    public struct Result: Sendable {
-        public var checked: Int
-        public var differences: [Difference]
+    public struct Result: Sendable, Equatable {
+        /// Contacts checked.
+        public var checked = 0
+        /// Contacts that differ or are missing.
+        public var differing = 0
+        /// Of those, contacts missing.
+        public var missing = 0
         /// Contacts with a dated status that Omnisend kept because it had a later decision (the
         /// date rule at work, not a difference; statuses sent to be kept, dated 1970, not counted).
         public var keptByDateRule = 0
+        /// The read used.
+        public var method = ReadMethod.list
+        /// Requests sent to the destination.
+        public var requests = 0
+        /// Stored contacts read (list) or found (lookup).
+        public var storedRead = 0
     }
 
     let runDirectory: String
     let target: UploadTarget
     let network: NetworkSettings
+    let settings: ContactPageReader.Settings
 
-    /// Creates a verifier; `network` is the proxy and CA bundle of its HTTP client.
-    public init(runDirectory: String, target: UploadTarget, network: NetworkSettings = .direct) {
+    /// Creates a verifier; `network` is the proxy and CA bundle of its HTTP client, `settings`
+    /// the paging and rate share of its reads.
+    public init(
+        runDirectory: String, target: UploadTarget, network: NetworkSettings = .direct, settings: ContactPageReader.Settings = .init()
+    ) {
         self.runDirectory = runDirectory
         self.target = target
         self.network = network
+        self.settings = settings
     }
 
-    /// Checks `sample` accepted contacts (all when `nil`), spread evenly over the run.
-    public func verify(sample: Int?) async throws -> Result {
+    /// Checks `sample` accepted contacts (all when `nil`), spread evenly over the run, calling
+    /// `onDifference` for each one that differs, in run order.
+    public func verify(
+        sample: Int?, method: ReadMethod = .auto, onDifference: (Difference) throws -> Void = { _ in }
+    ) async throws -> Result {
         let store = try CheckpointStore(runDirectory: runDirectory)
-        let failed = Set(try store.failedItems().map { "\($0.chunk):\($0.item)" })
-        var candidates: [(chunk: Int, item: Int, text: String)] = []
-        for record in try store.chunks() where record.state == .done {
-            let texts = try ChunkFile(runDirectory: runDirectory, file: record.file, sha256: record.sha256).itemTexts()
-            for (item, text) in texts.enumerated() where !failed.contains("\(record.number):\(item)") {
-                candidates.append((record.number, item, text))
-            }
-        }
-        if let sample, sample < candidates.count, sample > 0 {
-            let step = Double(candidates.count) / Double(sample)
-            candidates = (0..<sample).map { candidates[Int(Double($0) * step)] }
-        }
+        let candidates = try VerifyCandidates(store: store, sample: sample)
+        var result = Result(checked: candidates.count)
+        guard candidates.count > 0 else { return result }
+        result.method = Self.choose(method, candidates: candidates.count, runContacts: candidates.runContacts, pageSize: settings.pageSize)
         let client = OmnisendClient(baseURL: target.baseURL, apiVersion: target.apiVersion, key: target.key, network: network)
-        defer { Task { await client.shutdown() } }
-        var governor = RateGovernor()
-        let clock = ContinuousClock()
-        let start = clock.now
-        var differences: [Difference] = []
-        var keptByDateRule = 0
-        for candidate in candidates {
-            guard let sent = (try? JSONSerialization.jsonObject(with: Data(candidate.text.utf8))) as? [String: Any],
-                let email = ChunkFile.email(ofItem: sent)
-            else { continue }
-            var answer: HTTPAnswer?
-            for attempt in 1...5 {
-                let elapsed = clock.now - start
-                let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                let wait = governor.delay(now: now)
-                if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
-                governor.record(now: now + wait)
-                let outcome = await client.getContact(email: email)
-                switch RetryPolicy().decide(outcome, attempt: attempt, random: Double.random(in: 0..<1)) {
-                case .success:
-                    if case .answer(let a) = outcome { answer = a }
-                case .rateLimited(let wait), .retry(let wait):
-                    try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
-                    continue
-                case .fail(let reason, _), .stopRun(let reason, _):
-                    throw ExportError(.io, "GET /contacts: \(reason)")
+        let reader = ContactPageReader(client: client, settings: settings)
+        // In the run folder, which already holds the personal data; the temporary folder when it is read-only.
+        let spoolName = ".verify-spool-\(getpid())"
+        let spool = try (try? StoredContactSpool(path: "\(runDirectory)/\(spoolName)", candidates: candidates.count))
+            ?? StoredContactSpool(path: NSTemporaryDirectory() + spoolName, candidates: candidates.count)
+        do {
+            switch result.method {
+            case .list, .auto:
+                let table = try candidates.emailTable(runDirectory: runDirectory)
+                let summary = try await reader.read { contacts, _ in
+                    for contact in contacts {
+                        guard let email = FastJSON.email(ofItem: contact),
+                            let candidate = table[email.hashValue] ?? table[EmailRedactor.normalize(email).hashValue]
+                        else { continue }
+                        try spool.keep(Int(candidate), contact: contact)
+                    }
                 }
-                break
+                result.requests = summary.requests
+                result.storedRead = summary.contacts
+            case .lookup:
+                var pacer = RequestPacer(limit: settings.rateLimitPerMinute, share: settings.rateShare)
+                var summary = ContactPageReader.Summary()
+                var wanted: [(candidate: Int, email: String)] = []
+                try candidates.forEachEmail(runDirectory: runDirectory) { wanted.append(($0, $1)) }
+                for (candidate, email) in wanted {
+                    if let contact = try await reader.lookup(email: email, pacer: &pacer, summary: &summary).first {
+                        try spool.keep(candidate, contact: contact)
+                        result.storedRead += 1
+                    }
+                }
+                result.requests = summary.requests
             }
-            let stored = ((answer?.jsonObject?["contacts"] as? [[String: Any]]) ?? []).first { ChunkFile.email(ofItem: $0) == email || ($0["email"] as? String) == email }
-            guard let stored else {
-                differences.append(Difference(email: email, chunk: candidate.chunk, item: candidate.item, fields: ["missing"]))
-                continue
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+        try compare(candidates: candidates, spool: spool, into: &result, onDifference: onDifference)
+        return result
+    }
+
+    /// `list` unless asked otherwise or, for `auto`, when looking each (sampled) contact up takes
+    /// fewer requests than the pages of the whole run (the destination holds at least the run).
+    static func choose(_ method: ReadMethod, candidates: Int, runContacts: Int, pageSize: Int) -> ReadMethod {
+        guard method == .auto else { return method }
+        let size = max(1, min(ContactPaging.maxPageSize, pageSize))
+        let pages = (runContacts + size - 1) / size
+        return candidates < pages ? .lookup : .list
+    }
+
+    /// Compares each candidate's sent item with its spooled stored contact, chunk by chunk.
+    private func compare(
+        candidates: VerifyCandidates, spool: StoredContactSpool, into result: inout Result, onDifference: (Difference) throws -> Void
+    ) throws {
+        for group in candidates.byChunk() {
+            guard let record = candidates.records[group.chunk] else { continue }
+            let texts = try ChunkFile(runDirectory: runDirectory, file: record.file, sha256: record.sha256).itemTexts()
+            for entry in group.entries where entry.item < texts.count {
+                let text = texts[entry.item]
+                guard let sent = FastJSON.object(Array(text.utf8)), let email = ChunkFile.email(ofItem: sent) else { continue }
+                var difference = Difference(email: email, chunk: group.chunk, item: entry.item, fields: [], missing: false, sentItem: text)
+                let stored = try spool.storedText(entry.candidate).flatMap { FastJSON.object($0) }
+                if let stored, ChunkFile.email(ofItem: stored) == email || EmailRedactor.normalize(ChunkFile.email(ofItem: stored) ?? "") == email {
+                    if ContactComparison.statusesKeptByDateRule(sent: sent, stored: stored, email: email) { result.keptByDateRule += 1 }
+                    let storedEmail = ChunkFile.email(ofItem: stored) ?? email
+                    difference.fields = ContactComparison.differences(sent: sent, stored: Self.aligned(stored, email: storedEmail, to: email), email: email)
+                    if difference.fields.isEmpty { continue }
+                } else {
+                    difference.missing = true
+                    result.missing += 1
+                }
+                result.differing += 1
+                try onDifference(difference)
             }
-            if Self.statusesKeptByDateRule(sent: sent, stored: stored, email: email) { keptByDateRule += 1 }
-            let fields = Self.differingFields(sent: sent, stored: stored, email: email)
-            if !fields.isEmpty { differences.append(Difference(email: email, chunk: candidate.chunk, item: candidate.item, fields: fields)) }
         }
-        return Result(checked: candidates.count, differences: differences, keptByDateRule: keptByDateRule)
     }
 
-    /// Names of the sent fields whose stored value differs. A channel status (email, SMS) counts
-    /// as different only when the stored one should have been replaced: Omnisend keeps a status
-    /// whose stored date is later than the one sent ("If you post status date earlier than in
-    /// system, status and statusDate won't be changed"), which is how a status is kept on purpose
-    /// (`ConsentPolicy.keepExistingDate`).
-    static func differingFields(sent: [String: Any], stored: [String: Any], email: String) -> [String] {
-        var fields: [String] = []
-        for (key, value) in sent where key != "identifiers" && key != "sendWelcomeMessage" {
-            if BatchResults.json(value) != BatchResults.json(stored[key] ?? NSNull()) { fields.append(key) }
+    /// `stored` with its email identifier's id spelled `email` (a stored id differing only in
+    /// case or white space is the same contact for the comparison of its channels).
+    private static func aligned(_ stored: [String: Any], email storedEmail: String, to email: String) -> [String: Any] {
+        guard storedEmail != email, var identifiers = stored["identifiers"] as? [[String: Any]] else { return stored }
+        for index in identifiers.indices where identifiers[index]["type"] as? String == "email" && identifiers[index]["id"] as? String == storedEmail {
+            identifiers[index]["id"] = email
         }
-        for (type, channel) in [("email", "email"), ("phone", "sms")] {
-            guard let posted = channelState(sent, type: type, channel: channel, email: email) else { continue }
-            let kept = channelState(stored, type: type, channel: channel, email: email)
-            // A phone the stored contact lacks was owned by another contact: not a status matter.
-            if type == "phone" && kept == nil { continue }
-            if kept?.status == posted.status { continue }
-            if let postedDate = posted.date, let keptDate = kept?.date, postedDate < keptDate { continue }
-            fields.append("identifiers.channels.\(channel).status")
-        }
-        return fields.sorted()
-    }
-
-    /// Whether a channel sent with a real decision date (not `ConsentPolicy.keepExistingDate`)
-    /// has a different stored status with a later date: Omnisend kept its later decision.
-    static func statusesKeptByDateRule(sent: [String: Any], stored: [String: Any], email: String) -> Bool {
-        for (type, channel) in [("email", "email"), ("phone", "sms")] {
-            guard let posted = channelState(sent, type: type, channel: channel, email: email),
-                let kept = channelState(stored, type: type, channel: channel, email: email),
-                kept.status != posted.status, let postedDate = posted.date, let keptDate = kept.date, postedDate < keptDate,
-                postedDate > Date(timeIntervalSince1970: 0)
-            else { continue }
-            return true
-        }
-        return false
-    }
-
-    /// The status and date (`statusDate` or `statusChangedAt`, as a time) of one channel of an
-    /// identifier: the email identifier `email`, or the first phone identifier.
-    private static func channelState(
-        _ object: [String: Any], type: String, channel: String, email: String
-    ) -> (status: String?, date: Date?)? {
-        for identifier in (object["identifiers"] as? [[String: Any]]) ?? [] where identifier["type"] as? String == type {
-            if type == "email" && identifier["id"] as? String != email { continue }
-            guard let state = (identifier["channels"] as? [String: Any])?[channel] as? [String: Any] else { return nil }
-            let text = (state["statusDate"] ?? state["statusChangedAt"]) as? String
-            return (state["status"] as? String, text.flatMap(parseDate))
-        }
-        return nil
-    }
-
-    private static func parseDate(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
+        var copy = stored
+        copy["identifiers"] = identifiers
+        return copy
     }
 }

@@ -31,14 +31,30 @@ extension SimulatorAPI {
         return .json(status: 200, text: contact.json)
     }
 
-    /// `GET /contacts`: optional exact `email` filter; offset paging (v3/v5) or cursors (2026).
+    /// `GET /contacts`: optional exact `email` and `tag` filters, `limit` 1-250 (default 100), paged
+    /// as each version documents:
+    /// - v3/v5: `paging.next` is the full URL of the next page with an `after=` cursor (the v3
+    ///   OpenAPI example: `…/v3/contacts?after=…&limit=2`), `previous` null, plus `limit`; a
+    ///   request paged with `offset=` gets offset links back (`previous`/`next`/`offset`/`limit`).
+    /// - 2026-03-15: `paging.cursors.after/before`, `hasMore` and `limit`.
     func listContacts(_ request: Request, brand: String, version: SimulatorAPIVersion) async throws -> Response {
         var problems: [FieldProblem] = []
-        let paging = pagingParameters(request, version: version, into: &problems)
+        var paging = pagingParameters(request, version: version, into: &problems)
+        let parameters = request.uri.queryParameters
+        let byOffset = !version.usesCursorPaging && parameters.get("offset") != nil
+        if !version.usesCursorPaging, let text = parameters.get("after") {
+            if byOffset {
+                problems.append(FieldProblem(field: "after", code: "invalid_value", message: "give either after or offset, not both"))
+            } else if let rowID = Self.decodeCursor(text) {
+                paging.after = rowID
+            } else {
+                problems.append(FieldProblem(field: "after", code: "invalid_format", message: "is not a cursor returned by this API"))
+            }
+        }
         guard problems.isEmpty else { throw APIError(status: 400, problems: problems) }
-        let email = request.uri.queryParameters.get("email")
+        let filter = ContactFilter(email: parameters.get("email"), tag: parameters.get("tag"))
         var contacts = try await store.listContacts(
-            brand: brand, email: email, limit: paging.limit + 1, offset: paging.offset, afterRowID: paging.after, beforeRowID: paging.before)
+            brand: brand, filter: filter, limit: paging.limit + 1, offset: paging.offset, afterRowID: paging.after, beforeRowID: paging.before)
         let more = contacts.count > paging.limit
         if more {
             if paging.before == nil { contacts.removeLast() } else { contacts.removeFirst() }
@@ -49,16 +65,32 @@ extension SimulatorAPI {
             var hasEarlier = false
             var hasLater = more
             if let first = contacts.first {
-                hasEarlier = try await !store.listContacts(brand: brand, email: email, limit: 1, offset: 0, afterRowID: nil, beforeRowID: first.rowID).isEmpty
+                hasEarlier = try await !store.listContacts(brand: brand, filter: filter, limit: 1, offset: 0, afterRowID: nil, beforeRowID: first.rowID).isEmpty
             }
             if paging.before != nil, let last = contacts.last {
-                hasLater = try await !store.listContacts(brand: brand, email: email, limit: 1, offset: 0, afterRowID: last.rowID, beforeRowID: nil).isEmpty
+                hasLater = try await !store.listContacts(brand: brand, filter: filter, limit: 1, offset: 0, afterRowID: last.rowID, beforeRowID: nil).isEmpty
             }
-            pagingText = cursorPaging(first: contacts.first?.rowID, last: contacts.last?.rowID, hasEarlier: hasEarlier, hasLater: hasLater)
+            pagingText = cursorPaging(
+                first: contacts.first?.rowID, last: contacts.last?.rowID, hasEarlier: hasEarlier, hasLater: hasLater, limit: paging.limit)
+        } else if byOffset {
+            pagingText = offsetPaging(request, version: version, path: "contacts", query: filter.query, offset: paging.offset, limit: paging.limit, more: more)
         } else {
-            let query = email.map { "email=\(Self.escapeQuery($0))" } ?? ""
-            pagingText = offsetPaging(request, version: version, path: "contacts", query: query, offset: paging.offset, limit: paging.limit, more: more)
+            pagingText = afterLinkPaging(request, version: version, path: "contacts", query: filter.query, last: more ? contacts.last?.rowID : nil, limit: paging.limit)
         }
         return .json(status: 200, text: "{\"contacts\":[\(list)],\"paging\":\(pagingText)}")
+    }
+}
+
+/// The filters of `GET /contacts`: an exact email, a tag the contact carries.
+struct ContactFilter: Sendable {
+    var email: String?
+    var tag: String?
+
+    /// The filters as a query string (for paging links), escaped.
+    var query: String {
+        var parts: [String] = []
+        if let email { parts.append("email=\(SimulatorAPI.escapeQuery(email))") }
+        if let tag { parts.append("tag=\(SimulatorAPI.escapeQuery(tag))") }
+        return parts.joined(separator: "&")
     }
 }

@@ -42,11 +42,20 @@ extension SimulatorAPI {
         return paging
     }
 
-    /// The 2026 `paging` object: `{"cursors": {"before", "after"}, "hasMore"}`.
-    func cursorPaging(first: Int64?, last: Int64?, hasEarlier: Bool, hasLater: Bool) -> String {
+    /// The 2026 `paging` object: `{"cursors": {"before", "after"}, "hasMore"}`, plus `limit` when given.
+    func cursorPaging(first: Int64?, last: Int64?, hasEarlier: Bool, hasLater: Bool, limit: Int? = nil) -> String {
         let before = hasEarlier ? first.map { JSONText.quote(Self.encodeCursor($0)) } ?? "null" : "null"
         let after = hasLater ? last.map { JSONText.quote(Self.encodeCursor($0)) } ?? "null" : "null"
-        return "{\"cursors\":{\"before\":\(before),\"after\":\(after)},\"hasMore\":\(hasLater)}"
+        let limitText = limit.map { ",\"limit\":\($0)" } ?? ""
+        return "{\"cursors\":{\"before\":\(before),\"after\":\(after)},\"hasMore\":\(hasLater)\(limitText)}"
+    }
+
+    /// The v3 contact list's `paging` object: `{"previous": null, "next", "limit"}`, `next` the full
+    /// URL of the page after row `last` (`…?after=CURSOR&limit=N`), "" on the last page.
+    func afterLinkPaging(_ request: Request, version: SimulatorAPIVersion, path: String, query: String, last: Int64?, limit: Int) -> String {
+        let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
+        let next = last.map { "http://\(host)/\(version.pathPrefix)/\(path)?\(query.isEmpty ? "" : query + "&")after=\(Self.escapeQuery(Self.encodeCursor($0)))&limit=\(limit)" } ?? ""
+        return "{\"previous\":null,\"next\":\(JSONText.quote(next)),\"limit\":\(limit)}"
     }
 
     /// The v3/v5 `paging` object: `{"previous", "next", "offset", "limit"}` with full URLs ("" when none).

@@ -19,14 +19,19 @@ extension SimulatorStore {
         }
     }
 
-    /// One page of a brand's contacts in id order, optionally only the one with this exact email.
-    func listContacts(brand: String, email: String?, limit: Int, offset: Int, afterRowID: Int64?, beforeRowID: Int64?) async throws -> [ContactRecord] {
+    /// One page of a brand's contacts in id order, optionally only the one with this exact email
+    /// and only those carrying a tag.
+    func listContacts(brand: String, filter: ContactFilter, limit: Int, offset: Int, afterRowID: Int64?, beforeRowID: Int64?) async throws -> [ContactRecord] {
         try await writer.read { db in
             var sql = "SELECT * FROM contact WHERE brand = ?"
             var arguments: StatementArguments = [brand]
-            if let email {
+            if let email = filter.email {
                 sql += " AND email = ?"
                 _ = arguments.append(contentsOf: [email])
+            }
+            if let tag = filter.tag {
+                sql += " AND EXISTS (SELECT 1 FROM json_each(contact.document, '$.tags') WHERE json_each.value = ?)"
+                _ = arguments.append(contentsOf: [tag])
             }
             if let afterRowID {
                 sql += " AND id > ?"

@@ -36,19 +36,36 @@ struct VerifyProcessTests {
         let clean = try CLI.run(["verify", folder, "--base-url", simulator.v5], environment: env, scratch: folder)
         #expect(clean.status == 0, "\(clean.output)")
         #expect(clean.stdout == "checked 6 contact(s): 0 differ\n", "\(clean.output)")
+        #expect(clean.stderr.contains("verify: 6 stored contact(s) read in 1 request(s) (GET /contacts pages)"), "\(clean.stderr)")
 
         try await store(contact(1, firstName: "Changed", status: "subscribed", date: "2024-01-01T00:00:00Z"), simulator: simulator, key: key)
         let changed = try CLI.run(["verify", folder, "--base-url", simulator.v5], environment: env, scratch: folder)
         #expect(changed.status == 2, "\(changed.output)")
         let lines = changed.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 2 && lines.last == "checked 6 contact(s): 1 differ", "\(changed.output)")
+        #expect(lines.count == 3 && lines.last == "checked 6 contact(s): 1 differ", "\(changed.output)")
         #expect(lines.first?.hasPrefix("chunk 1 item 1 email#") == true && lines.first?.hasSuffix(": firstName") == true, "\(changed.output)")
+        #expect(lines.dropFirst().first == "  firstName: sent \"User1\" | stored \"Changed\"", "sent and stored side by side: \(changed.output)")
         #expect(!changed.output.contains("@"))
         let shown = try CLI.run(["verify", folder, "--base-url", simulator.v5, "--show-emails"], environment: env, scratch: folder)
         #expect(shown.stdout.hasPrefix("chunk 1 item 1 \(TestRunFolder.email(1)): firstName\n"), "\(shown.output)")
 
         let sampled = try CLI.run(["verify", folder, "--base-url", simulator.v5, "--sample", "2"], environment: env, scratch: folder)
         #expect(sampled.stdout.contains("checked 2 contact(s)"), "\(sampled.output)")
+        #expect(sampled.stderr.contains("in 1 request(s) (GET /contacts pages)"), "one page beats two lookups: \(sampled.stderr)")
+        let looked = try CLI.run(["verify", folder, "--base-url", simulator.v5, "--sample", "2", "--read", "lookup"], environment: env, scratch: folder)
+        #expect(looked.stdout.contains("checked 2 contact(s)") && looked.stderr.contains("in 2 request(s) (one GET /contacts?email= each)"), "\(looked.output)")
+        let listed = try CLI.run(["verify", folder, "--base-url", simulator.v5, "--sample", "2", "--read", "list", "--page-size", "4"], environment: env, scratch: folder)
+        #expect(listed.stdout.contains("checked 2 contact(s)") && listed.stderr.contains("in 2 request(s) (GET /contacts pages)"), "\(listed.output)")
+
+        // --repair: a new run folder with the contact that differs, sent again by `upload`.
+        let repaired = try CLI.run(["verify", folder, "--base-url", simulator.v5, "--repair"], environment: env, scratch: folder)
+        #expect(repaired.status == 2, "\(repaired.output)")
+        #expect(repaired.stdout.contains("repair: 1 contact(s) to send again in \(folder)-repair; send them with: omnisend-export upload \(folder)-repair"), "\(repaired.output)")
+        let resend = try CLI.run(["upload", folder + "-repair", "--base-url", simulator.v5], environment: env, scratch: folder)
+        #expect(resend.status == 0, "\(resend.output)")
+        let after = try CLI.run(["verify", folder, "--base-url", simulator.v5, "--repair"], environment: env, scratch: folder)
+        #expect(after.status == 0 && after.stdout == "checked 6 contact(s): 0 differ\nrepair: nothing to send again\n", "\(after.output)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "-repair-2"))
     }
 
     @Test func aStatusKeptByTheDateRuleIsNotADifference() async throws {

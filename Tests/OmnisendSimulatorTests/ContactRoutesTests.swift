@@ -65,6 +65,49 @@ struct ContactRoutesTests {
         #expect((cursor.object["paging"] as? [String: Any])?["hasMore"] as? Bool == true)
     }
 
+    @Test func eachVersionPagesTheContactListAsItsReferenceDocuments() async throws {
+        let simulator = try await TestHTTP.start()
+        defer { Task { try await simulator.stop() } }
+        for n in 0..<5 {
+            let tags = n % 2 == 0 ? #","tags":["source: ci"]"# : ""
+            _ = try await TestHTTP.send(.POST, simulator.baseURL(for: "v5") + "/contacts", headers: TestHTTP.auth(.v5), body: TestHTTP.contact("q\(n)@example.com", extra: tags))
+        }
+        // v3/v5: paging.next is the full URL of the next page with an after= cursor, previous null.
+        for version in [SimulatorAPIVersion.v3, .v5] {
+            var url: String? = simulator.baseURL(for: version.pathPrefix) + "/contacts?limit=2"
+            var emails: [String] = []
+            while let next = url {
+                let page = try await TestHTTP.send(.GET, next, headers: TestHTTP.auth(version))
+                let paging = try #require(page.object["paging"] as? [String: Any])
+                #expect(paging["previous"] is NSNull && paging["limit"] as? Int == 2 && paging["offset"] == nil, "\(paging)")
+                for contact in page.object["contacts"] as? [[String: Any]] ?? [] {
+                    emails.append(((contact["identifiers"] as? [[String: Any]])?.first?["id"] as? String) ?? "")
+                }
+                let link = paging["next"] as? String ?? ""
+                if !link.isEmpty { #expect(link.contains("/\(version.pathPrefix)/contacts?after=") && link.hasSuffix("&limit=2"), "\(link)") }
+                url = link.isEmpty ? nil : link
+            }
+            #expect(emails == (0..<5).map { "q\($0)@example.com" }, "\(version)")
+        }
+        // The tag filter stays in the links; 2026-03-15 reports its limit beside the cursors.
+        let tagged = try await TestHTTP.send(.GET, simulator.baseURL(for: "v3") + "/contacts?limit=1&tag=source%3A%20ci", headers: TestHTTP.auth(.v3))
+        #expect((tagged.object["contacts"] as? [Any])?.count == 1)
+        #expect(((tagged.object["paging"] as? [String: Any])?["next"] as? String)?.contains("?tag=source%3A%20ci&after=") == true)
+        let cursor = try await TestHTTP.send(.GET, simulator.baseURL(for: "api") + "/contacts?limit=2&tag=source%3A%20ci", headers: TestHTTP.auth(.v2026_03_15))
+        let paging = try #require(cursor.object["paging"] as? [String: Any])
+        #expect(paging["limit"] as? Int == 2 && paging["hasMore"] as? Bool == true)
+        let after = try #require((paging["cursors"] as? [String: Any])?["after"] as? String)
+        let last = try await TestHTTP.send(
+            .GET, simulator.baseURL(for: "api") + "/contacts?limit=2&tag=source%3A%20ci&after=" + (after.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? after),
+            headers: TestHTTP.auth(.v2026_03_15))
+        #expect((last.object["contacts"] as? [Any])?.count == 1 && (last.object["paging"] as? [String: Any])?["hasMore"] as? Bool == false)
+        // A cursor and an offset together, or a cursor not from this API, are refused.
+        let both = try await TestHTTP.send(.GET, simulator.baseURL(for: "v5") + "/contacts?offset=2&after=c2ltOjI%3D", headers: TestHTTP.auth(.v5))
+        #expect(both.status == 400)
+        let forged = try await TestHTTP.send(.GET, simulator.baseURL(for: "v5") + "/contacts?after=bm9wZQ%3D%3D", headers: TestHTTP.auth(.v5))
+        #expect(forged.status == 400)
+    }
+
     @Test func olderStatusDateDoesNotOverwriteNewer() async throws {
         let simulator = try await TestHTTP.start()
         defer { Task { try await simulator.stop() } }
