@@ -43,6 +43,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var flags: UploadFlags
 
+    @OptionGroup var sync: SyncFlags
+
     @OptionGroup var output: OutputFlags
 
     func run() async throws {
@@ -84,6 +86,7 @@ struct RunCommand: AsyncParsableCommand {
         defer { runLock.release() }
         var job = PrepareJob(pipelinePath: pipeline, inputOverrides: inputs, outputDirectory: out)
         job.onRunDirectory = { recorder.prepared(runDirectory: $0, manifest: nil) }
+        try sync.configure(&job)
         let result: PrepareResult
         do {
             result = try Console.reportingErrors { try job.run(log: Console.note) }
