@@ -1,7 +1,9 @@
 import ArgumentParser
 import ExportCore
 import ExportPrepare
+import ExportStages
 import ExportSync
+import Foundation
 import ExportUpload
 
 /// `--incremental` / `--full` of `prepare` and `run` (docs/sync.md).
@@ -22,6 +24,25 @@ struct SyncFlags: ParsableArguments {
     func configure(_ job: inout PrepareJob) throws {
         job.syncMode = try mode()
         job.beforeDiff = { store in try StateRecorder.replay(store: store, log: { Console.note($0) }) }
+    }
+}
+
+extension SyncHook {
+    /// `check`'s line about incremental sync: the mode, the state and what it holds; `nil` for a
+    /// pipeline without `sync:` (or one that does not load: check reports that itself).
+    static func describe(pipelinePath: String) -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let pipeline = try? PipelineLoader.load(path: pipelinePath, environment: environment), let sync = pipeline.sync,
+            let directory = try? StateDirectory(environment: environment)
+        else { return nil }
+        let location = StateLocation(
+            destination: pipeline.destination, pipelineName: pipeline.name, explicitPath: sync.statePath, stateDirectory: directory)
+        var held = "no state yet: the first run sends everyone"
+        if let store = try? DestinationStateStore.openIfPresent(path: location.path, key: location.key), let summary = try? store.summary() {
+            held = "version \(summary.version.number), \(summary.contacts) contact(s), \(summary.left) left"
+        }
+        let leavers = sync.leavers == .none ? "" : "; leavers: \(sync.leavers.rawValue) (at most \(Int(sync.maxLeaverRate * 100))% of the state a run)"
+        return "sync: \(sync.mode.rawValue) against the destination state \(location.key) (\(held))\(leavers): \(location.path)"
     }
 }
 

@@ -36,6 +36,8 @@ struct SyncDiff {
     let pipelineName: String
     var unchangedFile: SideFileWriter
     var unchanged = 0
+    /// Reused by the hasher from contact to contact.
+    var scratch: [UInt8] = []
 
     init(plan: SyncPlan, mapping: MappingPlan, apiVersion: APIVersion, pipelineName: String, runDirectory: String, io: FileWorkQueue) throws {
         self.plan = plan
@@ -50,8 +52,9 @@ struct SyncDiff {
 
     /// Decides for one kept contact (after dedupe) and marks its email seen.
     mutating func decide(email: UnsafeBufferPointer<UInt8>, item: UnsafeBufferPointer<UInt8>, origin: RecordOrigin) throws -> Decision {
-        let digest = try hasher.digest(UnsafeRawBufferPointer(item))
-        if let known = plan.snapshot.knownUnsubscribe(email: email), let sent = digest.channels["email"],
+        // The consent guard parses the item only for the few emails the state knows unsubscribed.
+        if let known = plan.snapshot.knownUnsubscribe(email: email),
+            let sent = try hasher.digest(UnsafeRawBufferPointer(item)).channels["email"],
             let reason = consent.rejection(
                 sending: .init(status: sent.status, date: sent.statusDate), over: .init(status: "unsubscribed", date: known))
         {
@@ -60,7 +63,7 @@ struct SyncDiff {
                 reason: reason,
                 detail: "the destination state holds an unsubscribe dated \(known), later than this row's subscribe dated \(sent.statusDate ?? "now") (consent: { resubscribe: never })")
         }
-        let classification = plan.snapshot.classify(email: email, hash: digest.hash)
+        let classification = plan.snapshot.classify(email: email, hash: try hasher.hash(item, scratch: &scratch))
         guard incremental, classification == .unchanged else { return .send }
         unchanged += 1
         try unchangedFile.unchanged(email: email, origin: origin)

@@ -38,14 +38,21 @@ public struct PayloadDigest: Sendable, Equatable {
 /// `customProperties.NAME`, `emailStatusDate`, `smsStatusDate`, `tags:PREFIX` (tags that start
 /// with the prefix of a volatile tag source).
 ///
-/// Object keys are sorted before hashing, so the same contact written with its keys in another
-/// order hashes the same.
+/// The hash is taken over the item's bytes with the volatile members cut out
+/// (`PayloadHasher+Bytes`), without parsing; only when status dates are volatile (they sit deep
+/// in `identifiers`) is the item parsed and hashed in a canonical form with its keys sorted.
 public struct PayloadHasher: Sendable {
     private let topLevel: Set<String>
     private let customProperties: Set<String>
     private let emailStatusDate: Bool
     private let smsStatusDate: Bool
     private let tagPrefixes: [String]
+    let topLevelBytes: [[UInt8]]
+    let customPropertyBytes: [[UInt8]]
+    /// The tag prefixes as they appear inside a JSON string (escaped).
+    let tagPrefixBytes: [[UInt8]]
+    /// Whether the hash needs the parsed item (volatile status dates).
+    let parsesForHash: Bool
 
     /// A hasher that leaves out `volatileFields` (paths, as above).
     public init(volatileFields: [String]) {
@@ -66,6 +73,22 @@ public struct PayloadHasher: Sendable {
         emailStatusDate = email
         smsStatusDate = sms
         tagPrefixes = prefixes
+        topLevelBytes = top.sorted().map { Array($0.utf8) }
+        customPropertyBytes = properties.sorted().map { Array($0.utf8) }
+        tagPrefixBytes = prefixes.map { prefix in
+            var escaped: [UInt8] = []
+            JSONText.appendString(prefix, to: &escaped)
+            return Array(escaped.dropFirst().dropLast())
+        }
+        parsesForHash = email || sms
+    }
+
+    /// The payload hash of one item's JSON bytes (what the diff compares).
+    /// - Parameter scratch: a buffer reused from call to call.
+    /// - Throws: `ExportError.corruptInput` when the bytes are not one JSON object.
+    public func hash(_ item: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8]) throws -> [UInt8] {
+        if parsesForHash { return try digest(UnsafeRawBufferPointer(item)).hash }
+        return try byteHash(item, scratch: &scratch)
     }
 
     /// The digest of one item's JSON bytes.
@@ -74,7 +97,12 @@ public struct PayloadHasher: Sendable {
         guard case .object(let object)? = try? JSONValueParser.parse(item) else {
             throw ExportError(.corruptInput, "a contact item is not a JSON object")
         }
-        return digest(object)
+        var digest = canonical(object)
+        if !parsesForHash {
+            var scratch: [UInt8] = []
+            digest.hash = try byteHash(item.assumingMemoryBound(to: UInt8.self), scratch: &scratch)
+        }
+        return digest
     }
 
     /// The digest of one item's JSON bytes.
@@ -82,8 +110,9 @@ public struct PayloadHasher: Sendable {
         try item.withUnsafeBytes { try digest($0) }
     }
 
-    /// The digest of one parsed item.
-    public func digest(_ object: JSONObject) -> PayloadDigest {
+    /// The email and channels of one parsed item, with the hash of its canonical form (keys
+    /// sorted, volatile values left out).
+    func canonical(_ object: JSONObject) -> PayloadDigest {
         var email: String?
         var channels: [String: DestinationStateLine.Channel] = [:]
         var stable = JSONObject()

@@ -43,15 +43,42 @@ import Testing
         #expect(b.channels["email"]?.statusDate == "2026-12-03T10:00:00Z")
     }
 
-    @Test func keyOrderDoesNotMatter() throws {
+    @Test func theByteHashCutsVolatileMembersWhereverTheyAreWritten() throws {
+        // Strings holding braces, brackets, commas and escaped quotes; a nested list; spaces.
+        let a = #"{"identifiers":[{"type":"email","id":"x@example.com"}],"notes":"a \"}\" ], b","customProperties":{"importedOn":"2026-11-29","list":["x","}"],"keep":1},"tags":["imported: 2026-11-29","vip","imported: \"x\""]}"#
+        let b = #"{"identifiers":[{"type":"email","id":"x@example.com"}],"notes":"a \"}\" ], b","customProperties":{"importedOn":"2026-11-30","list":["x","}"],"keep":1},"tags":["imported: 2026-11-30","vip"]}"#
+        let changed = b.replacingOccurrences(of: #""keep":1"#, with: #""keep":2"#)
+        let hasher = PayloadHasher(volatileFields: ["customProperties.importedOn", "tags:imported: "])
+        var scratch: [UInt8] = []
+        func hash(_ text: String) throws -> [UInt8] {
+            try Array(text.utf8).withUnsafeBufferPointer { try hasher.hash($0, scratch: &scratch) }
+        }
+        #expect(try hash(a) == hash(b))
+        #expect(try hash(b) != hash(changed))
+        // The digest (which the upload's recorder takes) hashes the same way.
+        #expect(try hasher.digest(Array(a.utf8)).hash == hash(a))
+        let volatileLast = PayloadHasher(volatileFields: ["tags"])
+        let withTags = #"{"identifiers":[],"firstName":"A","tags":["x"]}"#
+        let withoutTags = #"{"identifiers":[],"firstName":"A"}"#
+        #expect(try volatileLast.digest(Array(withTags.utf8)).hash == volatileLast.digest(Array(withoutTags.utf8)).hash)
+    }
+
+    @Test func keyOrderDoesNotMatterWhenTheItemIsParsed() throws {
         let a = #"{"identifiers":[{"type":"email","id":"x@example.com","channels":{"email":{"status":"subscribed","statusDate":"2024-01-01T00:00:00Z"}}}],"firstName":"X","lastName":"Y"}"#
         let b = #"{"lastName":"Y","firstName":"X","identifiers":[{"channels":{"email":{"statusDate":"2024-01-01T00:00:00Z","status":"subscribed"}},"id":"x@example.com","type":"email"}]}"#
-        let hasher = PayloadHasher(volatileFields: [])
+        // Volatile status dates make the hasher parse the item and sort its keys.
+        let hasher = PayloadHasher(volatileFields: ["emailStatusDate"])
         #expect(try hasher.digest(Array(a.utf8)).hash == hasher.digest(Array(b.utf8)).hash)
     }
 
     @Test func refusesWhatIsNotAnObject() {
         #expect(throws: ExportError.self) { try PayloadHasher(volatileFields: []).digest(Array("[1,2]".utf8)) }
         #expect(throws: ExportError.self) { try PayloadHasher(volatileFields: []).digest(Array("{\"a\":".utf8)) }
+        var scratch: [UInt8] = []
+        for bad in ["{\"a\":1", "{\"a\" 1}", "[]", "{\"a\":\"x}", ""] {
+            #expect(throws: ExportError.self, "\(bad)") {
+                try Array(bad.utf8).withUnsafeBufferPointer { try PayloadHasher(volatileFields: []).hash($0, scratch: &scratch) }
+            }
+        }
     }
 }
