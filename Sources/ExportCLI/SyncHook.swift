@@ -68,6 +68,19 @@ enum SyncHook {
         return store
     }
 
+    /// While a long upload runs, records its finished chunks every 30 seconds, so that a crash
+    /// leaves little to replay; `nil` without a state. Cancel the task when the upload ends.
+    static func recordPeriodically(runDirectory: String, manifest: RunManifest, store: DestinationStateStore?) -> Task<Void, Never>? {
+        guard let store else { return nil }
+        return Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(30))
+                if Task.isCancelled { return }
+                _ = try? StateRecorder.record(runDirectory: runDirectory, manifest: manifest, store: store)
+            }
+        }
+    }
+
     /// Records the chunks the upload finished; a failure is only reported (the replay before the
     /// next diff records them).
     static func afterUpload(runDirectory: String, manifest: RunManifest, store: DestinationStateStore?, note: (String) -> Void) {

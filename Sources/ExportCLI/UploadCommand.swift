@@ -233,6 +233,8 @@ enum UploadDriver {
             recorder?.uploading(to: target, rehearsal: target.isRehearsal)
             let resume = ResumeCommand.text(runDirectory: runDirectory, flags: flags, rehearsal: target.isRehearsal, baseURL: target.baseURL)
             signals.resume = resume
+            let periodic = SyncHook.recordPeriodically(runDirectory: runDirectory, manifest: manifest, store: syncState)
+            defer { periodic?.cancel() }
             let code = try await finish(
                 runDirectory: runDirectory, target: target, options: uploadOptions, redactor: redactor, lock: lock, resume: resume,
                 store: store, stop: stop, recorder: recorder)

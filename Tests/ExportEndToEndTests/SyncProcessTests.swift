@@ -30,6 +30,7 @@ struct SyncProcessTests {
         init(sync: String, limits: String = "") throws {
             directory = try TemporaryDirectory(prefix: "sync")
             stateDirectory = directory.path + "/state"
+            try FileManager.default.createDirectory(atPath: directory.path + "/runs", withIntermediateDirectories: true)
             pipeline = try directory.write("newsletter.yaml", """
                 version: 1
                 name: newsletter

@@ -35,7 +35,7 @@ import Testing
             """).sync)
         #expect(sync.mode == .full)
         #expect(sync.statePath == "/srv/etl/state/n.sqlite")
-        #expect(sync.fullEverySeconds == 7 * 86400)
+        #expect(sync.fullEverySeconds == Double(7 * 86400))
         #expect(sync.leavers == .unsubscribe)
         #expect(sync.leaverTag == "gone: N")
         #expect(sync.allowLeaverDowngrade)
