@@ -119,7 +119,8 @@ struct SyncProcessTests {
     @Test func theSecondRunSendsExactlyTheChangedNewAndLeavingContacts() async throws {
         let simulator = try await TestSimulator.start(key: Self.key)
         defer { Task { try? await simulator.stop() } }
-        let workspace = try Workspace(sync: "{ mode: incremental, leavers: tag }", limits: "limits: { max_leaver_rate: 0.05 }")
+        let workspace = try Workspace(
+            sync: "{ mode: incremental, leavers: tag }", limits: "limits: { max_leaver_rate: 0.05 }\nchunks: { max_items: 10 }")
         var people = (1...200).map { Person(email: "person\($0)@example.com", name: "Name\($0)") }
         try workspace.export(people)
 
@@ -128,6 +129,7 @@ struct SyncProcessTests {
         #expect(first.status == 0, "\(first.output)")
         let m1 = try Self.manifest(one)
         #expect(m1.counts.kept == 200 && m1.counts.unchanged == 0 && m1.contactsInChunks == 200)
+        #expect(m1.chunks.count == 20)
         #expect(m1.sync?.stateVersion == 0)
         #expect(m1.sync?.volatileFields.sorted() == ["customProperties.importedOn", "customProperties.sourceRow"])
         let up1 = try workspace.upload(one, simulator: simulator)
@@ -176,6 +178,8 @@ struct SyncProcessTests {
         // The simulator's ledger: exactly the 8 items of run two arrived.
         #expect(after.itemsReceived - received1 == 8)
         let requestsOfTwo = after.requestsByStatus.values.reduce(0, +) - requestsAfterOne
+        #expect(m2.chunks.count == 1)
+        #expect(requestsOfTwo * 4 < requestsAfterOne, "run two: \(requestsOfTwo) requests, run one: \(requestsAfterOne)")
         Swift.print("sync figures: run one (full) \(requestsAfterOne) requests for 200 contacts; run two (incremental) \(requestsOfTwo) requests for 8")
         let tags = try await Self.storedTags(simulator)
         #expect(tags["person100@example.com"]?.contains("left: newsletter") == true)
@@ -309,6 +313,7 @@ struct SyncProcessTests {
         #expect(prepared.status == 0, "\(prepared.output)")
         #expect(try Self.manifest(second).contactsInChunks == 200)
         var random = SplitMix64(seed: 20_261_203)
+        var killed = 0
         for _ in 0..<6 {
             let (child, _, _) = try CLI.start(
                 ["upload", second, "--base-url", simulator.baseURL(for: "v5"), "--request-timeout", "1", "--reconcile-horizon", "3s"],
@@ -316,7 +321,9 @@ struct SyncProcessTests {
             usleep(UInt32(400_000 + random.next() % 1_200_000))
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
+            if child.terminationReason == .uncaughtSignal { killed += 1 }
         }
+        #expect(killed >= 3, "the uploader finished before most kills")
         let last = try CLI.run(
             ["upload", second, "--base-url", simulator.baseURL(for: "v5"), "--request-timeout", "1", "--reconcile-horizon", "3s"],
             environment: workspace.environment, scratch: second)
