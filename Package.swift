@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "ExportChunksTests", dependencies: ["ExportChunks", "ExportTestSupport"]),
         .testTarget(
             name: "ExportPrepareTests",
-            dependencies: ["ExportPrepare", "ExportSources", "ExportTestSupport"]),
+            dependencies: ["ExportPrepare", "ExportSources", "ExportSync", "ExportTestSupport"]),
         .testTarget(
             name: "OmnisendSimulatorTests",
             dependencies: [
