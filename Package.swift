@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "ExportUploadTests",
             dependencies: [
-                "ExportUpload", "OmnisendSimulator", "ExportTestSupport",
+                "ExportUpload", "OmnisendSimulator", "ExportTestSupport", "ExportSync",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -18,6 +18,12 @@ public enum StateRecorder {
         public var chunks = 0
         /// Contacts recorded now.
         public var contacts = 0
+
+        /// Creates an outcome.
+        public init(chunks: Int = 0, contacts: Int = 0) {
+            self.chunks = chunks
+            self.contacts = contacts
+        }
     }
 
     /// The state a synced run folder records into (opened, created if missing); `nil` for a run
