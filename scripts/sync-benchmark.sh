@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The issue-15 benchmark: what the incremental diff costs on top of a full prepare.
 #
-#   scripts/sync-benchmark.sh [--rows N] [--runs R] [--seed S]
+#   scripts/sync-benchmark.sh [--rows N] [--runs R] [--seed S] [--binary PATH]
 #
-# 1. builds omnisend-export in release mode (scratch path .build-release);
+# 1. builds omnisend-export in release mode (scratch path .build-release), unless --binary names
+#    one already built (a debug binary gives memory figures, not representative times);
 # 2. generates the N-row (default 1M) CSV with scripts/generate-export.py into .bench/data/;
 # 3. runs a plain `prepare` (no sync) R times;
 # 4. fills a destination state with every kept email of that run (`state import`, payload hashes
@@ -18,13 +19,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-ROWS=1000000 RUNS=3 SEED=1
+ROWS=1000000 RUNS=3 SEED=1 BIN=""
 while [ $# -gt 0 ]; do
     case $1 in
         --rows) ROWS=$2; shift 2 ;;
         --runs) RUNS=$2; shift 2 ;;
         --seed) SEED=$2; shift 2 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        --binary) BIN=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "sync-benchmark: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -37,9 +39,11 @@ rm -rf "$WORK"
 mkdir -p "$DATA" "$WORK/runs"
 export OMNISEND_EXPORT_STATE_DIR=$WORK/state-dir
 
-log "building (release)"
-swift build -c release --product omnisend-export --scratch-path .build-release >&2
-BIN=$ROOT/.build-release/release/omnisend-export
+if [ -z "$BIN" ]; then
+    log "building (release)"
+    swift build -c release --product omnisend-export --scratch-path .build-release >&2
+    BIN=$ROOT/.build-release/release/omnisend-export
+fi
 
 INPUT=$DATA/export-$ROWS-$SEED.csv
 if [ ! -f "$INPUT" ]; then
@@ -74,7 +78,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
         "channels": {"email": {"status": "subscribed", "statusDate": "2026-01-01T00:00:00Z"}},
         "acceptedAt": "2026-12-01T00:00:00Z", "run": None, "origin": "import"}, separators=(",", ":")))
 PY
-        "$BIN" state import --state "$STATE" "$WORK/state.ndjson" >&2
+        "$BIN" state import --state "$STATE" --input "$WORK/state.ndjson" >&2
     fi
     log "incremental prepare $i/$RUNS"
     rm -rf "$WORK/runs/sync"

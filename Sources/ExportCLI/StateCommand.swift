@@ -18,7 +18,7 @@ struct StateCommand: ParsableCommand {
             Examples:
               omnisend-export state show pipelines/newsletter.yaml
               omnisend-export state export pipelines/newsletter.yaml --output state.ndjson
-              omnisend-export state import pipelines/newsletter.yaml state.ndjson
+              omnisend-export state import pipelines/newsletter.yaml --input state.ndjson
               omnisend-export state reset pipelines/newsletter.yaml --yes
             """,
         // `rebuild` (issue 15, i15-verify) joins these at merge.
@@ -153,7 +153,7 @@ struct StateImport: ParsableCommand {
 
     @OptionGroup var target: StateTarget
 
-    @Argument(help: "The NDJSON file written by state export.")
+    @Option(name: .customLong("input"), help: ArgumentHelp("The NDJSON file written by state export.", valueName: "FILE"))
     var file: String
 
     func run() throws {

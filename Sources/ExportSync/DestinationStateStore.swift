@@ -217,10 +217,15 @@ public final class DestinationStateStore: Sendable {
 
     /// One contact as the diff reads it.
     public struct Entry: Sendable {
+        /// The normalised email.
         public var email: String
+        /// The hex payload hash; `nil` when unknown (rebuild, leaver).
         public var payloadHash: String?
+        /// The email channel's status last accepted.
         public var emailStatus: String?
+        /// Its status date.
         public var emailStatusDate: String?
+        /// Whether the contact left the segment (a leaver item was accepted).
         public var left: Bool
     }
 
@@ -254,14 +259,23 @@ public final class DestinationStateStore: Sendable {
 
     /// What `state show` prints.
     public struct Summary: Sendable, Equatable {
+        /// The key recorded at creation (destination name and pipeline).
         public var key: String?
+        /// The version and the run that made it.
         public var version: Version
+        /// Contacts held (left ones included).
         public var contacts: Int
+        /// Contacts whose email channel was last accepted as `subscribed`.
         public var subscribed: Int
+        /// Contacts that left the segment.
         public var left: Int
+        /// Contacts whose payload hash is unknown (sent whole by the next run).
         public var unknownHash: Int
+        /// (run, chunk) pairs applied.
         public var appliedChunks: Int
+        /// Run folders whose uploads claimed the state and are not settled yet.
         public var claimedRuns: [String]
+        /// The latest `acceptedAt`.
         public var lastAcceptedAt: String?
     }
 

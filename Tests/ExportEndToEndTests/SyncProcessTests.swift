@@ -247,7 +247,7 @@ struct SyncProcessTests {
         let reset = try workspace.state(["reset", workspace.pipeline])
         #expect(reset.status == 64, "reset needs --yes")
         #expect(try workspace.state(["reset", workspace.pipeline, "--yes"]).status == 0)
-        let imported = try workspace.state(["import", workspace.pipeline, exported])
+        let imported = try workspace.state(["import", workspace.pipeline, "--input", exported])
         #expect(imported.status == 0, "\(imported.output)")
         // After the import everything is unchanged again.
         let (next, nextFolder) = try workspace.prepare("next", runDate: "2026-12-02", ["--incremental"])
@@ -255,7 +255,7 @@ struct SyncProcessTests {
         #expect(try Self.manifest(nextFolder).counts.unchanged == 12)
 
         try workspace.directory.write("bad.ndjson", "{\"email\":\"x@example.com\"}\n")
-        let bad = try workspace.state(["import", workspace.pipeline, workspace.directory.path + "/bad.ndjson"])
+        let bad = try workspace.state(["import", workspace.pipeline, "--input", workspace.directory.path + "/bad.ndjson"])
         #expect(bad.status == 65)
         #expect(bad.stderr.contains("bad.ndjson:1"))
 
