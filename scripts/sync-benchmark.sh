@@ -89,7 +89,7 @@ PLAIN_WALL=$(cut -d' ' -f1 "$WORK/plain.times" | median)
 PLAIN_RSS=$(cut -d' ' -f2 "$WORK/plain.times" | median)
 SYNC_WALL=$(cut -d' ' -f1 "$WORK/sync.times" | median)
 SYNC_RSS=$(cut -d' ' -f2 "$WORK/sync.times" | median)
-STATE_BYTES=$(cat "$STATE" "$STATE-wal" 2>/dev/null | wc -c)
+STATE_BYTES=$(du -cb "$STATE"* | tail -1 | cut -f1)
 CONTACTS=$(wc -l < "$WORK/state.ndjson")
 OVERHEAD=$(awk -v a="$PLAIN_WALL" -v b="$SYNC_WALL" 'BEGIN { printf "%.1f", (b - a) * 100 / a }')
 

@@ -26,6 +26,7 @@ struct RunCommand: AsyncParsableCommand {
             Examples:
               OMNISEND_API_KEY=… omnisend-export run pipelines/sample-csv.yaml
               omnisend-export run pipelines/sample-csv.yaml --rehearse
+              omnisend-export run pipelines/nightly.yaml --incremental   # only new and changed contacts (docs/sync.md)
 
             From cron (absolute paths; the key through the pipeline's api_key_file), see docs/upload.md:
               0 2 * * * cd /srv/exports && /usr/local/bin/omnisend-export run pipelines/nightly.yaml \
