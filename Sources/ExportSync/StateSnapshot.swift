@@ -107,7 +107,12 @@ public struct StateSnapshot: Sendable {
 
     /// The first 8 bytes of SHA-256 of the email, as a key (collisions: about 1 in 10^7 for 10^6 emails squared).
     static func emailKey<Email: Collection<UInt8>>(_ email: Email) -> UInt64 {
-        let digest = SHA256.hash(data: Array(email))
+        // Hashed in place when the bytes are contiguous (the writing pass's email buffer): no copy.
+        let digest = email.withContiguousStorageIfAvailable { buffer in
+            var hasher = SHA256()
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer))
+            return hasher.finalize()
+        } ?? SHA256.hash(data: Array(email))
         return digest.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
     }
 
