@@ -171,6 +171,11 @@ struct SyncProcessTests {
         let leaverLines = try String(contentsOfFile: two + "/leavers.ndjson", encoding: .utf8)
         #expect(leaverLines.contains("person100@example.com") && leaverLines.contains(#""action":"tag""#))
         #expect(second.stdout.contains("sent 6 + unchanged 193"))
+        // check and inspect show the sync before the upload.
+        let check = try CLI.run(["check", workspace.pipeline], environment: workspace.environment, scratch: two + "-check")
+        #expect(check.stdout.contains("sync: incremental against the destination state test-brand/newsletter (version 1, 200 contact(s), 0 left)"), "\(check.output)")
+        let inspect = try CLI.run(["inspect", two], environment: workspace.environment, scratch: two + "-inspect")
+        #expect(inspect.stdout.contains("sent 6, unchanged 193 (unchanged.ndjson), leavers (tag) 2 (leavers.ndjson)"), "\(inspect.output)")
 
         let up2 = try workspace.upload(two, simulator: simulator)
         #expect(up2.status == 0, "\(up2.output)")
