@@ -228,7 +228,7 @@ struct RecordRun {
         guard tally.total.isBalanced else {
             throw ExportError(.internal, "row accounting does not balance: \(tally.total)")
         }
-        let leavers = try sync.map { try SyncRun.writeLeavers($0, chunkWriter: &chunkWriter, runDirectory: runDirectory, io: io) }
+        let leavers = try sync.map { try SyncRun.writeLeavers($0, chunkWriter: &chunkWriter, runDirectory: runDirectory, io: io, log: log) }
         let chunks = try chunkWriter.finish()
         var files = [try rejects.commit(), try duplicates.commit(), try contacts.commit(), try warnings.commit()]
         if let leavers { files += try [sync!.unchangedFile.commit(), leavers.file] }

@@ -129,11 +129,17 @@ enum SyncRun {
     /// - Throws: `ExportError.runLimit` (exit 5, no manifest) when an action is chosen and the
     ///   leavers are more than `limits.max_leaver_rate` of the contacts in the state.
     static func writeLeavers(
-        _ diff: SyncDiff, chunkWriter: inout ChunkWriter, runDirectory: String, io: FileWorkQueue
+        _ diff: SyncDiff, chunkWriter: inout ChunkWriter, runDirectory: String, io: FileWorkQueue, log: (String) -> Void
     ) throws -> (count: Int, file: RunManifest.FileEntry) {
         let (all, actioned) = try diff.leavers()
         let settings = diff.plan.settings
         let members = diff.plan.snapshot.members
+        if all > 0 {
+            let what = settings.leavers == .none
+                ? "nothing is sent for them (sync: { leavers: none })"
+                : "\(actioned.count) get the leaver action (\(settings.leavers.rawValue))"
+            log("sync: \(all) contact(s) of the destination state are named by no row of this export (leavers); \(what)")
+        }
         if settings.leavers != .none, members > 0, Double(all) / Double(members) > settings.maxLeaverRate {
             let percent = (Double(all) * 1000 / Double(members)).rounded() / 10
             throw ExportError(
