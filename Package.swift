@@ -52,10 +52,19 @@ let package = Package(
             name: "ExportChunks",
             dependencies: ["ExportCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
+        // The destination state of incremental sync (issue 15): payload hashes, the SQLite store.
+        .target(
+            name: "ExportSync",
+            dependencies: [
+                "ExportCore", "ExportFormats",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
         .target(
             name: "ExportPrepare",
             dependencies: [
-                "ExportCore", "ExportFormats", "ExportSources", "ExportStages", "ExportChunks",
+                "ExportCore", "ExportFormats", "ExportSources", "ExportStages", "ExportChunks", "ExportSync",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
@@ -73,7 +82,7 @@ let package = Package(
         .target(
             name: "ExportUpload",
             dependencies: [
-                "ExportCore", "ExportChunks", "ExportFormats",
+                "ExportCore", "ExportChunks", "ExportFormats", "ExportSync",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -98,7 +107,7 @@ let package = Package(
             name: "ExportCLI",
             dependencies: [
                 "ExportCore", "ExportPrepare", "ExportStages", "ExportChunks", "ExportUpload",
-                "OmnisendSimulator", "ExportReport",
+                "OmnisendSimulator", "ExportReport", "ExportSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -117,10 +126,11 @@ let package = Package(
         .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "ExportTestSupport"]),
         .testTarget(name: "ExportSourcesTests", dependencies: ["ExportSources", "ExportTestSupport"]),
         .testTarget(name: "ExportStagesTests", dependencies: ["ExportStages", "ExportTestSupport"]),
+        .testTarget(name: "ExportSyncTests", dependencies: ["ExportSync", "ExportTestSupport"]),
         .testTarget(name: "ExportChunksTests", dependencies: ["ExportChunks", "ExportTestSupport"]),
         .testTarget(
             name: "ExportPrepareTests",
-            dependencies: ["ExportPrepare", "ExportSources", "ExportTestSupport"]),
+            dependencies: ["ExportPrepare", "ExportSources", "ExportSync", "ExportTestSupport"]),
         .testTarget(
             name: "OmnisendSimulatorTests",
             dependencies: [
@@ -131,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "ExportUploadTests",
             dependencies: [
-                "ExportUpload", "OmnisendSimulator", "ExportTestSupport",
+                "ExportUpload", "OmnisendSimulator", "ExportTestSupport", "ExportSync",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),

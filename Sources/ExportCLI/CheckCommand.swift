@@ -83,6 +83,7 @@ struct CheckCommand: AsyncParsableCommand {
         let summary = report.summary(compactPreview: compact)
         if !summary.isEmpty { print(summary + "\n") }
         if !report.consentWarnings.isEmpty { Console.note(report.consentWarningText) }
+        if let line = SyncHook.describe(pipelinePath: pipeline) { print(line) }
         if report.isSound {
             print("\(pipeline): the pipeline is sound (no problems found)")
         } else {

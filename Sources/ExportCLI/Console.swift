@@ -68,6 +68,11 @@ enum Console {
             "rows \(c.rows) = kept \(c.kept) + rejected \(c.rejected) + duplicates \(c.duplicates) + filtered \(c.filtered)",
             "chunks: \(m.chunks.count) (\(m.chunks.reduce(0) { $0 + $1.bytes }) bytes)",
         ]
+        if let sync = m.sync {
+            lines.append(
+                "sync (\(sync.mode.rawValue), destination state \(sync.stateKey) version \(sync.stateVersion)): kept \(c.kept) = sent \(c.sent) + unchanged \(c.unchanged ?? 0)"
+                    + (sync.leaverAction == .none ? "" : "; leavers (\(sync.leaverAction.rawValue)) \(sync.leavers)"))
+        }
         if !m.rejectReasons.isEmpty {
             let reasons = m.rejectReasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             lines.append("rejected by reason: " + reasons.joined(separator: ", "))

@@ -18,6 +18,9 @@ public enum ExitCodes {
     public static let limitsExceeded: Int32 = 5
     /// The API key is accepted but lacks a permission the run needs (e.g. writing contacts).
     public static let missingPermission: Int32 = 6
+    /// The destination state (`sync:`) was advanced by another run since this run folder was
+    /// prepared against it: prepare again (its own resumes are not refused).
+    public static let staleState: Int32 = 8
     /// Bad flags or arguments (EX_USAGE).
     public static let usage: Int32 = 64
     /// An input is unusable, or the run folder does not match its manifest (EX_DATAERR).
@@ -52,6 +55,7 @@ public enum ExitCodes {
            4  the run folder belongs to another destination
            5  the pipeline's limits were exceeded
            6  the API key lacks a permission (writing contacts)
+           8  the destination state moved on since prepare (sync:); prepare again
           64  usage: bad flags or arguments
           65  an input is unusable, or the run folder changed since prepare
           66  an input, or the run folder's manifest, does not exist
@@ -81,6 +85,7 @@ public enum ExitCodes {
         case .runLimit: return limitsExceeded
         case .notReady: return temporaryFailure
         case .internal: return software
+        case .staleState: return staleState
         }
     }
 }

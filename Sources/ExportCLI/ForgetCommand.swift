@@ -1,6 +1,9 @@
 import ArgumentParser
+import ExportChunks
 import ExportCore
+import ExportSync
 import ExportUpload
+import Foundation
 
 /// `omnisend-export forget EMAIL`: erase one person from every run folder (GDPR erasure).
 struct ForgetCommand: ParsableCommand {
@@ -14,6 +17,10 @@ struct ForgetCommand: ParsableCommand {
             folder nor sends them again. The email is shown as its keyed hash. Contacts already \
             stored at Omnisend are not touched: delete them there.
 
+            The person is also erased from every destination state of incremental sync (the \
+            files under $OMNISEND_EXPORT_STATE_DIR/sync/, and each --state PATH): a later run \
+            sends them again only if an export names them again.
+
             Exit 0 when done (also when the person was not found), 65 when a folder changed since \
             prepare, 75 while an upload holds a folder.
             """)
@@ -23,6 +30,9 @@ struct ForgetCommand: ParsableCommand {
 
     @Option(name: .customLong("runs"), help: "A run folder, or a folder of run folders; repeatable (default: runs).")
     var runs: [String] = []
+
+    @Option(name: .customLong("state"), help: "A destination state file (sync: { state: PATH }) to erase the person from too; repeatable (the state folder's sync/ files always are).")
+    var states: [String] = []
 
     @Flag(help: "Show what would change; write nothing.")
     var dryRun = false
@@ -57,6 +67,34 @@ struct ForgetCommand: ParsableCommand {
                 failure = ExitCode(ExitCodes.temporaryFailure)
             }
         }
+        do {
+            // The token of the first run folder's key (no folder: a key that lives only in this process).
+            let redactor = RedactionKeyFile.redactor(runDirectory: folders.first ?? "/nonexistent", showsEmails: showEmails)
+            try forgetInStates(forgetter.email, token: redactor.token(forgetter.email))
+        } catch let error as ExportError {
+            Console.note("error: \(error)")
+            failure = ExitCode(ExitCodes.code(for: error))
+        }
         if let failure { throw failure }
+    }
+
+    /// Erases the person from the destination states (docs/security.md).
+    private func forgetInStates(_ email: String, token: String) throws {
+        var paths = states
+        if let directory = try? StateDirectory(environment: ProcessInfo.processInfo.environment) {
+            let sync = directory.file("sync")
+            paths += FileSystem.contents(of: sync).filter { $0.hasSuffix(".sqlite") }.sorted().map { sync + "/" + $0 }
+        }
+        for path in Set(paths).sorted() {
+            guard let store = try DestinationStateStore.openIfPresent(path: path, key: "(unknown)") else {
+                Console.note("\(path): no destination state there")
+                continue
+            }
+            if dryRun {
+                print("\(path): \(try store.contains(email: email) ? "would forget" : "not found:") \(token)")
+            } else {
+                print("\(path): \(try store.forget(emails: [email]) > 0 ? "forgot" : "not found:") \(token)")
+            }
+        }
     }
 }

@@ -21,6 +21,11 @@ struct PrepareCommand: ParsableCommand {
 
             Every row read is accounted for: rows = kept + rejected + duplicates + filtered.
 
+            Incremental sync (docs/sync.md): with sync: incremental in the pipeline, or --incremental, \
+            only contacts that are new or changed since the last upload Omnisend accepted are written \
+            to chunks; the others are counted as unchanged (kept = sent + unchanged) and listed in \
+            unchanged.ndjson. --full sends everyone and still records the state.
+
             Before any work: the mapping's columns are checked against every CSV header (a column \
             no input has: exit 65, nothing written). After reading: a mapped key no row had (NDJSON) \
             is exit 65, and the pipeline's limits (limits: { max_reject_rate: 0.05, min_kept: 1 }) \
@@ -32,6 +37,7 @@ struct PrepareCommand: ParsableCommand {
             Examples:
               omnisend-export prepare pipelines/sample-csv.yaml
               omnisend-export prepare pipelines/sample-csv.yaml --input exports/today.csv --out runs/today
+              omnisend-export prepare pipelines/sample-csv.yaml --incremental
               jq -r '[.line, .reason, .detail] | @tsv' runs/today/rejects.ndjson
             """)
 
@@ -47,6 +53,8 @@ struct PrepareCommand: ParsableCommand {
     @Option(help: "The date the mapping's run_date source sees, YYYY-MM-DD (default: today, UTC).")
     var runDate: String?
 
+    @OptionGroup var sync: SyncFlags
+
     @OptionGroup var output: OutputFlags
 
     func run() throws {
@@ -55,6 +63,7 @@ struct PrepareCommand: ParsableCommand {
         recorder.usePipeline(at: pipeline)
         var job = PrepareJob(pipelinePath: pipeline, inputOverrides: inputs, outputDirectory: out, runDate: runDate)
         job.onRunDirectory = { recorder.prepared(runDirectory: $0, manifest: nil) }
+        try sync.configure(&job)
         let result: PrepareResult
         do {
             result = try Console.reportingErrors { try job.run(log: Console.note) }

@@ -20,7 +20,7 @@ public struct RootCommand: AsyncParsableCommand {
         subcommands: [
             PrepareCommand.self, CheckCommand.self, UploadCommand.self, RunCommand.self, StatusCommand.self,
             InspectCommand.self, VerifyCommand.self, SimulatorCommand.self, ForgetCommand.self,
-            ReportCommand.self, HistoryCommand.self,
+            ReportCommand.self, HistoryCommand.self, StateCommand.self,
         ]
     )
 

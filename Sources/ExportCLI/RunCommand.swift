@@ -26,6 +26,7 @@ struct RunCommand: AsyncParsableCommand {
             Examples:
               OMNISEND_API_KEY=… omnisend-export run pipelines/sample-csv.yaml
               omnisend-export run pipelines/sample-csv.yaml --rehearse
+              omnisend-export run pipelines/nightly.yaml --incremental   # only new and changed contacts (docs/sync.md)
 
             From cron (absolute paths; the key through the pipeline's api_key_file), see docs/upload.md:
               0 2 * * * cd /srv/exports && /usr/local/bin/omnisend-export run pipelines/nightly.yaml \
@@ -42,6 +43,8 @@ struct RunCommand: AsyncParsableCommand {
     var out: String?
 
     @OptionGroup var flags: UploadFlags
+
+    @OptionGroup var sync: SyncFlags
 
     @OptionGroup var output: OutputFlags
 
@@ -84,6 +87,7 @@ struct RunCommand: AsyncParsableCommand {
         defer { runLock.release() }
         var job = PrepareJob(pipelinePath: pipeline, inputOverrides: inputs, outputDirectory: out)
         job.onRunDirectory = { recorder.prepared(runDirectory: $0, manifest: nil) }
+        try sync.configure(&job)
         let result: PrepareResult
         do {
             result = try Console.reportingErrors { try job.run(log: Console.note) }

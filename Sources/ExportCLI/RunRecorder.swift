@@ -152,7 +152,7 @@ final class RunRecorder: @unchecked Sendable {
             pipeline: summary.pipeline ?? Self.name(of: runDirectory), runDirectory: Self.name(of: runDirectory), command: command,
             startedAt: summary.timings.startedAt, finishedAt: summary.timings.finishedAt, durationSeconds: summary.timings.durationSeconds,
             outcome: summary.outcome, exitCode: summary.exitCode, destination: destination, counts: manifest?.counts,
-            sent: manifest?.counts.kept, accepted: report?.accepted, failed: report?.failed,
+            sent: manifest?.contactsInChunks, accepted: report?.accepted, failed: report?.failed,
             inputs: (manifest?.inputs ?? []).map { .init(path: $0.path, sha256: $0.sha256) })
         do {
             try RunHistoryFile.append(entry, runsDirectory: Self.runsFolder(of: runDirectory))

@@ -236,13 +236,18 @@ enum UploadDriver {
                     return code
                 }
             }
+            let syncState = try SyncHook.beforeUpload(runDirectory: runDirectory, manifest: manifest, rehearsal: target.isRehearsal, note: note)
             try store?.recordRate(limitPerMinute: uploadOptions.rateLimitPerMinute, share: uploadOptions.rateShare)
             recorder?.uploading(to: target, rehearsal: target.isRehearsal)
             let resume = ResumeCommand.text(runDirectory: runDirectory, flags: flags, rehearsal: target.isRehearsal, baseURL: target.baseURL)
             signals.resume = resume
-            return try await finish(
+            let periodic = SyncHook.recordPeriodically(runDirectory: runDirectory, manifest: manifest, store: syncState)
+            defer { periodic?.cancel() }
+            let code = try await finish(
                 runDirectory: runDirectory, target: target, options: uploadOptions, redactor: redactor, lock: lock, resume: resume,
                 store: store, stop: stop, recorder: recorder)
+            SyncHook.afterUpload(runDirectory: runDirectory, manifest: manifest, store: syncState, note: note)
+            return code
         } catch {
             try? store?.recordStop("error", message: redactor.scrub(String(describing: error)))
             return exitCode(for: error, note: note)

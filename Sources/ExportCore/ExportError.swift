@@ -30,6 +30,9 @@ public struct ExportError: Error, Sendable, CustomStringConvertible, Equatable {
         /// The inputs were not ready (`inputs.ready_marker`, `inputs.min_age`) within
         /// `inputs.max_wait` (exit 75).
         case notReady = "not_ready"
+        /// The destination state was advanced by another run since this run folder was prepared
+        /// against it (`sync:`); prepare again (exit 8).
+        case staleState = "stale_state"
         /// Something the tool got wrong (exit 70).
         case `internal`
     }

@@ -14,6 +14,12 @@ public struct RunCounts: Sendable, Codable, Equatable {
     /// Rows erased by `forget` after prepare (kept, rejected or duplicate rows of a person who
     /// asked to be forgotten); absent from the manifest until something is forgotten.
     public var forgotten: Int? = nil
+    /// Kept contacts not sent because the destination state holds the same payload
+    /// (`prepare --incremental`); part of `kept` (`kept = sent + unchanged`); absent without a diff.
+    public var unchanged: Int? = nil
+
+    /// Kept contacts written to chunks: `kept - unchanged`.
+    public var sent: Int { kept - (unchanged ?? 0) }
 
     /// Zero counts.
     public init() {}
@@ -29,5 +35,6 @@ public struct RunCounts: Sendable, Codable, Equatable {
         duplicates += other.duplicates
         filtered += other.filtered
         if let more = other.forgotten { forgotten = (forgotten ?? 0) + more }
+        if let more = other.unchanged { unchanged = (unchanged ?? 0) + more }
     }
 }

@@ -22,6 +22,10 @@ public enum RunFolderLayout {
     public static let reportHTML = "report.html"
     /// In the runs folder (the parent of the run folders), one `RunHistoryEntry` line per run.
     public static let history = "history.ndjson"
+    /// `prepare --incremental`: one object per kept contact not sent because its payload is unchanged.
+    public static let unchanged = "unchanged.ndjson"
+    /// `sync: { leavers: tag|unsubscribe }`: one object per leaver written to a chunk.
+    public static let leavers = "leavers.ndjson"
     /// A copy of the pipeline file as it was when the run was prepared.
     public static let pipelineCopy = "pipeline.yaml"
 

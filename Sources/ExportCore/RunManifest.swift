@@ -28,12 +28,14 @@ public struct RunManifest: Sendable, Codable, Equatable {
     /// `customProperties.vip`, identifier types `email` and `phone`): over `counts.kept`, the
     /// field's fill rate. Absent in manifests of older versions.
     public var fillCounts: [String: Int]?
+    /// The destination state this run was diffed against (`sync:` in the pipeline); absent otherwise.
+    public var sync: Sync?
 
     /// Creates a manifest.
     public init(
         formatVersion: Int = 1, tool: Tool = Tool(), pipeline: FileFingerprint, mapping: FileFingerprint,
         destination: Destination, inputs: [InputEntry], counts: RunCounts, rejectReasons: [String: Int],
-        warnings: [String: Int] = [:], chunks: [ChunkEntry], files: [FileEntry], fillCounts: [String: Int]? = nil
+        warnings: [String: Int] = [:], chunks: [ChunkEntry], files: [FileEntry], fillCounts: [String: Int]? = nil, sync: Sync? = nil
     ) {
         self.formatVersion = formatVersion
         self.tool = tool
@@ -47,6 +49,7 @@ public struct RunManifest: Sendable, Codable, Equatable {
         self.chunks = chunks
         self.files = files
         self.fillCounts = fillCounts
+        self.sync = sync
     }
 
     /// The name and version of the writer.

@@ -3,6 +3,7 @@ import ExportCore
 import ExportFormats
 import ExportSources
 import ExportStages
+import ExportSync
 import Foundation
 
 /// The `prepare` stage: reads a pipeline's inputs, validates, maps and deduplicates every row,
@@ -25,6 +26,12 @@ public struct PrepareJob: Sendable {
     public var environment: [String: String]
     /// Told the run folder as soon as it exists, so that a caller can record a run that fails later.
     public var onRunDirectory: (@Sendable (String) -> Void)?
+    /// `--incremental` / `--full`: overrides the pipeline's `sync:` mode (and turns sync on for a
+    /// pipeline without one); `nil` follows the pipeline.
+    public var syncMode: SyncSettings.Mode?
+    /// Called with the opened destination state before it is read for the diff: the CLI replays
+    /// the deliveries recorded in checkpoints but not yet in the state (docs/sync.md).
+    public var beforeDiff: (@Sendable (DestinationStateStore) throws -> Void)?
 
     /// Creates a job.
     public init(
@@ -56,8 +63,33 @@ public struct PrepareJob: Sendable {
         onRunDirectory?(runDirectory)
         var run = RecordRun(
             pipeline: pipeline, runDirectory: runDirectory, runDate: runDate ?? Self.today(), log: log)
+        run.syncPlan = try syncPlan(pipeline, log: log)
         let manifest = try run.execute(inputs: inputs, pipelineBytes: try Self.readFile(pipelinePath))
         return PrepareResult(runDirectory: runDirectory, manifest: manifest)
+    }
+
+    /// Opens the destination state, replays what is missing, decides `full_every`, and reads it;
+    /// `nil` when the run does not sync.
+    func syncPlan(_ pipeline: Pipeline, log: (String) -> Void) throws -> SyncPlan? {
+        guard var settings = pipeline.sync ?? syncMode.map({ SyncSettings(mode: $0) }) else { return nil }
+        if let syncMode { settings.mode = syncMode }
+        let location = StateLocation(
+            destination: pipeline.destination, pipelineName: pipeline.name, explicitPath: settings.statePath,
+            stateDirectory: try StateDirectory(environment: environment))
+        let store = try DestinationStateStore(path: location.path, key: location.key)
+        try beforeDiff?(store)
+        let snapshot = try StateSnapshot.load(store)
+        if settings.mode == .incremental, syncMode == nil, let every = settings.fullEverySeconds, snapshot.members > 0 {
+            let last = try store.version().lastFullAt
+            let age = last.flatMap { ISO8601DateFormatter().date(from: $0) }.map { Date().timeIntervalSince($0) }
+            if age.map({ $0 >= every }) ?? true {
+                settings.mode = .full
+                log("sync: a full run (full_every: the last full run recorded was \(last ?? "never"))")
+            }
+        }
+        log("sync: \(settings.mode.rawValue) run against the destination state \(location.key) (version \(snapshot.version), "
+            + "\(snapshot.members) contact(s)): \(location.path)")
+        return SyncPlan(settings: settings, location: location, snapshot: snapshot, store: store)
     }
 
     private func loadPipeline() throws -> Pipeline {

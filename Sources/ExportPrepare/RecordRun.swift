@@ -19,6 +19,8 @@ struct RecordRun {
     let runDirectory: String
     let runDate: String
     let log: (String) -> Void
+    /// The destination state to diff against (`sync:`); `nil` without one.
+    var syncPlan: SyncPlan? = nil
 
     init(pipeline: Pipeline, runDirectory: String, runDate: String, log: @escaping (String) -> Void) {
         self.pipeline = pipeline
@@ -91,14 +93,21 @@ struct RecordRun {
         var duplicates = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.duplicates, io: io)
         var contacts = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.contacts, io: io)
         var warnings = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.warnings, io: io)
+        var sync = try syncPlan.map {
+            try SyncDiff(
+                plan: $0, mapping: pipeline.mapping, apiVersion: pipeline.destination.apiVersion, pipelineName: pipeline.name,
+                runDirectory: runDirectory, io: io)
+        }
         var deduper = EmailDeduper(expectedCount: Self.expectedRows(inputs))
         var keptOrigins = OriginTable()
         var tally = Tally()
         var progress = ProgressTicker(log: log)
         var fill = FillCounter()
+        if sync?.incremental == true { tally.showUnchanged() }
 
         func reject(_ rejection: Rejection) throws {
             try rejects.reject(rejection)
+            if let email = rejection.email { sync?.markSeen(rawEmail: email) }
             tally.count(\.rejected)
             tally.rejectReasons[rejection.reason, default: 0] += 1
         }
@@ -147,6 +156,16 @@ struct RecordRun {
                 return tally.count(\.duplicates)
             } else {
                 _ = keptOrigins.append(origin)
+            }
+            // Incremental sync: a contact whose payload the destination state holds is not sent.
+            switch try sync?.decide(email: email, item: item, origin: origin) {
+            case .unchanged?:
+                tally.count(\.kept)
+                return tally.countUnchanged()
+            case .reject(let reason, let detail)?:
+                return try reject(Rejection(origin: origin, reason: reason, detail: detail, email: String(decoding: email, as: UTF8.self)))
+            case .send?, nil:
+                break
             }
             fill.count(item)
             let (chunk, position) = try chunkWriter.append(item)
@@ -209,8 +228,10 @@ struct RecordRun {
         guard tally.total.isBalanced else {
             throw ExportError(.internal, "row accounting does not balance: \(tally.total)")
         }
+        let leavers = try sync.map { try SyncRun.writeLeavers($0, chunkWriter: &chunkWriter, runDirectory: runDirectory, io: io, log: log) }
         let chunks = try chunkWriter.finish()
-        let files = [try rejects.commit(), try duplicates.commit(), try contacts.commit(), try warnings.commit()]
+        var files = [try rejects.commit(), try duplicates.commit(), try contacts.commit(), try warnings.commit()]
+        if let leavers { files += try [sync!.unchangedFile.commit(), leavers.file] }
         // The side files stay for inspection; without a manifest nothing uploads this folder.
         try RunChecks.requireMappedKeys(summary.presence, counts: tally.total, runDirectory: runDirectory)
         try RunChecks.requireLimits(
@@ -233,7 +254,8 @@ struct RecordRun {
             warnings: tally.warnings,
             chunks: chunks,
             files: files,
-            fillCounts: fill.fields)
+            fillCounts: fill.fields,
+            sync: sync.map { SyncRun.record($0, mapping: pipeline.mapping, leavers: leavers?.count ?? 0) })
         try ManifestFile.write(manifest, runDirectory: runDirectory)
         completed = true
         try FileSystem.syncDirectory(runDirectory + "/" + RunFolderLayout.chunksDirectory)

@@ -139,6 +139,32 @@ struct SideFileWriter {
         try end()
     }
 
+    /// `{"email":…,"input":…,"line":…}`: a kept contact not sent, its payload unchanged (`unchanged.ndjson`).
+    mutating func unchanged(email: UnsafeBufferPointer<UInt8>, origin: RecordOrigin) throws {
+        block.append(contentsOf: Self.contactEmail)
+        JSONText.appendString(email, to: &block)
+        block.append(contentsOf: Self.contactInput)
+        block.append(contentsOf: input.json(for: origin))
+        block.append(contentsOf: Self.lineKey)
+        Self.appendDecimal(origin.line, to: &block)
+        try end()
+    }
+
+    private static let leaverAction = Array(#","action":"#.utf8)
+
+    /// `{"email":…,"chunk":…,"item":…,"action":…}`: a leaver written to a chunk (`leavers.ndjson`).
+    mutating func leaver(email: String, chunk: Int, item: Int, action: String) throws {
+        block.append(contentsOf: Self.contactEmail)
+        JSONText.appendString(email, to: &block)
+        block.append(contentsOf: Self.contactChunk)
+        Self.appendDecimal(chunk, to: &block)
+        block.append(contentsOf: Self.contactItem)
+        Self.appendDecimal(item, to: &block)
+        block.append(contentsOf: Self.leaverAction)
+        JSONText.appendString(action, to: &block)
+        try end()
+    }
+
     /// Makes the file appear under its name and returns its manifest entry.
     mutating func commit() throws -> RunManifest.FileEntry {
         try handOff()

@@ -33,6 +33,18 @@ struct Tally {
         current[keyPath: key] += 1
     }
 
+    /// Counts a kept contact the destination state already holds (`prepare --incremental`):
+    /// `unchanged` is part of `kept`.
+    mutating func countUnchanged() {
+        total.unchanged = (total.unchanged ?? 0) + 1
+        current.unchanged = (current.unchanged ?? 0) + 1
+    }
+
+    /// An incremental run shows `unchanged` in its totals even when it is 0.
+    mutating func showUnchanged() {
+        if total.unchanged == nil { total.unchanged = 0 }
+    }
+
     /// Adds the current position's counts to its input and member.
     private mutating func settle() {
         defer { current = RunCounts() }

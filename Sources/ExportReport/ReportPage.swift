@@ -126,7 +126,7 @@ struct ReportPage {
 
         headline = [
             ReportFigure(key: "counts.rows", value: counts.rows, label: "rows read"),
-            ReportFigure(key: "counts.kept", value: counts.kept, label: "contacts to send"),
+            ReportFigure(key: "counts.kept", value: counts.sent, label: "contacts to send"),
         ]
         if let upload {
             headline.append(ReportFigure(key: "upload.accepted", value: upload.accepted, label: "accepted by Omnisend"))
@@ -137,8 +137,9 @@ struct ReportPage {
 
         // Accounting: sent, (unchanged, once incremental sync exists), rejected by reason, duplicates, filtered.
         var parts: [(label: String, value: Int, colour: String, key: String)] = [
-            ("sent", counts.kept, "c-sent", "counts.kept")
+            ("sent", counts.sent, "c-sent", "counts.kept")
         ]
+        if let unchanged = counts.unchanged { parts.append(("unchanged", unchanged, "c-unch", "counts.unchanged")) }
         let reasonsByCount = manifest.rejectReasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
         let barReasons = reasonsByCount.prefix(6)
         for (index, reason) in barReasons.enumerated() {
@@ -153,7 +154,9 @@ struct ReportPage {
         legend = parts.filter { $0.value > 0 }.map {
             Legend(label: $0.label, colour: $0.colour, figure: ReportFigure(key: "bar." + $0.key, value: $0.value, label: $0.label))
         }
-        var sum = "rows \(Figures.count(counts.rows)) = sent \(Figures.count(counts.kept)) + rejected \(Figures.count(counts.rejected))"
+        var sum = "rows \(Figures.count(counts.rows)) = sent \(Figures.count(counts.sent))"
+        if let unchanged = counts.unchanged { sum += " + unchanged \(Figures.count(unchanged))" }
+        sum += " + rejected \(Figures.count(counts.rejected))"
         sum += " + duplicates \(Figures.count(counts.duplicates)) + filtered \(Figures.count(counts.filtered))"
         if let forgotten = counts.forgotten { sum += " + forgotten \(Figures.count(forgotten))" }
         identity = sum

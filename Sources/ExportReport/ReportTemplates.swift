@@ -46,7 +46,7 @@ enum ReportTemplates {
         .fill{background:#e8ecf3;border-radius:4px;height:10px;min-width:60px}
         .fill i{display:block;height:10px;border-radius:4px;background:#3f6fd8}
         .c-sent{fill:#2e9d5b;background:#2e9d5b}.c-dup{fill:#9aa3b2;background:#9aa3b2}.c-filt{fill:#5b8def;background:#5b8def}
-        .c-forg{fill:#6b4fbb;background:#6b4fbb}
+        .c-forg{fill:#6b4fbb;background:#6b4fbb}.c-unch{fill:#b7dfc5;background:#b7dfc5}
         .c-rej0{fill:#d92d20;background:#d92d20}.c-rej1{fill:#f04438;background:#f04438}.c-rej2{fill:#f97066;background:#f97066}
         .c-rej3{fill:#e2711d;background:#e2711d}.c-rej4{fill:#f79009;background:#f79009}.c-rej5{fill:#fdb022;background:#fdb022}
         .c-rej6{fill:#b54708;background:#b54708}

@@ -33,6 +33,8 @@ public struct Pipeline: Sendable {
     /// When the inputs are ready, and whether unchanged inputs are skipped (`inputs: { ready_marker,
     /// min_age, max_wait, skip_unchanged }`).
     public var readiness = InputReadiness()
+    /// `sync:`: diff against the destination state and record what is accepted; `nil` without it.
+    public var sync: SyncSettings?
 
     /// Creates a pipeline (normally through `PipelineLoader.load`).
     public init(

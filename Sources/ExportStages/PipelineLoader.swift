@@ -5,7 +5,7 @@ import Yams
 
 /// Loads and checks a pipeline file (and the mapping it names), reporting every problem at once.
 public enum PipelineLoader {
-    static let topKeys = ["version", "name", "inputs", "dedupe", "mapping", "chunks", "destination", "runs_dir", "limits", "consent"] + OutcomePolicy.keys
+    static let topKeys = ["version", "name", "inputs", "dedupe", "mapping", "chunks", "destination", "runs_dir", "limits", "consent", "sync"] + OutcomePolicy.keys
     static let inputKeys = ["path", "format", "csv", "members"]
     static let csvKeys = ["delimiter", "quote", "header", "columns", "encoding"]
     static let formats = ["auto", "csv", "ndjson", "zip", "tar"]
@@ -52,6 +52,10 @@ public enum PipelineLoader {
         var runLimits = RunLimits()
         var readiness = InputReadiness()
         var consent = ConsentPolicy()
+        var sync: SyncSettings?
+        var syncNode: Node?
+        var allowLeaverDowngrade = false
+        var maxLeaverRate: Double?
 
         for entry in entries {
             let value = entry.value
@@ -112,10 +116,19 @@ public enum PipelineLoader {
             case "on_failure", "keep_runs":
                 outcome.read(key: entry.key, value: value, reader: &reader)
             case "consent":
-                if let c = parseConsent(value, reader: &reader) { consent = c }
+                if let c = parseConsent(value, reader: &reader, allowLeaverDowngrade: &allowLeaverDowngrade) { consent = c }
+            case "sync":
+                syncNode = value
+                sync = parseSync(value, base: base, reader: &reader)
             default:  // limits
-                if let l = parseLimits(value, reader: &reader, runLimits: &runLimits) { limits = l }
+                if let l = parseLimits(value, reader: &reader, runLimits: &runLimits, maxLeaverRate: &maxLeaverRate) { limits = l }
             }
+        }
+        if var s = sync, let syncNode {
+            s.allowLeaverDowngrade = allowLeaverDowngrade
+            if let maxLeaverRate { s.maxLeaverRate = maxLeaverRate }
+            checkSync(s, at: syncNode, reader: &reader)
+            sync = s
         }
 
         if !sawMapping {
@@ -144,6 +157,7 @@ public enum PipelineLoader {
         pipeline.outcome = outcome
         pipeline.runLimits = runLimits
         pipeline.readiness = readiness
+        pipeline.sync = sync
         return pipeline
     }
 
@@ -368,11 +382,13 @@ public enum PipelineLoader {
     }
 
     /// `consent: { allow_status_date_now: BOOL, resubscribe: never|allow }` (docs/mapping.md, "Consent").
-    private static func parseConsent(_ node: Node, reader: inout ConfigReader) -> ConsentPolicy? {
-        guard let entries = reader.entries(node, allowed: ["allow_status_date_now", "resubscribe"], what: "consent") else { return nil }
+    private static func parseConsent(_ node: Node, reader: inout ConfigReader, allowLeaverDowngrade: inout Bool) -> ConsentPolicy? {
+        guard let entries = reader.entries(node, allowed: ["allow_status_date_now", "resubscribe", "allow_leaver_downgrade"], what: "consent") else { return nil }
         var policy = ConsentPolicy()
         for e in entries {
-            if e.key == "allow_status_date_now" {
+            if e.key == "allow_leaver_downgrade" {
+                if let v = reader.bool(e.value, what: "allow_leaver_downgrade") { allowLeaverDowngrade = v }
+            } else if e.key == "allow_status_date_now" {
                 if let v = reader.bool(e.value, what: "allow_status_date_now") { policy.allowStatusDateNow = v }
             } else if let v = reader.choice(e.value, what: "resubscribe", ConsentPolicy.Resubscribe.allCases.map(\.rawValue)) {
                 policy.resubscribe = ConsentPolicy.Resubscribe(rawValue: v)!
@@ -381,10 +397,12 @@ public enum PipelineLoader {
         return policy
     }
 
-    private static func parseLimits(_ node: Node, reader: inout ConfigReader, runLimits: inout RunLimits) -> InputLimits? {
+    private static func parseLimits(
+        _ node: Node, reader: inout ConfigReader, runLimits: inout RunLimits, maxLeaverRate: inout Double?
+    ) -> InputLimits? {
         let keys = [
             "max_field_bytes", "max_record_bytes", "max_entry_bytes", "max_run_bytes", "max_ratio", "max_reject_rate",
-            "min_kept",
+            "min_kept", "max_leaver_rate",
         ]
         guard let entries = reader.entries(node, allowed: keys, what: "limits") else { return nil }
         var l = InputLimits()
@@ -409,6 +427,8 @@ public enum PipelineLoader {
                 }
             case "min_kept":
                 if let v = reader.int(e.value, what: "min_kept", range: 0...Int.max) { runLimits.minKept = v }
+            case "max_leaver_rate":
+                if let v = parseLeaverRate(e.value, reader: &reader) { maxLeaverRate = v }
             default:
                 if let v = reader.int(e.value, what: "max_ratio", range: 2...1_000_000) { l.maxCompressionRatio = Int64(v) }
             }

@@ -46,6 +46,11 @@ public struct RunInspector: Sendable {
             "chunks: \(manifest.chunks.count)",
         ]
         for (reason, count) in manifest.rejectReasons.sorted(by: { $0.value > $1.value }) { out.append("  rejected \(reason): \(count)") }
+        if let sync = manifest.sync {
+            out.append(
+                "sync: \(sync.mode.rawValue) against the destination state \(sync.stateKey) version \(sync.stateVersion): "
+                    + "sent \(c.sent), unchanged \(c.unchanged ?? 0) (unchanged.ndjson), leavers (\(sync.leaverAction.rawValue)) \(sync.leavers) (leavers.ndjson)")
+        }
         out += status.text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("destination: ") }
         return out.joined(separator: "\n")
     }

@@ -14,7 +14,7 @@ extension UploadReport {
         let failedItems = try store.failedItems().filter { !$0.retried }.count
         var report = UploadReport(
             outcome: outcome, stopReason: nil, apiVersion: manifest.destination.apiVersion.rawValue,
-            baseURL: manifest.destination.baseURL ?? "", contacts: manifest.counts.kept,
+            baseURL: manifest.destination.baseURL ?? "", contacts: manifest.contactsInChunks,
             accepted: done.reduce(0) { $0 + ($1.accepted ?? 0) },
             failed: failedItems + failedChunks.reduce(0) { $0 + $1.contacts },
             notSent: open.filter { $0.retryOf == nil }.reduce(0) { $0 + $1.contacts },

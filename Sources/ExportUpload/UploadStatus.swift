@@ -55,7 +55,7 @@ public struct UploadStatus: Sendable, Codable, Equatable {
     /// - Throws: `ExportError.noInput` when the folder has no manifest.
     public init(runDirectory: String) throws {
         let manifest = try ManifestFile.read(runDirectory: runDirectory)
-        contacts = manifest.counts.kept
+        contacts = manifest.contactsInChunks
         let planned = manifest.destination
         destination = "not uploaded yet (the pipeline names "
             + (planned.rehearses ? "the bundled simulator" : "API \(planned.apiVersion.rawValue) at \(planned.baseURL ?? planned.apiVersion.defaultBaseURL)")

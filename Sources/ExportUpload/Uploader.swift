@@ -75,7 +75,7 @@ public struct Uploader: Sendable {
         let elapsedBefore = Double(try store.meta("elapsed_seconds") ?? "0") ?? 0
         let session = UploadSession(
             runDirectory: runDirectory, target: target, options: options, stop: stop, store: store, log: log, progress: progress,
-            contactsTotal: folder.manifest.counts.kept)
+            contactsTotal: folder.manifest.contactsInChunks)
         let fatal = await session.work(open)
         let elapsed = await session.gate.now()
         // Shut the client down before anything else can throw (a full disk under the checkpoint):
@@ -114,7 +114,7 @@ public struct Uploader: Sendable {
         var report = UploadReport(
             outcome: openChunks.isEmpty && stop.reason == nil ? (target.isRehearsal ? "rehearsal" : "complete") : "stopped",
             stopReason: stop.reason, apiVersion: target.apiVersion.rawValue, baseURL: target.baseURL,
-            contacts: manifest.counts.kept, accepted: done.reduce(0) { $0 + ($1.accepted ?? 0) }, failed: failed,
+            contacts: manifest.contactsInChunks, accepted: done.reduce(0) { $0 + ($1.accepted ?? 0) }, failed: failed,
             notSent: openChunks.filter { $0.state == .pending && $0.retryOf == nil }.reduce(0) { $0 + $1.contacts },
             rejected: manifest.counts.rejected, duplicates: manifest.counts.duplicates, chunks: chunks.count,
             chunksDone: done.count, chunksFailed: failedChunks.count, chunksOpen: openChunks.count,
