@@ -20,9 +20,10 @@ struct StateCommand: ParsableCommand {
               omnisend-export state export pipelines/newsletter.yaml --output state.ndjson
               omnisend-export state import pipelines/newsletter.yaml --input state.ndjson
               omnisend-export state reset pipelines/newsletter.yaml --yes
+              omnisend-export state rebuild pipelines/newsletter.yaml --output lines.ndjson
+              omnisend-export state import pipelines/newsletter.yaml --input lines.ndjson
             """,
-        // `rebuild` (issue 15, i15-verify) joins these at merge.
-        subcommands: [StateShow.self, StateExport.self, StateImport.self, StateReset.self])
+        subcommands: [StateShow.self, StateExport.self, StateImport.self, StateReset.self, StateRebuildCommand.self])
 }
 
 /// Which state a `state` subcommand works on: a pipeline's, or a file.

@@ -29,7 +29,7 @@ struct StateRebuildCommand: AsyncParsableCommand {
 
             With --output FILE the read is resumable: after each page the position is saved in \
             FILE.position; run the same command again after a stop or crash and it continues \
-            from there (--restart starts over). Without --output, lines go to stdout.
+            from there (--restart starts over). Without --output, lines go to stdout. Then load             the lines into the state with `state import PIPELINE --input FILE`.
 
             Examples:
               omnisend-export state rebuild pipelines/customer-insights.yaml --output state-lines.ndjson
