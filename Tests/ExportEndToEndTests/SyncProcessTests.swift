@@ -307,12 +307,12 @@ struct SyncProcessTests {
         try workspace.export(people)
         let (_, first) = try workspace.prepare("one", runDate: "2026-12-01")
         #expect(try workspace.upload(first, simulator: simulator).status == 0)
-        // Half the people change, 50 join: 200 contacts in 20 chunks.
+        // Half the people change, 50 join: 200 contacts in 50 chunks (small, so that the kills land mid-upload now that a clean batch costs about one request)
         for i in stride(from: 0, to: 300, by: 2) { people[i].name = "Changed\(i)" }
         people += (1...50).map { Person(email: "j\($0)@example.com", name: "J\($0)") }
         try workspace.export(people)
         var pipeline = try String(contentsOfFile: workspace.pipeline, encoding: .utf8)
-        pipeline += "chunks: { max_items: 10 }\n"
+        pipeline += "chunks: { max_items: 4 }\n"
         try pipeline.write(toFile: workspace.pipeline, atomically: true, encoding: .utf8)
         let (prepared, second) = try workspace.prepare("two", runDate: "2026-12-02")
         #expect(prepared.status == 0, "\(prepared.output)")
@@ -323,7 +323,7 @@ struct SyncProcessTests {
             let (child, _, _) = try CLI.start(
                 ["upload", second, "--base-url", simulator.baseURL(for: "v5"), "--request-timeout", "1", "--reconcile-horizon", "3s"],
                 environment: workspace.environment, scratch: second)
-            usleep(UInt32(400_000 + random.next() % 1_200_000))
+            usleep(UInt32(150_000 + random.next() % 750_000))
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             if child.terminationReason == .uncaughtSignal { killed += 1 }
