@@ -38,7 +38,7 @@ extension MappingPlan {
 
         for (key, spec) in [("status", status), ("sms_status", phone?.smsStatus)] {
             guard let spec, !isConstant(spec) else { continue }
-            let bad = texts(spec).compactMap { $0 }.filter { ContactMapper.canonicalStatus($0) == nil }
+            let bad = texts(spec).compactMap { $0 }.filter { MappingProgram.canonicalStatus($0) == nil }
             if !bad.isEmpty {
                 problem(spec, "\(key) gets \(listed(bad)) in \(bad.count) of \(n) sampled rows, which is not subscribed, unsubscribed or nonSubscribed",
                     "add these values to the map, or give it a fallback; such rows are rejected (\(key)_invalid)")
