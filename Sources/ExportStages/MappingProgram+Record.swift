@@ -36,6 +36,17 @@ extension MappingProgram {
     public func pack(_ record: Record, bound: BoundMapping, scratch: inout Scratch, into arena: ByteArena)
         -> PackOutcome
     {
+        Self.withRow(record, bound: bound, runDate: runDate, scratch: &scratch) { row, dedupeDate in
+            run(row, dedupeDate: dedupeDate, into: arena)
+        }
+    }
+
+    /// Calls `body` with `record` laid out as a `FieldRow` in `scratch`, and the field of the
+    /// dedupe date (`-1` for none): what the program and `check`'s sample checks read a parsed
+    /// record through.
+    static func withRow<R>(
+        _ record: Record, bound: BoundMapping, runDate: String, scratch: inout Scratch, _ body: (FieldRow, Int) -> R
+    ) -> R {
         scratch.bytes.removeAll(keepingCapacity: true)
         scratch.ends.removeAll(keepingCapacity: true)
         scratch.columns.removeAll(keepingCapacity: true)
@@ -49,21 +60,21 @@ extension MappingProgram {
             } else {
                 scratch.lists.append(nil)
             }
-            scratch.columns.append(Self.append(value, to: &scratch) ? scratch.ends.count - 1 : -1)
+            scratch.columns.append(append(value, to: &scratch) ? scratch.ends.count - 1 : -1)
         }
         var dedupeDate = -1
-        if bound.dedupeDate != nil, Self.append(BoundMapping.value(bound.dedupeDate, in: record), to: &scratch) {
+        if bound.dedupeDate != nil, append(BoundMapping.value(bound.dedupeDate, in: record), to: &scratch) {
             dedupeDate = scratch.ends.count - 1
         }
         let slots = scratch.columns
         let lists = hasLists ? scratch.lists : []
         return scratch.bytes.withUnsafeBufferPointer { bytes in
             scratch.ends.withUnsafeBufferPointer { ends in
-                run(
+                body(
                     FieldRow(
                         fields: RawFields(bytes: bytes, ends: ends), slots: slots, lists: lists, origin: record.origin,
                         runDate: runDate),
-                    dedupeDate: dedupeDate, into: arena)
+                    dedupeDate)
             }
         }
     }
