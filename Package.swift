@@ -119,7 +119,7 @@ let package = Package(
 
         // Shared test helpers.
         .target(
-            name: "ExportTestSupport", dependencies: ["ExportCore", "ExportChunks"], path: "Tests/ExportTestSupport",
+            name: "ExportTestSupport", dependencies: ["ExportCore", "ExportChunks", "ExportStages"], path: "Tests/ExportTestSupport",
             swiftSettings: strict),
 
         .testTarget(name: "ExportCoreTests", dependencies: ["ExportCore", "ExportTestSupport"]),

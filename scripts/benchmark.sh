@@ -3,7 +3,7 @@
 #
 #   scripts/benchmark.sh [--rows N] [--runs R] [--only csv|ndjson] [--skip-peers]
 #                        [--tools a,b,...] [--seed S] [--timeout SECONDS] [--no-docs] [--worktree]
-#                        [--scale-rows M]
+#                        [--scale-rows M] [--variants]
 #
 # 1. builds omnisend-export in release mode (scratch path .build-release, so it does not fight
 #    the debug builds in .build), from a snapshot of the committed HEAD in .bench/src (or, with
@@ -19,14 +19,20 @@
 #    bench markers; --no-docs to skip);
 # 6. with --scale-rows M (say 10000000): also runs ours on M rows, R times, and prints how its
 #    wall time and peak RSS scale from N to M rows (issue 5: 10x the rows in at most 10.5x the
-#    time, at most 1 GB).
+#    time, at most 1 GB);
+# 7. with --variants (issue 16): instead of the peers, runs ours only, side by side in one run,
+#    on the variants of mapping and policy (pipelines/benchmark.yaml; scripts/bench/transforms.yaml,
+#    the Customer Insights sample's transforms; scripts/bench/newest.yaml, keep: newest) and of
+#    NDJSON lines (varied as exporters write them, or every key on every line), and prints the
+#    medians and their ratios to the reference variant (written to docs/performance.md between the
+#    variants markers unless --no-docs).
 #
 # Tools: cat, ours, polars, duckdb, orjson, stdlib, miller (cat means zcat for NDJSON.gz).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-ROWS=1000000 RUNS=3 ONLY="" SKIP_PEERS=0 TOOLS="" SEED=1 TIMEOUT=600 DOCS=1 WORKTREE=0 SCALE_ROWS=""
+ROWS=1000000 RUNS=3 ONLY="" SKIP_PEERS=0 TOOLS="" SEED=1 TIMEOUT=600 DOCS=1 WORKTREE=0 SCALE_ROWS="" VARIANTS=0
 ARGS="$*"
 while [ $# -gt 0 ]; do
     case $1 in
@@ -40,7 +46,8 @@ while [ $# -gt 0 ]; do
         --no-docs) DOCS=0; shift ;;
         --worktree) WORKTREE=1; shift ;;
         --scale-rows) SCALE_ROWS=$2; shift 2 ;;
-        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        --variants) VARIANTS=1; shift ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "benchmark: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -84,24 +91,31 @@ trap 'rm -rf "$TRASH"' EXIT
 INPUTS=()
 [ "$ONLY" != ndjson ] && INPUTS+=(csv)
 [ "$ONLY" != csv ] && INPUTS+=(ndjson)
-data_file() {  # kind [rows]
+data_file() {  # kind (csv, ndjson: lines varied as exporters write them, ndjson-uniform) [rows]
     local rows=${2:-$ROWS}
-    if [ "$1" = csv ]; then echo "$DATA/export-$rows-s$SEED.csv"; else echo "$DATA/export-$rows-s$SEED.ndjson.gz"; fi
+    case $1 in
+        csv) echo "$DATA/export-$rows-s$SEED.csv" ;;
+        ndjson) echo "$DATA/export-$rows-s$SEED-varied.ndjson.gz" ;;
+        ndjson-uniform) echo "$DATA/export-$rows-s$SEED.ndjson.gz" ;;
+    esac
 }
 generate() {  # kind rows
     local f; f=$(data_file "$1" "$2")
     if [ ! -s "$f" ]; then
         log "generating $f"
-        local fmt=csv; [ "$1" = ndjson ] && fmt=ndjson.gz
-        timeout 3600 python3 scripts/generate-export.py --rows "$2" --seed "$SEED" --format $fmt --out "$f.tmp"
+        local fmt=(--format csv)
+        [ "$1" = ndjson ] && fmt=(--format ndjson.gz --lines varied)
+        [ "$1" = ndjson-uniform ] && fmt=(--format ndjson.gz --lines uniform)
+        timeout 3600 python3 scripts/generate-export.py --rows "$2" --seed "$SEED" "${fmt[@]}" --out "$f.tmp"
         mv "$f.tmp" "$f"
     fi
 }
+[ $VARIANTS = 1 ] && INPUTS=(csv ndjson ndjson-uniform)
 for kind in "${INPUTS[@]}"; do generate "$kind" "$ROWS"; done
 
 # --- 3. peers ------------------------------------------------------------------------------
 PEERS=(polars duckdb orjson stdlib miller)
-if [ -n "$TOOLS" ]; then IFS=, read -r -a SELECTED <<< "$TOOLS"; else SELECTED=(cat ours "${PEERS[@]}"); fi
+if [ $VARIANTS = 1 ]; then SELECTED=(ours); elif [ -n "$TOOLS" ]; then IFS=, read -r -a SELECTED <<< "$TOOLS"; else SELECTED=(cat ours "${PEERS[@]}"); fi
 [ $SKIP_PEERS = 1 ] && SELECTED=($(printf '%s\n' "${SELECTED[@]}" | grep -vxE 'polars|duckdb|orjson|stdlib|miller' || true))
 wants() { printf '%s\n' "${SELECTED[@]}" | grep -qx "$1"; }
 PY=$BENCH/venv/bin/python
@@ -127,6 +141,82 @@ if wants ours; then
     (cd "$SRC" && timeout 3600 swift build -c release --product omnisend-export --scratch-path "$ROOT/.build-release" >&2)
     BIN=$(cd "$SRC" && swift build -c release --scratch-path "$ROOT/.build-release" --show-bin-path)/omnisend-export
     [ -x "$BIN" ] || { log "no binary at $BIN"; exit 1; }
+fi
+# --- 7. variants (issue 16): ours only, side by side -------------------------------------------
+if [ $VARIANTS = 1 ]; then
+    # name | input kind | pipeline | the variant it is compared with
+    VARIANT_LIST=(
+        "benchmark.yaml, CSV|csv|pipelines/benchmark.yaml|"
+        "transforms, CSV|csv|scripts/bench/transforms.yaml|benchmark.yaml, CSV"
+        "keep: newest, CSV|csv|scripts/bench/newest.yaml|benchmark.yaml, CSV"
+        "benchmark.yaml, NDJSON.gz, every key on every line|ndjson-uniform|pipelines/benchmark.yaml|"
+        "benchmark.yaml, NDJSON.gz, lines varied|ndjson|pipelines/benchmark.yaml|benchmark.yaml, NDJSON.gz, every key on every line"
+        "transforms, NDJSON.gz, lines varied|ndjson|scripts/bench/transforms.yaml|benchmark.yaml, NDJSON.gz, lines varied"
+    )
+    RESULTS=$BENCH/variants-$ROWS.tsv
+    : > "$RESULTS"
+    for run in $(seq 1 "$RUNS"); do
+        for variant in "${VARIANT_LIST[@]}"; do
+            IFS='|' read -r name kind pipeline _ <<< "$variant"
+            out=$OUT/variant
+            discard "$out"
+            status=0
+            timeout -k 10 "$TIMEOUT" /usr/bin/time -f '%e %U %S %M' -o "$BENCH/time.txt" \
+                "$BIN" prepare "$ROOT/$pipeline" --input "$(data_file "$kind")" --out "$out" > "$BENCH/run.log" 2>&1 || status=$?
+            read -r wall user sys rss < <(tail -n 1 "$BENCH/time.txt") || true
+            if [ $status -ne 0 ]; then
+                log "run $run $name FAILED (exit $status): $(tail -n 3 "$BENCH/run.log" | tr '\n' ' ')"
+                wall=NA
+            else
+                log "run $run $name: ${wall}s wall, ${user}s user, ${sys}s sys, $((rss / 1024)) MB"
+            fi
+            printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$run" "$wall" "$user" "$sys" "$rss" >> "$RESULTS"
+        done
+    done
+    discard "$OUT/variant"
+    TABLE=$(python3 - "$RESULTS" "$ROWS" "${VARIANT_LIST[@]}" <<'EOF'
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+variants = [v.split("|") for v in sys.argv[3:]]
+targets = {"transforms, CSV": 1.3, "keep: newest, CSV": 1.3, "benchmark.yaml, NDJSON.gz, lines varied": 1.15}
+med = {}
+out = [f"\n**omnisend-export prepare, {int(sys.argv[2]):,} rows, by mapping, policy and NDJSON lines** (medians)\n",
+       "| variant | wall s | CPU s (user+sys) | peak RSS MB | compared with | × wall | target × | runs ok |",
+       "|---|---|---|---|---|---|---|---|"]
+for name, kind, pipeline, base in variants:
+    ok = [r for r in rows if r[0] == name and r[2] != "NA"]
+    n = len([r for r in rows if r[0] == name])
+    if not ok:
+        out.append(f"| {name} | failed | | | | | | 0/{n} |")
+        continue
+    wall = statistics.median(float(r[2]) for r in ok)
+    cpu = statistics.median(float(r[3]) + float(r[4]) for r in ok)
+    rss = statistics.median(int(r[5]) for r in ok) / 1024
+    med[name] = wall
+    ratio = f"{wall / med[base]:.2f}" if base in med else "-"
+    target = f"{targets[name]}" if name in targets else "-"
+    out.append(f"| {name} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {base or '-'} | {ratio} | {target} | {len(ok)}/{n} |")
+print("\n".join(out))
+EOF
+)
+    echo "$TABLE"
+    if [ $DOCS = 1 ]; then
+        BLOCK=$(printf '%s\n' "<!-- variants:start -->" "Latest run: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD), $(nproc) cores." "" \
+            "Command: \`scripts/benchmark.sh $ARGS\`" "$TABLE" "<!-- variants:end -->")
+        BLOCK="$BLOCK" python3 - docs/performance.md <<'EOF'
+import os, re, sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+block = os.environ["BLOCK"]
+if "<!-- variants:start -->" in s:
+    s = re.sub(r"<!-- variants:start -->.*?<!-- variants:end -->", lambda m: block, s, flags=re.S)
+else:
+    s = s.rstrip("\n") + "\n\n" + block + "\n"
+open(p, "w", encoding="utf-8").write(s)
+EOF
+        log "variants table written to docs/performance.md"
+    fi
+    exit 0
 fi
 if wants polars || wants duckdb || wants orjson; then
     if ! "$PY" -c "import polars, duckdb, orjson; assert (polars.__version__, duckdb.__version__, orjson.__version__) == ('$POLARS', '$DUCKDB', '$ORJSON')" 2>/dev/null; then

@@ -40,7 +40,9 @@ B=.build-fuzz
 mkdir -p "$B/mods" "$B/obj" "$B/bin" "$B/logs" "$B/corpus"
 
 SAN=(-sanitize=fuzzer,address)
-SWIFT_FLAGS=(-O -g -parse-as-library -swift-version 6 -enable-upcoming-feature ExistentialAny
+# -enable-testing: the mapping targets compare the engine with the reference mapper of the test
+# support module (Tests/ExportTestSupport/ContactMapper.swift and Row.swift), which import ExportStages @testable.
+SWIFT_FLAGS=(-O -g -enable-testing -parse-as-library -swift-version 6 -enable-upcoming-feature ExistentialAny
     -enable-upcoming-feature MemberImportVisibility -I "$B/mods" -I Sources/CExportZlib
     -I Sources/CExportArchive)
 YAMS=.build/checkouts/Yams/Sources
@@ -96,7 +98,7 @@ build_target() {
     local t=$1 bin="$B/bin/fuzz-$1"
     local inputs sources=(Fuzz/common/*.swift Fuzz/"$t"/*.swift)
     mapfile -t inputs < <(link_inputs "$t")
-    case "$t" in mapping|pipeline) sources+=(Fuzz/common/stages/*.swift) ;; esac
+    case "$t" in mapping|pipeline) sources+=(Fuzz/common/stages/*.swift Tests/ExportTestSupport/ContactMapper.swift Tests/ExportTestSupport/Row.swift) ;; esac
     if [ -f "$bin" ] && [ -z "$(find "${sources[@]}" "$B"/obj -newer "$bin" 2>/dev/null | head -1)" ]; then return; fi
     echo "fuzz.sh: linking $bin" >&2
     "$SWIFTC" "${SWIFT_FLAGS[@]}" "${SAN[@]}" -use-ld=lld -module-name "Fuzz_$t" "${sources[@]}" \

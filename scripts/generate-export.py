@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a synthetic unified-profile export for the benchmark (issue 5), at any size.
 
-    scripts/generate-export.py --rows N --seed S --format csv|ndjson.gz --out PATH
+    scripts/generate-export.py --rows N --seed S --format csv|ndjson.gz [--lines varied|uniform] --out PATH
 
 Deterministic: the same rows, seed and format give the same bytes (gzip with mtime=0). Streaming:
 rows are rendered in batches and written as they go, so memory stays constant at any size.
@@ -12,7 +12,11 @@ Country, PostalCode, Phone, Gender, BirthDate, LoyaltyTier, TotalSpend, Segment.
 The quirks real exports have:
 - CSV: UTF-8 BOM, CRLF line ends, quoted fields with commas (~3% of addresses), with embedded
   newlines (~1% of addresses) and with doubled quotes; NDJSON: one flat object per line, LF,
-  TotalSpend a JSON number (null when empty), the other fields strings.
+  TotalSpend a JSON number (null when empty), the other fields strings. With `--lines varied`
+  (the default) the lines vary as real exporters write them: 40% leave out their empty fields,
+  10% list their keys in another order, 10% write every non-ASCII character as a `\\u` escape
+  (both picked by the row number, so the data is the same as with `--lines uniform`, where every
+  line has every key in column order).
 - diacritics (Romanian ș ț ă î â, German, French), CJK and emoji names;
 - 8% duplicate rows: the email of an earlier row differing only in case and surrounding spaces;
 - 2% invalid emails: missing @, double dots, a space inside, a trailing dot;
@@ -90,6 +94,21 @@ def csv_text(value):
     return value
 
 
+def ascii_json(text):
+    """`text` (JSON) with every non-ASCII character written as a \\u escape (surrogate pairs above U+FFFF)."""
+    out = []
+    for c in text:
+        o = ord(c)
+        if o < 0x80:
+            out.append(c)
+        elif o < 0x10000:
+            out.append("\\u%04x" % o)
+        else:
+            o -= 0x10000
+            out.append("\\u%04x\\u%04x" % (0xD800 + (o >> 10), 0xDC00 + (o & 0x3FF)))
+    return "".join(out)
+
+
 def json_text(value):
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
@@ -97,7 +116,8 @@ def json_text(value):
 class Generator:
     """Renders rows; `kind(m)` and `email(m)` are pure functions of the seed and the row number."""
 
-    def __init__(self, seed, fmt):
+    def __init__(self, seed, fmt, varied=False):
+        self.varied = varied
         self.salt = (seed * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & MASK64
         self.rnd = random.Random(seed)
         self.csv = fmt == "csv"
@@ -183,10 +203,23 @@ class Generator:
         if self.csv:
             return (f"{cid},{csv_text(email)},{f[0]},{l[0]},{csv_text(address)},{city},{state},{country},"
                     f"{postal},{phone},{gender},{birth},{tier},{spend},{segment}\r\n")
-        return (f'{{"CustomerId":"{cid}","Email":"{email}","FirstName":{f[0]},"LastName":{l[0]},'
-                f'"Address1":{json_text(address)},"City":{city},"StateOrProvince":{state},"Country":{country},'
-                f'"PostalCode":"{postal}","Phone":"{phone}","Gender":{gender},"BirthDate":"{birth}",'
-                f'"LoyaltyTier":{tier},"TotalSpend":{spend or "null"},"Segment":{segment}}}\n')
+        if not self.varied:
+            return (f'{{"CustomerId":"{cid}","Email":"{email}","FirstName":{f[0]},"LastName":{l[0]},'
+                    f'"Address1":{json_text(address)},"City":{city},"StateOrProvince":{state},"Country":{country},'
+                    f'"PostalCode":"{postal}","Phone":"{phone}","Gender":{gender},"BirthDate":"{birth}",'
+                    f'"LoyaltyTier":{tier},"TotalSpend":{spend or "null"},"Segment":{segment}}}\n')
+        pairs = [("CustomerId", f'"{cid}"'), ("Email", json_text(email)), ("FirstName", f[0]), ("LastName", l[0]),
+                 ("Address1", json_text(address)), ("City", city), ("StateOrProvince", state), ("Country", country),
+                 ("PostalCode", f'"{postal}"'), ("Phone", f'"{phone}"'), ("Gender", gender),
+                 ("BirthDate", f'"{birth}"'), ("LoyaltyTier", tier), ("TotalSpend", spend or "null"),
+                 ("Segment", segment)]
+        h = (self._hash(n) >> 40) % 100  # not the row's random stream: the data stays the same
+        if h < 40:  # empty fields left out
+            pairs = [(k, v) for k, v in pairs if v not in ('""', "null")]
+        if 40 <= h < 50:  # another key order
+            pairs = pairs[7:] + pairs[:7]
+        line = "{" + ",".join(f'"{k}":{v}' for k, v in pairs) + "}\n"
+        return ascii_json(line) if 50 <= h < 60 else line
 
 
 def main():
@@ -194,11 +227,13 @@ def main():
     ap.add_argument("--rows", type=int, required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--format", choices=["csv", "ndjson.gz"], required=True)
+    ap.add_argument("--lines", choices=["varied", "uniform"], default="varied",
+                    help="NDJSON only: lines as real exporters vary them (default), or every key on every line")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     if a.rows < 0:
         ap.error("--rows must be at least 0")
-    gen = Generator(a.seed, a.format)
+    gen = Generator(a.seed, a.format, varied=a.format != "csv" and a.lines == "varied")
     if a.format == "csv":
         raw = open(a.out, "wb")
         out = raw

@@ -41,33 +41,29 @@ public enum JSONValueParser {
         return try? parser.parseFlatObject(keys: keys)
     }
 
-    /// Like `parseFlatObject(_:keys:)`, but writes the values as bytes: each one's text written
-    /// one after the other from the start of `fields` (strings decoded, numbers as written,
-    /// booleans `true`/`false`, nothing for a `null`; `fields` is grown when shorter than `bytes`,
-    /// and may hold more) and its end offset to `ends` (emptied first). `nulls` is emptied, and
-    /// for a line with a `null` holds one flag per key, true for the nulls. Returns false, leaving
-    /// them unspecified, where `parseFlatObject` would return nil.
+    /// The values of `bytes` when it holds one object whose keys are written without escapes and
+    /// whose values are all strings, numbers, booleans or null, laid out by key: each value's
+    /// text (a string decoded, a number as written, `true` or `false`; nothing for a null) goes to `fields`, and
+    /// `starts`/`ends` get, for every key of `table`, where its text is; a key the line lacks, or
+    /// whose value is null, is flagged in `nulls` (one flag per key). New keys are added to
+    /// `table`; a key that repeats takes its last value. Returns how many bytes of `fields` were
+    /// written, or `nil` where `parse` is needed (a nested value, an escaped key, a syntax error);
+    /// the outputs and `table.order` are then unspecified, and keys may have been added.
     ///
-    /// Strings are checked to be valid UTF-8 as they are copied: a line this returns true for is
-    /// valid UTF-8 (the keys are whole strings, the rest is ASCII), without a separate pass.
-    static func parseFlatObject(
-        _ bytes: UnsafeBufferPointer<UInt8>, keys: FlatObjectKeys, fields: inout [UInt8], ends: inout [Int],
-        nulls: inout [Bool]
-    ) -> Bool {
-        // A value's text is never longer than its JSON: `fields` only grows, `ends` says what is used.
+    /// Strings and new keys are checked to be valid UTF-8 as they are read: a line this takes is
+    /// valid UTF-8 (known keys were checked when added, the rest is ASCII), without a separate pass.
+    static func parseKeyedObject(
+        _ bytes: UnsafeBufferPointer<UInt8>, table: inout NDJSONKeyTable, fields: inout [UInt8], starts: inout [Int],
+        ends: inout [Int], nulls: inout [Bool]
+    ) -> Int? {
         if fields.count < bytes.count { fields = [UInt8](repeating: 0, count: Swift.max(bytes.count, 2 * fields.count)) }
-        if ends.count != keys.count { ends = [Int](repeating: 0, count: keys.count) }
-        nulls.removeAll(keepingCapacity: true)
         return fields.withUnsafeMutableBufferPointer { output in
-            ends.withUnsafeMutableBufferPointer { ends in
-                var parser = Parser(bytes: bytes, reserving: false)
-                parser.output = output.baseAddress
-                do {
-                    try parser.parseFlatFields(keys: keys, ends: ends.baseAddress!, nulls: &nulls)
-                    return true
-                } catch {
-                    return false
-                }
+            var parser = Parser(bytes: bytes, reserving: false)
+            parser.output = output.baseAddress
+            do {
+                return try parser.parseKeyedFields(table: &table, starts: &starts, ends: &ends, nulls: &nulls)
+            } catch {
+                return nil
             }
         }
     }
@@ -130,38 +126,101 @@ private struct Parser {
         return result
     }
 
-    /// See `JSONValueParser.parseFlatObject(_:keys:fields:ends:nulls:)`: the values' text goes to
-    /// `output`, their end offsets to `ends` (room for one per key); throws where it returns false.
-    mutating func parseFlatFields(
-        keys expected: FlatObjectKeys, ends: UnsafeMutablePointer<Int>, nulls: inout [Bool]
-    ) throws(JSONSyntaxError) {
+    /// See `JSONValueParser.parseKeyedObject`; throws where it returns nil.
+    mutating func parseKeyedFields(
+        table: inout NDJSONKeyTable, starts: inout [Int], ends: inout [Int], nulls: inout [Bool]
+    ) throws(JSONSyntaxError) -> Int {
+        // Every key absent until the line gives it.
+        let known = table.count
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        nulls.removeAll(keepingCapacity: true)
+        starts.append(contentsOf: repeatElement(0, count: known))
+        ends.append(contentsOf: repeatElement(0, count: known))
+        nulls.append(contentsOf: repeatElement(true, count: known))
         try openFlatObject()
-        try expected.bytes.withUnsafeBufferPointer { (keys) throws(JSONSyntaxError) in
-            var keyStart = 0
-            for (index, keyEnd) in expected.ends.enumerated() {
-                try flatKey(keys.baseAddress! + keyStart, length: keyEnd - keyStart, first: index == 0)
-                keyStart = keyEnd
-                switch bytes[i] {
-                case Self.quote:
-                    try copyString()
-                case UInt8(ascii: "t"), UInt8(ascii: "f"):
-                    let start = i
-                    try literal(bytes[i] == UInt8(ascii: "t") ? "true" : "false")
-                    copyToOutput(from: start)
-                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    copyToOutput(from: try scanNumber())
-                case UInt8(ascii: "n"):
-                    try literal("null")
-                    if nulls.isEmpty { nulls.append(contentsOf: repeatElement(false, count: expected.count)) }
-                    nulls[index] = true
-                default:
-                    throw fail("")  // a nested value, or not a value
-                }
-                ends[index] = outputCount
-                skipWhitespace()
+        skipWhitespace()
+        var member = 0
+        if i < bytes.count && bytes[i] == UInt8(ascii: "}") {
+            try closeFlatObject()
+            table.order.removeAll(keepingCapacity: true)
+            return 0
+        }
+        while true {
+            let field = try keyedKey(table: &table, member: member)
+            while field >= starts.count {
+                starts.append(0)
+                ends.append(0)
+                nulls.append(true)
             }
+            let start = outputCount
+            var isNull = false
+            switch bytes[i] {
+            case Self.quote:
+                try copyString()
+            case UInt8(ascii: "t"), UInt8(ascii: "f"):
+                let begin = i
+                try literal(bytes[i] == UInt8(ascii: "t") ? "true" : "false")
+                copyToOutput(from: begin)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                copyToOutput(from: try scanNumber())
+            case UInt8(ascii: "n"):
+                try literal("null")
+                isNull = true
+            default:
+                throw fail("")  // a nested value, or not a value
+            }
+            starts[field] = start
+            ends[field] = outputCount
+            nulls[field] = isNull
+            member += 1
+            skipWhitespace()
+            guard i < bytes.count else { throw fail("") }
+            if bytes[i] == UInt8(ascii: "}") { break }
+            guard bytes[i] == UInt8(ascii: ",") else { throw fail("") }
+            i += 1
+            skipWhitespace()
         }
         try closeFlatObject()
+        if table.order.count > member { table.order.removeLast(table.order.count - member) }
+        return outputCount
+    }
+
+    /// Moves past the key of member `member` and its colon (and the white space after it),
+    /// leaving the cursor on the value, and returns the key's field in `table`: compared with the
+    /// key the last line had at this place first, else looked up (or added) by its bytes.
+    private mutating func keyedKey(table: inout NDJSONKeyTable, member: Int) throws(JSONSyntaxError) -> Int {
+        let base = bytes.baseAddress!
+        if member < table.order.count {
+            let expected = table.order[member]
+            let matched = table.quoted[expected].withUnsafeBufferPointer { key in
+                i + key.count < bytes.count && Self.equal(base + i, key.baseAddress!, key.count)
+            }
+            if matched {
+                i += table.quoted[expected].count
+                skipWhitespace()
+                guard i < bytes.count else { throw fail("") }
+                return expected
+            }
+        }
+        guard i < bytes.count, bytes[i] == Self.quote else { throw fail("") }
+        let keyStart = i + 1
+        var end = keyStart
+        while end < bytes.count && bytes[end] != Self.quote {
+            // An escaped key (or a control character) is read the long way.
+            if bytes[end] == Self.backslash || bytes[end] < 0x20 { throw fail("") }
+            end += 1
+        }
+        guard end < bytes.count else { throw fail("") }
+        guard let field = table.field(of: UnsafeBufferPointer(rebasing: bytes[keyStart..<end])) else { throw fail("") }
+        i = end + 1
+        skipWhitespace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("") }
+        i += 1
+        skipWhitespace()
+        guard i < bytes.count else { throw fail("") }
+        if member < table.order.count { table.order[member] = field } else { table.order.append(field) }
+        return field
     }
 
     /// Moves past the `{` that opens a flat object (and the white space around it).

@@ -47,8 +47,14 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
     /// The values of the line `nextRaw()` last returned as `.fields`, their end offsets, and
     /// which are nulls (empty when none is).
     private var fieldBytes: [UInt8] = []
+    private var fieldStarts: [Int] = []
     private var fieldEnds: [Int] = []
     private var fieldNulls: [Bool] = []
+    /// How many bytes of `fieldBytes` the last `.fields` line wrote.
+    private var fieldCount = 0
+    /// The keys `nextRaw()` has read lines by, and the header naming their fields.
+    private var keyTable = NDJSONKeyTable()
+    private var keyHeader: Header?
 
     /// The next record or malformed line, or `nil` at the end of the input.
     /// - Throws: `ExportError` for a UTF-16 input and errors of the source.
@@ -69,32 +75,43 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
         /// A record that is not lent as bytes (other keys than the line before, or a nested value),
         /// as `next()` would return it.
         case record(Record)
-        /// A flat object with the keys of `header` and only string, number, boolean and null
-        /// values: `withCurrentFields(_:)` lends each value's text (a string decoded, a number as
-        /// written, `true` or `false`), the same text `FieldValue.text` gives for the record
-        /// `next()` returns, and a null as an empty field for which `RawFields.isNull` is true.
+        /// A flat object (keys written without escapes; only string, number, boolean and null
+        /// values), read by key: `withCurrentFields(_:)` lends one field per key of `fieldsHeader`
+        /// (every key the input's lines have used so far), with each value's text (a string
+        /// decoded, a number as written, `true` or `false`), the same text `FieldValue.text` gives
+        /// for the record `next()` returns; a null, or a key the line lacks, is an empty field
+        /// for which `RawFields.isNull` is true.
         case fields(RecordOrigin)
     }
 
-    /// The keys of the last record or `.fields` line (shared by the lines that repeat them).
+    /// The keys of the last record (shared by the lines that repeat them).
     public var header: Header? { cachedHeader }
 
-    /// Like `next()`, but a line that repeats the previous line's keys with scalar values comes back
-    /// as `.fields`, without a `FieldValue` or `String` per value; `withCurrentFields(_:)` reads it
-    /// until the next call to a reading method.
+    /// The names of the fields `withCurrentFields(_:)` lends: every key the lines read by key
+    /// have used so far, in the order they first appeared (the same `Header` while no key is added).
+    public var fieldsHeader: Header? { keyHeader }
+
+    /// Like `next()`, but a flat line (scalar values, keys without escapes) comes back as
+    /// `.fields`, read by key whatever its keys' order or which it leaves out, without a
+    /// `FieldValue` or `String` per value; `withCurrentFields(_:)` reads it until the next call to
+    /// a reading method.
     /// - Throws: as `next()`.
     public mutating func nextRaw() throws -> RawOutcome? {
         try nextLine(raw: true)
     }
 
-    /// Calls `body` with the values of the line `nextRaw()` last returned as `.fields`.
+    /// Calls `body` with the values of the line `nextRaw()` last returned as `.fields`, one
+    /// field per key of `fieldsHeader`.
     public func withCurrentFields<R>(_ body: (RawFields) throws -> R) rethrows -> R {
         try fieldBytes.withUnsafeBufferPointer { bytes in
-            try fieldEnds.withUnsafeBufferPointer { ends in
-                try fieldNulls.withUnsafeBufferPointer { nulls in
-                    try body(
-                        RawFields(
-                            bytes: UnsafeBufferPointer(rebasing: bytes[..<(ends.last ?? 0)]), ends: ends, nulls: nulls))
+            try fieldStarts.withUnsafeBufferPointer { starts in
+                try fieldEnds.withUnsafeBufferPointer { ends in
+                    try fieldNulls.withUnsafeBufferPointer { nulls in
+                        try body(
+                            RawFields(
+                                bytes: UnsafeBufferPointer(rebasing: bytes[..<fieldCount]), starts: starts, ends: ends,
+                                nulls: nulls))
+                    }
                 }
             }
         }
@@ -160,16 +177,18 @@ public struct NDJSONReader<Source: ByteSource>: RecordReader {
         // Most lines are flat objects with the previous line's keys. The flat parsers check the
         // UTF-8 of the strings they read, so a line they take is valid UTF-8; any other line is
         // checked here first, so that invalid UTF-8 is reported as such.
-        if let flatKeys, let cachedHeader {
-            if raw {
-                if JSONValueParser.parseFlatObject(
-                    line, keys: flatKeys, fields: &fieldBytes, ends: &fieldEnds, nulls: &fieldNulls)
-                {
-                    return .fields(origin)
-                }
-            } else if let values = JSONValueParser.parseFlatObject(line, keys: flatKeys) {
-                return .record(Record(header: cachedHeader, values: values, origin: origin))
+        if raw {
+            let known = keyTable.count
+            if let count = JSONValueParser.parseKeyedObject(
+                line, table: &keyTable, fields: &fieldBytes, starts: &fieldStarts, ends: &fieldEnds, nulls: &fieldNulls)
+            {
+                fieldCount = count
+                if keyHeader == nil || keyTable.count != known { keyHeader = Header(keyTable.names) }
+                return .fields(origin)
             }
+            keyTable.restore(count: known)
+        } else if let flatKeys, let cachedHeader, let values = JSONValueParser.parseFlatObject(line, keys: flatKeys) {
+            return .record(Record(header: cachedHeader, values: values, origin: origin))
         }
         if let offset = UTF8Validator.firstInvalidOffset(line) {
             return .malformed(

@@ -1,7 +1,8 @@
 /// The fields of one record as byte slices of one buffer: what `CSVReader.withCurrentFields(_:)`
 /// lends out so that a caller can map a row without building a `String` per field.
 ///
-/// Field `i` is `bytes[ends[i - 1]..<ends[i]]` (from 0 for the first). The bytes are valid UTF-8
+/// Field `i` is `bytes[ends[i - 1]..<ends[i]]` (from 0 for the first), or `bytes[starts[i]..<ends[i]]`
+/// when the fields are not back to back (an NDJSON line read by key). The bytes are valid UTF-8
 /// (the reader checked them) and belong to the reader: use them only inside the closure that
 /// received them. A field can be a null (an NDJSON `null`): it has no bytes and `isNull` says so;
 /// CSV fields never are.
@@ -12,6 +13,9 @@ public struct RawFields {
     public let ends: UnsafeBufferPointer<Int>
     /// Per field, whether it is a null; empty when none is.
     public let nulls: UnsafeBufferPointer<Bool>
+    /// The start offset in `bytes` of each field; empty when each field starts where the one
+    /// before it ends.
+    public let starts: UnsafeBufferPointer<Int>
 
     /// Wraps a concatenation of fields and their end offsets (no field is a null).
     public init(bytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>) {
@@ -21,8 +25,19 @@ public struct RawFields {
     /// Wraps a concatenation of fields, their end offsets and which of them are nulls (`nulls`
     /// has one flag per field, or is empty when no field is a null).
     public init(bytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>, nulls: UnsafeBufferPointer<Bool>) {
+        self.init(bytes: bytes, starts: UnsafeBufferPointer(start: nil, count: 0), ends: ends, nulls: nulls)
+    }
+
+    /// Wraps fields anywhere in `bytes`: field `i` is `bytes[starts[i]..<ends[i]]`, a null when
+    /// `nulls[i]` (`nulls` has one flag per field, or is empty when no field is a null).
+    public init(
+        bytes: UnsafeBufferPointer<UInt8>, starts: UnsafeBufferPointer<Int>, ends: UnsafeBufferPointer<Int>,
+        nulls: UnsafeBufferPointer<Bool>
+    ) {
         precondition(nulls.isEmpty || nulls.count == ends.count, "one null flag per field")
+        precondition(starts.isEmpty || starts.count == ends.count, "one start per field")
         self.bytes = bytes
+        self.starts = starts
         self.ends = ends
         self.nulls = nulls
     }
@@ -38,7 +53,7 @@ public struct RawFields {
     /// The bytes of field `index` (0-based).
     @inlinable
     public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
-        let start = index == 0 ? 0 : ends[index - 1]
+        let start = starts.isEmpty ? (index == 0 ? 0 : ends[index - 1]) : starts[index]
         return UnsafeBufferPointer(rebasing: bytes[start..<ends[index]])
     }
 

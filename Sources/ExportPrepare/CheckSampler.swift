@@ -6,7 +6,10 @@ import ExportStages
 /// what happened, building a `PipelineCheckReport`.
 struct CheckSampler {
     let plan: MappingPlan
-    let mapper: ContactMapper
+    /// The engine `prepare` runs, so that `check` maps every row as `prepare` will.
+    let program: MappingProgram
+    private var bound: BoundMapping?
+    private var scratch = MappingProgram.Scratch()
     let previewCount: Int
     let fieldNames: [String]
     private let statusDateKey: String
@@ -21,7 +24,7 @@ struct CheckSampler {
 
     init(pipeline: Pipeline, previewCount: Int, runDate: String) {
         plan = pipeline.mapping
-        mapper = ContactMapper(plan: pipeline.mapping, apiVersion: pipeline.destination.apiVersion, runDate: runDate)
+        program = MappingProgram(plan: pipeline.mapping, apiVersion: pipeline.destination.apiVersion, runDate: runDate)
         self.previewCount = previewCount
         fieldNames = pipeline.mapping.optionalFieldNames(apiVersion: pipeline.destination.apiVersion)
         statusDateKey = pipeline.destination.apiVersion.statusDateKey
@@ -47,7 +50,8 @@ struct CheckSampler {
             count(&reasons, rejection.reason, rejection.origin, rejection.detail)
             return nil
         case .record(let record):
-            switch mapper.map(record) {
+            if bound?.header !== record.header { bound = plan.bind(record.header) }
+            switch program.map(record, bound: bound!, scratch: &scratch) {
             case .rejected(let reason, let detail, _):
                 count(&reasons, reason, record.origin, detail)
             case .filtered:

@@ -11,9 +11,10 @@ import Foundation
 /// and writes. Rows keep their input order, so the output is the same as a serial run's.
 ///
 /// Policy `first` needs one pass. Policies `last` and `newest` need to know the winner of each
-/// email before the first contact is written (chunks are numbered in input order), so a first
-/// pass finds the winners and a second pass writes; both passes read the inputs in the same order
-/// and number rows the same way.
+/// email before the first contact is written (chunks are numbered in input order): the one
+/// reading pass finds the winners while it spills its events to a temporary file in the run
+/// folder (`EventSpill`), and the writing stage then replays that file, so each input is read,
+/// inflated, parsed, mapped and hashed once.
 struct RecordRun {
     let pipeline: Pipeline
     let runDirectory: String
@@ -31,30 +32,45 @@ struct RecordRun {
 
     /// Reads everything, writes the run folder and returns the manifest it wrote.
     mutating func execute(inputs: [ResolvedInput], pipelineBytes: [UInt8]) throws -> RunManifest {
-        let mapper = ContactMapper(plan: pipeline.mapping, apiVersion: pipeline.destination.apiVersion, runDate: runDate)
-        let winners: Winners?
+        let program = MappingProgram(plan: pipeline.mapping, apiVersion: pipeline.destination.apiVersion, runDate: runDate)
         switch pipeline.dedupe {
-        case .first: winners = nil
-        case .last, .newest: winners = try findWinners(inputs: inputs, mapper: mapper)
+        case .first:
+            return try write(inputs: inputs, winners: nil, spill: nil, pipelineBytes: pipelineBytes) { prepare, handle in
+                try stream(inputs: inputs, program: program, prepare: prepare, handle: handle)
+            }
+        case .last, .newest:
+            // One reading pass finds the winners and spills its events; the writing stage replays them.
+            let spill = try EventSpill(runDirectory: runDirectory)
+            defer { spill.remove() }
+            let (winners, summary) = try findWinners(inputs: inputs, program: program, spill: spill)
+            try spill.finishWriting()
+            return try write(inputs: inputs, winners: winners, spill: spill, pipelineBytes: pipelineBytes) { _, handle in
+                try spill.replay(handle)
+                return summary
+            }
         }
-        return try write(inputs: inputs, mapper: mapper, winners: winners, pipelineBytes: pipelineBytes)
     }
 
-    // MARK: - Pass 1 (policies `last` and `newest`)
+    // MARK: - The reading pass of policies `last` and `newest`
 
-    /// The deduper after pass 1 (it knows each email's winning row) and the origin of every row,
+    /// The deduper after the reading pass (it knows each email's winning row) and the origin of every row,
     /// indexed by the row's sequence number, so a duplicate can name a winner that comes later.
     struct Winners {
         var deduper: EmailDeduper
         var origins = OriginTable()
     }
 
-    private func findWinners(inputs: [ResolvedInput], mapper: ContactMapper) throws -> Winners {
+    /// Reads every input once: offers each contact to the deduper and writes every event to `spill`.
+    private func findWinners(
+        inputs: [ResolvedInput], program: MappingProgram, spill: EventSpill
+    ) throws -> (Winners, ReadSummary) {
         var winners = Winners(deduper: EmailDeduper(policy: pipeline.dedupe, expectedCount: Self.expectedRows(inputs)))
         var sequence = 0
         var current = RecordOrigin(file: "", line: 0, index: 0)
-        try stream(inputs: inputs, mapper: mapper, prepare: { winners.deduper.prefetch(keys: $0.contactKeys(in: $1)) }) {
-            event, _ in
+        let summary = try stream(
+            inputs: inputs, program: program, prepare: { winners.deduper.prefetch(keys: $0.contactKeys(in: $1)) }
+        ) { event, arena in
+            try spill.append(event, arena: arena)
             switch event {
             case .start(let position):
                 current = RecordOrigin(file: inputs[position.input].path, member: position.member, line: 0, index: 0)
@@ -76,13 +92,17 @@ struct RecordRun {
             }
             sequence += 1
         }
-        return winners
+        return (winners, summary)
     }
 
     // MARK: - The writing pass
 
+    /// Writes the run folder from the events `read` hands out in input order (each run of events
+    /// announced to its `prepare` first, see `stream`), and removes `spill` before the manifest.
     private func write(
-        inputs: [ResolvedInput], mapper: ContactMapper, winners: Winners?, pipelineBytes: [UInt8]
+        inputs: [ResolvedInput], winners: Winners?, spill: EventSpill?, pipelineBytes: [UInt8],
+        read: (_ prepare: (RowBatch, Range<Int>) -> Void, _ handle: (RowEvent, ByteArena) throws -> Void) throws
+            -> ReadSummary
     ) throws -> RunManifest {
         // Hashing and writing the chunks and side files runs on a third thread.
         let io = FileWorkQueue(name: "prepare-write")
@@ -175,9 +195,7 @@ struct RecordRun {
 
         // The origin of packed rows: the current input's, with each row's line and index.
         var current = RecordOrigin(file: "", line: 0, index: 0)
-        let summary = try stream(
-            inputs: inputs, mapper: mapper, prepare: { if winners == nil { deduper.prefetch(keys: $0.contactKeys(in: $1)) } }
-        ) { event, arena in
+        let summary = try read({ if winners == nil { deduper.prefetch(keys: $0.contactKeys(in: $1)) } }) { event, arena in
             switch event {
             case .start(let position):
                 current = RecordOrigin(file: inputs[position.input].path, member: position.member, line: 0, index: 0)
@@ -256,6 +274,7 @@ struct RecordRun {
             files: files,
             fillCounts: fill.fields,
             sync: sync.map { SyncRun.record($0, mapping: pipeline.mapping, leavers: leavers?.count ?? 0) })
+        spill?.remove()
         try ManifestFile.write(manifest, runDirectory: runDirectory)
         completed = true
         try FileSystem.syncDirectory(runDirectory + "/" + RunFolderLayout.chunksDirectory)
@@ -315,12 +334,12 @@ struct RecordRun {
 
     @discardableResult
     private func stream(
-        inputs: [ResolvedInput], mapper: ContactMapper, prepare: (RowBatch, Range<Int>) -> Void,
+        inputs: [ResolvedInput], program: MappingProgram, prepare: (RowBatch, Range<Int>) -> Void,
         handle: (RowEvent, ByteArena) throws -> Void
     ) throws -> ReadSummary {
         let queue = BatchQueue<RowBatch>(capacity: 4)
         let returned = BatchQueue<RowBatch>(capacity: 4)
-        let producer = RowProducer(pipeline: pipeline, inputs: inputs, mapper: mapper)
+        let producer = RowProducer(pipeline: pipeline, inputs: inputs, program: program)
         let reader = WorkerThread(name: "prepare-read") {
             defer { queue.close() }
             return try producer.run(into: queue, returned: returned)

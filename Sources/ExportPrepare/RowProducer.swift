@@ -9,7 +9,7 @@ import ExportStages
 struct RowProducer: Sendable {
     let pipeline: Pipeline
     let inputs: [ResolvedInput]
-    let mapper: ContactMapper
+    let program: MappingProgram
 
     /// Reads everything into `queue` (which the caller closes) and returns the inputs' identities
     /// and which mapped columns the rows had. Rows read before an error are pushed before it is
@@ -67,95 +67,50 @@ struct RowProducer: Sendable {
     }
 
     /// Reads one input (every member of a bundle) with the reader its format needs, and maps its
-    /// rows through a `ByteMapping` when the mapping compiles to one (CSV rows straight from the
-    /// parser's bytes), else through the `ContactMapper`.
+    /// rows through the `MappingProgram`: CSV rows and flat NDJSON lines straight from the
+    /// parser's bytes, NDJSON lines with nested values from their `Record`.
     private func walk(
         _ input: ResolvedInput, index: Int, forced: ForcedFormat, limits: DecompressionLimits,
         budget: DecompressionBudget, presence: inout ColumnPresence, skipped: inout [String], into sink: BatchSink
     ) throws -> String {
-        var bound: BoundMapping?
-        func visit(_ outcome: ReadOutcome) throws {
-            switch outcome {
-            case .malformed(let rejection):
-                try sink.emit(.malformed(rejection))
-            case .record(let record):
-                presence.observe(record)
-                if bound?.header !== record.header { bound = mapper.plan.bind(record.header) }
-                try sink.emit(.mapped(record.origin, mapper.map(record, bound: bound!)))
-            }
-        }
-        return try InputWalker.walk(
+        try InputWalker.walk(
             path: input.path, displayName: input.path, forced: forced, limits: limits, budget: budget,
             warn: { message in try? sink.emit(.warning(message)) }, members: input.members,
             skipped: { name, _ in skipped.append(name) }
         ) { logical, source in
             try sink.emit(.start(RecordRun.InputPosition(input: index, member: logical.member, memberFormat: logical.formatName)))
-            switch logical.format {
-            case .csv:
-                var options = input.csv
-                options.maxFieldBytes = pipeline.limits.maxFieldBytes
-                options.maxRecordBytes = pipeline.limits.maxRecordBytes
-                var reader = CSVReader(
-                    source: AnyByteSource(source), file: input.path, member: logical.member, options: options)
-                if let byteMapping = mapper.byteMapping {
-                    try Self.map(&reader, with: byteMapping, presence: &presence, into: sink)
-                } else {
-                    while let outcome = try reader.next() { try visit(outcome) }
-                }
-            case .ndjson:
-                var reader = NDJSONReader(
-                    source: AnyByteSource(source), file: input.path, member: logical.member,
-                    maxLineBytes: pipeline.limits.maxFieldBytes)
-                if let byteMapping = mapper.byteMapping {
-                    var scratch = ByteMapping.Scratch()
-                    var columns: ByteMapping.Columns?
-                    while let outcome = try reader.nextRaw() {
-                        switch outcome {
-                        case .malformed(let rejection):
-                            try sink.emit(.malformed(rejection))
-                        case .record(let record):
-                            presence.observe(record)
-                            if bound?.header !== record.header { bound = mapper.plan.bind(record.header) }
-                            if let outcome = byteMapping.pack(record, bound: bound!, scratch: &scratch, into: sink.arena) {
-                                try sink.emit(outcome, origin: record.origin)
-                            } else {
-                                try sink.emit(.mapped(record.origin, mapper.map(record, bound: bound!)))
-                            }
-                        case .fields(let origin):
-                            // A flat line with the previous line's keys: mapped on its bytes, no Record.
-                            if let header = reader.header, columns?.header !== header {
-                                columns = byteMapping.bind(header)
-                                presence.observe(header)
-                            }
-                            let outcome = reader.withCurrentFields {
-                                byteMapping.pack($0, columns: columns!, into: sink.arena)
-                            }
-                            try sink.emit(outcome, origin: origin)
-                        }
-                    }
-                } else {
-                    while let outcome = try reader.next() { try visit(outcome) }
-                }
-            }
+            var reader = LogicalInputReader(
+                source: source, logical: logical, input: input, file: input.path, limits: pipeline.limits)
+            try Self.map(&reader, with: program, presence: &presence, into: sink)
         }
     }
 
-    /// Reads and maps every row of `reader` on its bytes (no `Record` is built).
-    private static func map(
-        _ reader: inout CSVReader<AnyByteSource>, with byteMapping: ByteMapping, presence: inout ColumnPresence,
+    /// Reads and maps every row of `reader`, on its bytes when the reader lends them (no `Record`
+    /// is built), else from the record it parsed.
+    static func map(
+        _ reader: inout LogicalInputReader, with program: MappingProgram, presence: inout ColumnPresence,
         into sink: BatchSink
     ) throws {
-        var columns: ByteMapping.Columns?
+        var columns: MappingProgram.Columns?
+        var bound: BoundMapping?
+        var scratch = MappingProgram.Scratch()
         while let outcome = try reader.nextRaw() {
             switch outcome {
             case .malformed(let rejection):
                 try sink.emit(.malformed(rejection))
+            case .record(let record):
+                presence.observe(record)
+                if bound?.header !== record.header { bound = program.plan.bind(record.header) }
+                try sink.emit(
+                    program.pack(record, bound: bound!, scratch: &scratch, into: sink.arena), origin: record.origin)
             case .fields(let origin):
                 if let header = reader.header, columns?.header !== header {
-                    columns = byteMapping.bind(header)
+                    columns = program.bind(header)
                     presence.observe(header)
                 }
-                let outcome = reader.withCurrentFields { byteMapping.pack($0, columns: columns!, into: sink.arena) }
+                let outcome = reader.withCurrentFields {
+                    program.pack($0, columns: columns!, origin: origin, into: sink.arena)
+                }
                 try sink.emit(outcome, origin: origin)
             }
         }
@@ -190,8 +145,8 @@ final class BatchSink {
         if batch.events.count == Self.batchSize { try flush() }
     }
 
-    /// Adds what `ByteMapping.pack` made of the row at `origin`.
-    func emit(_ outcome: ByteMapping.PackOutcome, origin: RecordOrigin) throws {
+    /// Adds what `MappingProgram.pack` made of the row at `origin`.
+    func emit(_ outcome: MappingProgram.PackOutcome, origin: RecordOrigin) throws {
         switch outcome {
         case .packed(let contact): try emit(.packed(contact, line: origin.line, index: origin.index))
         case .mapped(let result): try emit(.mapped(origin, result))

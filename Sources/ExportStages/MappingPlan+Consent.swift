@@ -34,7 +34,7 @@ extension MappingPlan {
     /// The constant status of `spec` when it is one without transforms.
     static func constantStatus(_ spec: ValueSpec?) -> String? {
         guard let spec, spec.transforms.isEmpty, case .constant(let text) = spec.source else { return nil }
-        return ContactMapper.canonicalStatus(TextOps.trim(text))
+        return MappingProgram.canonicalStatus(TextOps.trim(text))
     }
 
     /// The consent mistakes `check` and `prepare` refuse, located in the mapping (`consent` is the

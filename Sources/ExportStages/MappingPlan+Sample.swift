@@ -12,19 +12,22 @@ extension MappingPlan {
         guard !records.isEmpty else { return [] }
         var problems: [ConfigProblem] = []
         let n = records.count
-        let rows = records.map { Row(record: $0, bound: bind($0.header), runDate: "2000-01-01") }
+        var scratch = MappingProgram.Scratch()
 
         func problem(_ spec: ValueSpec, _ message: String, _ hint: String?) {
             problems.append(ConfigProblem(
                 file: path, line: spec.location.line, column: spec.location.column, message: message, hint: hint))
         }
         func texts(_ spec: ValueSpec) -> [String?] {
-            rows.map { row in
-                if case .value(let v?) = row.evaluate(spec) {
-                    let t = TextOps.trim(v.joined())
-                    return t.isEmpty ? nil : t
+            records.map { record in
+                MappingProgram.withRow(record, bound: bind(record.header), runDate: "2000-01-01", scratch: &scratch) {
+                    row, _ in
+                    if case .value(let v?) = row.evaluate(spec) {
+                        let t = TextOps.trim(v.joined())
+                        return t.isEmpty ? nil : t
+                    }
+                    return nil
                 }
-                return nil
             }
         }
         func isConstant(_ spec: ValueSpec) -> Bool {
@@ -38,7 +41,7 @@ extension MappingPlan {
 
         for (key, spec) in [("status", status), ("sms_status", phone?.smsStatus)] {
             guard let spec, !isConstant(spec) else { continue }
-            let bad = texts(spec).compactMap { $0 }.filter { ContactMapper.canonicalStatus($0) == nil }
+            let bad = texts(spec).compactMap { $0 }.filter { MappingProgram.canonicalStatus($0) == nil }
             if !bad.isEmpty {
                 problem(spec, "\(key) gets \(listed(bad)) in \(bad.count) of \(n) sampled rows, which is not subscribed, unsubscribed or nonSubscribed",
                     "add these values to the map, or give it a fallback; such rows are rejected (\(key)_invalid)")

@@ -8,7 +8,7 @@ import ExportCore
 public struct MappingPlan: Sendable {
     /// The file the mapping was read from (the pipeline file when inline), for problem locations.
     public var path: String
-    /// The raw column whose text `ContactMapper` returns as `MappedContact.dedupeDate` (set by the
+    /// The raw column whose text `MappingProgram` returns as `MappedContact.dedupeDate` (set by the
     /// pipeline for `dedupe: { keep: newest, field: … }`).
     public var dedupeDateField: String?
     /// The pipeline's `consent:` policy (set by `PipelineLoader`; the safe defaults otherwise).

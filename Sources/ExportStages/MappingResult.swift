@@ -1,4 +1,4 @@
-/// What `ContactMapper.map` made of one record.
+/// What `MappingProgram` made of one record.
 public enum MappingResult: Sendable, Equatable {
     /// A contact ready for a chunk.
     case contact(MappedContact)

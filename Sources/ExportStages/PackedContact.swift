@@ -1,4 +1,4 @@
-/// A contact that `ByteMapping.pack` wrote into a `ByteArena`: its normalised email, then its
+/// A contact that `MappingProgram.pack` wrote into a `ByteArena`: its normalised email, then its
 /// batch item (one line of JSON, no newline), back to back, and its dedupe key.
 ///
 /// It carries no warnings and no dedupe date: a contact with either is a `MappedContact`.
@@ -9,8 +9,9 @@ public struct PackedContact: Sendable, Equatable {
     private let emailEnd: Int
     private let end: Int
 
-    /// A contact whose email is `arena[start..<emailEnd]` and item `arena[emailEnd..<end]`.
-    init(key: EmailKey, start: Int, emailEnd: Int, end: Int) {
+    /// A contact whose email is `arena[start..<emailEnd]` and item `arena[emailEnd..<end]` (also
+    /// how `prepare` reads back a contact it spilled to disk).
+    public init(key: EmailKey, start: Int, emailEnd: Int, end: Int) {
         self.key = key
         self.start = start
         self.emailEnd = emailEnd

@@ -81,92 +81,109 @@ import Testing
         #expect(Self.flat(text, keys: ["a", "b"]) == object.values)
     }
 
+    /// The keyed parse of `text` over a table that knows `keys` (a line with them in that order
+    /// came before): each key's text, `nil` for a null or a missing key; `nil` when it declines.
+    static func keyed(_ text: String, keys: [String], table: inout NDJSONKeyTable) -> [String?]? {
+        for key in keys { _ = Array(key.utf8).withUnsafeBufferPointer { table.field(of: $0) } }
+        if table.order.isEmpty { table.order = keys.indices.map { $0 } }
+        var fields: [UInt8] = [9, 9]
+        var starts: [Int] = [7]
+        var ends: [Int] = [7]
+        var nulls: [Bool] = [true]
+        let count = Array(text.utf8).withUnsafeBufferPointer {
+            JSONValueParser.parseKeyedObject($0, table: &table, fields: &fields, starts: &starts, ends: &ends, nulls: &nulls)
+        }
+        guard let count else { return nil }
+        #expect(starts.count == table.count && ends.count == table.count && nulls.count == table.count)
+        #expect(ends.allSatisfy { $0 <= count })
+        return ends.indices.map { nulls[$0] ? nil : String(decoding: fields[starts[$0]..<ends[$0]], as: UTF8.self) }
+    }
+
+    static func keyed(_ text: String, keys: [String] = ["a", "b"]) -> [String?]? {
+        var table = NDJSONKeyTable()
+        return keyed(text, keys: keys, table: &table)
+    }
+
     @Test(arguments: [
         "{\"a\":1,\"b\":\"x\"}",
         " {\"a\" :\t-0.5E+3 ,\"b\": \"\\u00e9\\n\\ud834\\udd1e\\\"\"}\r",
         "{\"a\":false,\"b\":\"Bahnhofstraße 1190 東京 😀\"}",
         "{\"a\":true,\"b\":\"\"}",
     ])
-    func flatObjectBytesAreTheValuesText(_ text: String) throws {
+    func keyedObjectBytesAreTheValuesText(_ text: String) throws {
         guard case .object(let object) = try Self.parse(text) else {
             Issue.record("not an object")
             return
         }
-        var fields: [UInt8] = [9, 9]
-        var ends: [Int] = [7]
-        var nulls: [Bool] = [true]
-        let keys = FlatObjectKeys(["a", "b"])!
-        let parsed = Array(text.utf8).withUnsafeBufferPointer {
-            JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends, nulls: &nulls)
-        }
-        #expect(parsed)
-        #expect(ends.count == 2)
-        let texts = ends.indices.map { String(decoding: fields[(($0 == 0) ? 0 : ends[$0 - 1])..<ends[$0]], as: UTF8.self) }
-        #expect(texts == object.values.map(\.text))
+        #expect(Self.keyed(text) == object.values.map(\.text))
     }
 
     @Test(arguments: 0..<20)
-    func flatObjectBytesFindEscapesAndControlsAtAnyOffset(_ offset: Int) {
-        let keys = FlatObjectKeys(["a", "b"])!
+    func keyedObjectBytesFindEscapesAndControlsAtAnyOffset(_ offset: Int) {
         let pad = String(repeating: "é", count: offset / 2) + String(repeating: "x", count: offset % 2)
         for (escaped, decoded) in [("\\\"", "\""), ("\\\\", "\\"), ("\\n", "\n"), ("\\u00e9", "é")] {
             let line = "{\"a\":\"\(pad)\(escaped)\(pad)\",\"b\":1}"
-            var fields: [UInt8] = []
-            var ends: [Int] = []
-            var nulls: [Bool] = []
-            let parsed = Array(line.utf8).withUnsafeBufferPointer {
-                JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends, nulls: &nulls)
-            }
-            #expect(parsed)
-            #expect(String(decoding: fields[..<ends[0]], as: UTF8.self) == pad + decoded + pad)
+            #expect(Self.keyed(line) == [pad + decoded + pad, "1"])
+            // The same with the keys the other way round.
+            #expect(Self.keyed("{\"b\":1,\"a\":\"\(pad)\(escaped)\(pad)\"}") == [pad + decoded + pad, "1"])
         }
         // A raw control byte or a missing closing quote, wherever it is, declines.
         for line in ["{\"a\":\"\(pad)\t\(pad)\",\"b\":1}", "{\"a\":\"\(pad)"] {
-            var fields: [UInt8] = []
-            var ends: [Int] = []
-            var nulls: [Bool] = []
-            let parsed = Array(line.utf8).withUnsafeBufferPointer {
-                JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends, nulls: &nulls)
-            }
-            #expect(!parsed)
+            #expect(Self.keyed(line) == nil)
         }
     }
 
-    @Test func flatObjectBytesMarkNulls() {
-        var fields: [UInt8] = []
-        var ends: [Int] = []
-        var nulls: [Bool] = []
-        let keys = FlatObjectKeys(["a", "b", "c"])!
+    @Test func keyedObjectBytesMarkNullsAndMissingKeys() {
+        var table = NDJSONKeyTable()
         for (line, expected) in [
-            ("{\"a\":1,\"b\":null,\"c\":\"\"}", [false, true, false]),
-            ("{\"a\":null , \"b\" : null,\"c\":null}", [true, true, true]),
-            ("{\"a\":1,\"b\":2,\"c\":3}", []),
-        ] {
-            let parsed = Array(line.utf8).withUnsafeBufferPointer {
-                JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends, nulls: &nulls)
-            }
-            #expect(parsed)
-            #expect(nulls == expected, "\(line)")
+            ("{\"a\":1,\"b\":null,\"c\":\"\"}", ["1", nil, ""]),
+            ("{\"a\":null , \"b\" : null,\"c\":null}", [nil, nil, nil]),
+            ("{\"a\":1,\"b\":2,\"c\":3}", ["1", "2", "3"]),
+            ("{\"c\":3}", [nil, nil, "3"]),
+            ("{}", [nil, nil, nil]),
+            ("{\"b\":\"x\",\"a\":0}", ["0", "x", nil]),
+        ] as [(String, [String?])] {
+            #expect(Self.keyed(line, keys: ["a", "b", "c"], table: &table) == expected, "\(line)")
         }
-        #expect(ends == [1, 2, 3])  // a null has no text
     }
 
-    /// The flat bytes path reads the strings' UTF-8 itself: a line it takes is valid UTF-8, and
-    /// it declines every invalid sequence, wherever it is in a string.
+    /// Lines read by key: any order, missing keys, new keys (added to the table, absent from the
+    /// lines before), and a repeated key whose last value wins, as `parse` has it.
+    @Test func keyedObjectReadsAnyKeyOrder() {
+        var table = NDJSONKeyTable()
+        #expect(Self.keyed("{\"a\":1}", keys: ["a", "b"], table: &table) == ["1", nil])
+        #expect(Self.keyed("{\"a\":1,\"b\":2,\"c\":3}", keys: [], table: &table) == ["1", "2", "3"])
+        #expect(table.names == ["a", "b", "c"])
+        #expect(Self.keyed("{\"b\":1,\"a\":2}", keys: [], table: &table) == ["2", "1", nil])
+        #expect(Self.keyed("{\"a\":1,\"bb\":2}", keys: [], table: &table) == ["1", nil, nil, "2"])
+        #expect(Self.keyed("{\"a\":1,\"b\":2,\"a\":3}", keys: [], table: &table) == ["3", "2", nil, nil])
+        #expect(Self.keyed("{ \"c\" :4 }", keys: [], table: &table) == [nil, nil, "4", nil])
+        #expect(table.names == ["a", "b", "c", "bb"])
+    }
+
+    /// The keyed parse reads the strings' and new keys' UTF-8 itself: a line it takes is valid
+    /// UTF-8, and it declines every invalid sequence, wherever it is in a string or a key.
     @Test(arguments: 0..<12)
-    func flatObjectBytesDeclineInvalidUTF8(_ offset: Int) {
-        let keys = FlatObjectKeys(["a", "b"])!
+    func keyedObjectBytesDeclineInvalidUTF8(_ offset: Int) {
         let pad = Array(String(repeating: "x", count: offset).utf8)
         let invalid: [[UInt8]] = [[0x80], [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xC3]]
         for sequence in invalid {
-            let line = Array("{\"a\":1,\"b\":\"".utf8) + pad + sequence + pad + Array("\"}".utf8)
-            var fields: [UInt8] = []
-            var ends: [Int] = []
-            var nulls: [Bool] = []
-            let parsed = line.withUnsafeBufferPointer {
-                JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends, nulls: &nulls)
+            for line in [
+                Array("{\"a\":1,\"b\":\"".utf8) + pad + sequence + pad + Array("\"}".utf8),
+                Array("{\"a\":1,\"".utf8) + pad + sequence + pad + Array("\":2}".utf8),
+            ] {
+                var table = NDJSONKeyTable()
+                _ = Self.keyed("{\"a\":0,\"b\":0}", keys: ["a", "b"], table: &table)
+                var fields: [UInt8] = []
+                var starts: [Int] = []
+                var ends: [Int] = []
+                var nulls: [Bool] = []
+                let parsed = line.withUnsafeBufferPointer {
+                    JSONValueParser.parseKeyedObject(
+                        $0, table: &table, fields: &fields, starts: &starts, ends: &ends, nulls: &nulls)
+                }
+                #expect(parsed == nil, "\(sequence) after \(offset) bytes")
             }
-            #expect(!parsed, "\(sequence) after \(offset) bytes")
         }
     }
 
@@ -191,14 +208,9 @@ import Testing
     ])
     func flatObjectDeclinesEverythingElse(_ text: String) {
         #expect(Self.flat(text, keys: ["a", "b"]) == nil)
-        var fields: [UInt8] = []
-        var ends: [Int] = []
-        var nulls: [Bool] = []
-        let keys = FlatObjectKeys(["a", "b"])!
-        let parsed = Array(text.utf8).withUnsafeBufferPointer {
-            JSONValueParser.parseFlatObject($0, keys: keys, fields: &fields, ends: &ends, nulls: &nulls)
-        }
-        #expect(!parsed)
+        // Read by key, only the first five are flat objects.
+        let byKey = ["{\"a\":1}", "{\"a\":1,\"b\":2,\"c\":3}", "{\"b\":1,\"a\":2}", "{\"a\":1,\"bb\":2}", "{\"a\":1,\"b\":2,\"a\":3}"]
+        #expect((Self.keyed(text) != nil) == byKey.contains(text))
     }
 
     /// Keys of every length are matched whole, written tight or with white space, and a key

@@ -160,11 +160,9 @@ struct NDJSONCase: Sendable, CustomTestStringConvertible {
                 #expect(a == b)
             case (.record(let a), .fields(let origin)):
                 #expect(origin == a.origin)
-                #expect(raw.header?.names == a.header.names)
-                let texts = raw.withCurrentFields { fields in
-                    (0..<fields.count).map { fields.isNull($0) ? nil : String(decoding: fields[$0], as: UTF8.self) }
-                }
-                #expect(texts == a.values.map(\.text))
+                var want = Self.textsByKey(a)
+                for name in raw.fieldsHeader?.names ?? [] where want[name] == nil { want[name] = .some(nil) }
+                #expect(Self.fieldsByKey(raw) == want)
             default:
                 Issue.record("\(expected) read raw as \(got)")
             }
@@ -192,9 +190,64 @@ struct NDJSONCase: Sendable, CustomTestStringConvertible {
             }
         }
         // A null is a field too (an empty one that `isNull`); an empty string is not a null.
-        #expect(kinds == ["record", "fields", "fields", "fields", "fields"])
-        #expect(texts == [["2", "y\n"], ["3", nil], ["", "z"], ["4", "true"]])
-        #expect(reader.header?.names == ["a", "b"])
+        #expect(kinds == ["fields", "fields", "fields", "fields", "fields"])
+        #expect(texts == [["1", "x"], ["2", "y\n"], ["3", nil], ["", "z"], ["4", "true"]])
+        #expect(reader.fieldsHeader?.names == ["a", "b"])
+    }
+
+    /// The texts of a `.fields` line by key (`nil` for a null or a key the line lacks).
+    static func fieldsByKey(_ reader: NDJSONReader<MemorySource>) -> [String: String?] {
+        let names = reader.fieldsHeader?.names ?? []
+        return reader.withCurrentFields { f in
+            Dictionary(uniqueKeysWithValues: names.indices.map { i in
+                (names[i], f.isNull(i) ? nil : String(decoding: f[i], as: UTF8.self))
+            })
+        }
+    }
+
+    /// A record's value texts by key.
+    static func textsByKey(_ record: Record) -> [String: String?] {
+        Dictionary(uniqueKeysWithValues: zip(record.header.names, record.values.map(\.text)))
+    }
+
+    /// Lines whose keys vary the way real exporters write them (empty fields left out, another
+    /// key order, `\u` escapes in values, a key that repeats, keys that first appear late) are
+    /// read by key as fields, giving each key the text its record has, and nothing for the
+    /// keys a line lacks; a nested value or an escaped key is read as a record.
+    @Test func rawReadingReadsLinesByKey() throws {
+        let lines = [
+            #"{"email":"a@x.co","first":"Ana","city":"Cluj"}"#,
+            #"{"email":"b@x.co"}"#,
+            #"{"city":"Ia\u0219i","email":"c@x.co","first":"Ion"}"#,
+            #"{ "first" : "D\u00e9" , "email":"d@x.co", "spend": 12.5, "vip": true }"#,
+            #"{"email":"e@x.co","email":"E@x.co","first":null}"#,
+            #"{"email":"f@x.co","tags":["a"]}"#,
+            #"{"\u0065mail":"g@x.co"}"#,
+            #"{}"#,
+            #"{"email":"h@x.co","first":"Ana","city":"Cluj"}"#,
+        ]
+        let input = Array(lines.joined(separator: "\n").utf8)
+        var plain = NDJSONReader(source: MemorySource(input), file: "in.ndjson")
+        var raw = NDJSONReader(source: MemorySource(input), file: "in.ndjson")
+        var kinds: [String] = []
+        while case .record(let expected)? = try plain.next() {
+            switch try #require(try raw.nextRaw()) {
+            case .fields(let origin):
+                kinds.append("fields")
+                #expect(origin == expected.origin)
+                var want = Self.textsByKey(expected)
+                for name in raw.fieldsHeader?.names ?? [] where want[name] == nil { want[name] = .some(nil) }
+                #expect(Self.fieldsByKey(raw) == want, "line \(origin.line)")
+            case .record(let record):
+                kinds.append("record")
+                #expect(record == expected)
+            case .malformed(let rejection):
+                Issue.record("line \(rejection.origin.line) is malformed")
+            }
+        }
+        #expect(try raw.nextRaw() == nil)
+        #expect(kinds == ["fields", "fields", "fields", "fields", "fields", "record", "record", "fields", "fields"])
+        #expect(raw.fieldsHeader?.names == ["email", "first", "city", "spend", "vip"])
     }
 
     @Test func refusesUTF16() throws {

@@ -167,12 +167,14 @@ import Testing
     ]
 
     /// Maps the rows `MapCheck` maps and expects every contact to be valid JSON, and the same
-    /// from `ByteMapping` when the mapping compiles to one.
+    /// from the engine as from the reference.
     static func expectValidContacts(_ plan: MappingPlan, apiVersion: APIVersion, seed: Int, input: String) {
         let names = plan.columnNames
         let header = Header(names)
         let mapper = ContactMapper(plan: plan, apiVersion: apiVersion, runDate: "2026-11-29")
-        var scratch = ByteMapping.Scratch()
+        let program = MappingProgram(plan: plan, apiVersion: apiVersion, runDate: "2026-11-29")
+        let columns = program.bind(header)
+        var scratch = MappingProgram.Scratch()
         for row in 0..<4 {
             let texts = names.indices.map { i in samples[(seed &+ row &* 7 &+ i &* 3) & 0xFFFF % samples.count] }
             let record = Record(
@@ -183,11 +185,10 @@ import Testing
                 let valid = contact.json.withUnsafeBytes { (try? JSONValueParser.parse($0)) != nil }
                 #expect(valid, "\(input): invalid JSON \(String(decoding: contact.json, as: UTF8.self))")
             }
-            if let byteMapping = mapper.byteMapping {
-                let columns = byteMapping.bind(header)
-                let direct = RawFields.with(texts) { byteMapping.map($0, columns: columns, scratch: &scratch) }
-                #expect(direct == result, "\(input): ByteMapping and ContactMapper differ")
+            let direct = RawFields.with(texts) {
+                program.map($0, columns: columns, origin: record.origin, scratch: &scratch)
             }
+            #expect(direct == result, "\(input): MappingProgram and ContactMapper differ")
         }
     }
 }

@@ -6,15 +6,14 @@ import Testing
 
 @Suite struct RowBatchTests {
     @Test func contactKeysAreThoseOfItsContactsInOrder() throws {
-        let mapper = ContactMapper(
+        let program = MappingProgram(
             plan: try MappingLoader.parse(text: "email: Email\nfirst_name: First\n", file: "m.yaml"), apiVersion: .v5,
             runDate: "2026-01-02")
-        let byteMapping = try #require(mapper.byteMapping)
-        let columns = byteMapping.bind(Header(["Email", "First"]))
+        let columns = program.bind(Header(["Email", "First"]))
         var batch = RowBatch()
         let origin = RecordOrigin(file: "in.csv", line: 2, index: 0)
         for values in [["a@example.com", "A"], ["not an email", "B"], ["B@Example.com", "C"]] {
-            switch RawFields.with(values, { byteMapping.pack($0, columns: columns, into: batch.arena) }) {
+            switch RawFields.with(values, { program.pack($0, columns: columns, origin: origin, into: batch.arena) }) {
             case .packed(let contact): batch.events.append(.packed(contact, line: 2, index: 0))
             case .mapped(let result): batch.events.append(.mapped(origin, result))
             }

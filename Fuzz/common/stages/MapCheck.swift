@@ -4,7 +4,7 @@ import ExportStages
 
 /// Maps a few awkward rows through a mapping that loaded, and traps (a fuzzer finding) when a
 /// contact's JSON is not valid JSON (what the mapper makes is sent to Omnisend as it is), or when
-/// the mapping compiles to a `ByteMapping` that maps the row differently from `ContactMapper`.
+/// the engine (`MappingProgram`) maps the row differently from the slow reference `ContactMapper`.
 enum MapCheck {
     /// Values chosen to hit the transforms: emails, dates, numbers, phones, countries, odd text.
     static let samples = [
@@ -18,7 +18,9 @@ enum MapCheck {
         let names = plan.columnNames
         let header = Header(names)
         let mapper = ContactMapper(plan: plan, apiVersion: apiVersion, runDate: "2026-11-29")
-        var scratch = ByteMapping.Scratch()
+        let program = MappingProgram(plan: plan, apiVersion: apiVersion, runDate: "2026-11-29")
+        let columns = program.bind(header)
+        var scratch = MappingProgram.Scratch()
         for row in 0..<4 {
             let texts = names.indices.map { i in samples[(seed &+ row &* 7 &+ i &* 3) & 0xFFFF % samples.count] }
             let record = Record(
@@ -29,11 +31,8 @@ enum MapCheck {
                 let valid = contact.json.withUnsafeBytes { bytes in (try? JSONValueParser.parse(bytes)) != nil }
                 check(valid, "the mapper wrote invalid JSON: \(String(decoding: contact.json, as: UTF8.self))")
             }
-            if let byteMapping = mapper.byteMapping {
-                let columns = byteMapping.bind(header)
-                let direct = RawFields.with(texts) { byteMapping.map($0, columns: columns, scratch: &scratch) }
-                check(direct == result, "ByteMapping and ContactMapper differ:\n\(direct)\n---\n\(result)")
-            }
+            let direct = RawFields.with(texts) { program.map($0, columns: columns, origin: record.origin, scratch: &scratch) }
+            check(direct == result, "MappingProgram and ContactMapper differ:\n\(direct)\n---\n\(result)")
         }
     }
 }

@@ -1,6 +1,8 @@
 import ExportCore
+@testable import ExportStages
 
-/// One record being mapped: evaluates value specs and `where` rules against it.
+/// One record being mapped by the reference `ContactMapper`: evaluates value specs and `where`
+/// rules against it as `String`s (the engine's `FieldRow` does the same on bytes).
 struct Row {
     let record: Record
     let bound: BoundMapping

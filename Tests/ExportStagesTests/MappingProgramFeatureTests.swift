@@ -2,10 +2,10 @@ import ExportCore
 import Testing
 @testable import ExportStages
 
-@Suite struct ContactMapperFeatureTests {
+@Suite struct MappingProgramFeatureTests {
     static func map(_ yaml: String, _ names: [String], _ values: [FieldValue], api: APIVersion = .v5,
                     origin: RecordOrigin = RecordOrigin(file: "in.zip", member: "part-1.csv", line: 7, index: 4)) throws -> MappingResult {
-        let mapper = ContactMapper(plan: try MappingLoader.parse(text: yaml, file: "m.yaml"), apiVersion: api, runDate: "2026-01-02")
+        let mapper = MappingProgram(plan: try MappingLoader.parse(text: yaml, file: "m.yaml"), apiVersion: api, runDate: "2026-01-02")
         return mapper.map(Record(header: Header(names), values: values, origin: origin))
     }
 
@@ -129,7 +129,7 @@ import Testing
     @Test func welcomeMessageAndDedupeDate() throws {
         var plan = try MappingLoader.parse(text: "email: E\nsend_welcome_message: true\n", file: "m.yaml")
         plan.dedupeDateField = "Updated"
-        let mapper = ContactMapper(plan: plan, apiVersion: .v3, runDate: "2026-01-02")
+        let mapper = MappingProgram(plan: plan, apiVersion: .v3, runDate: "2026-01-02")
         let header = Header(["E", "Updated"])
         let r = mapper.map(Record(header: header, values: [.string("A@B.CO"), .string("2024-01-01")],
             origin: RecordOrigin(file: "f", line: 2, index: 0)))
@@ -145,7 +145,7 @@ import Testing
     }
 
     @Test func bindingFollowsTheHeaderOfEachRecord() throws {
-        let mapper = ContactMapper(plan: try MappingLoader.parse(text: "email: E\ncity: C\n", file: "m.yaml"), apiVersion: .v5, runDate: "2026-01-02")
+        let mapper = MappingProgram(plan: try MappingLoader.parse(text: "email: E\ncity: C\n", file: "m.yaml"), apiVersion: .v5, runDate: "2026-01-02")
         let o = RecordOrigin(file: "f", line: 1, index: 0)
         let a = mapper.map(Record(header: Header(["E", "C"]), values: [.string("a@b.co"), .string("X")], origin: o))
         let b = mapper.map(Record(header: Header(["C", "E"]), values: [.string("Y"), .string("a@b.co")], origin: o))

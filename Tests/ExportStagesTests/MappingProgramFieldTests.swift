@@ -2,15 +2,15 @@ import ExportCore
 import Testing
 @testable import ExportStages
 
-@Suite struct ContactMapperTests {
+@Suite struct MappingProgramFieldTests {
     static let header = Header(["Email", "First", "Last", "Consent", "OptIn", "Phone", "Country", "Gender", "DOB", "Segment", "Points", "City"])
 
     static func record(_ values: [String], line: Int = 2) -> Record {
         Record(header: header, values: values.map(FieldValue.string), origin: RecordOrigin(file: "in.csv", line: line, index: line - 2))
     }
 
-    static func mapper(_ yaml: String, api: APIVersion = .v5) throws -> ContactMapper {
-        ContactMapper(plan: try MappingLoader.parse(text: yaml, file: "m.yaml"), apiVersion: api, runDate: "2026-01-02")
+    static func mapper(_ yaml: String, api: APIVersion = .v5) throws -> MappingProgram {
+        MappingProgram(plan: try MappingLoader.parse(text: yaml, file: "m.yaml"), apiVersion: api, runDate: "2026-01-02")
     }
 
     static func json(_ result: MappingResult) -> String? {

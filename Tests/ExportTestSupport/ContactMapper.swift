@@ -1,7 +1,14 @@
 import ExportCore
+@testable import ExportStages
 import Foundation
 
-/// Turns records into Omnisend contacts (batch items) following a `MappingPlan`.
+/// The slow reference of the mapping language: turns records into Omnisend contacts (batch items)
+/// following a `MappingPlan`, one `String` per value, written as plainly as the rules read.
+///
+/// Production maps with `MappingProgram`; this one stays beside the tests and the fuzzers, which
+/// compare the two on every sample mapping and on random rows (`MappingProgramTests`,
+/// `HostileInputTests`, `Fuzz/common/stages/MapCheck.swift`). It shares only the value-level rules
+/// with the engine (transforms, email rules, country and phone tables, property writer).
 ///
 /// Order of checks for a record: `where` rules (→ `filtered`), the email (normalised, validated →
 /// `rejected`), the status, then each field; fields that break a rule are dropped with a warning
@@ -21,8 +28,6 @@ public struct ContactMapper: Sendable {
     let constantStatus: String??
     /// The status date when the mapping gives it as a constant.
     let constantStatusDate: DateOutcome?
-    /// The same mapping compiled to run on field bytes, when the plan allows (see `ByteMapping`).
-    public private(set) var byteMapping: ByteMapping?
 
     /// Creates a mapper.
     public init(plan: MappingPlan, apiVersion: APIVersion, runDate: String) {
@@ -43,7 +48,6 @@ public struct ContactMapper: Sendable {
         } else {
             constantStatusDate = nil
         }
-        byteMapping = ByteMapping(self)
     }
 
     /// The wire status of `spec` in `row`, or `nil` when it is not a status.
