@@ -68,7 +68,9 @@ struct PrepareCommand: ParsableCommand {
         do {
             result = try Console.reportingErrors { try job.run(log: Console.note) }
         } catch let nothing as NothingNew {
-            return print(nothing.description)
+            print(nothing.description)
+            recorder.finishNothingNew(nothing)
+            return
         } catch let exit as ExitCode {
             throw ExitCode(recorder.finish(exitCode: exit.rawValue))
         }

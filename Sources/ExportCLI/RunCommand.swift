@@ -92,7 +92,10 @@ struct RunCommand: AsyncParsableCommand {
         do {
             result = try Console.reportingErrors { try job.run(log: Console.note) }
         } catch let nothing as NothingNew {
-            return print(nothing.description)  // inputs.skip_unchanged: nothing written, nothing sent
+            // inputs.skip_unchanged: nothing written, nothing sent; the history notes the skip.
+            print(nothing.description)
+            recorder.finishNothingNew(nothing)
+            return
         } catch let exit as ExitCode {
             throw ExitCode(recorder.finish(exitCode: exit.rawValue))
         }

@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportPrepare
 import ExportStages
 import ExportUpload
 import Foundation
@@ -24,6 +25,8 @@ final class RunRecorder: @unchecked Sendable {
     private var prepareSeconds: Double?
     private var uploadStarted: Date?
     private var uploadSeconds: Double?
+    /// `inputs.skip_unchanged` found nothing new: nothing was written or sent.
+    private var nothingNew: NothingNew?
 
     init(command: String, output: OutputFlags, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.command = command
@@ -78,6 +81,14 @@ final class RunRecorder: @unchecked Sendable {
         }
     }
 
+    /// `inputs.skip_unchanged` found nothing new; ends the command with exit 0, outcome
+    /// `nothing_new` in the summary JSON and, for `run`, a history line naming the last
+    /// successful run folder, so that `history` shows the skipped night.
+    func finishNothingNew(_ nothing: NothingNew) {
+        lock.withLock { nothingNew = nothing }
+        finish(exitCode: ExitCodes.success)
+    }
+
     /// The outcome word for `exitCode` (the vocabulary of `history.ndjson`).
     static func outcome(exitCode: Int32, rehearsal: Bool) -> String {
         switch exitCode {
@@ -104,7 +115,9 @@ final class RunRecorder: @unchecked Sendable {
             }
             return RunSummary(
                 command: command, pipeline: settings?.name, runDirectory: runDirectory,
-                outcome: Self.outcome(exitCode: exitCode, rehearsal: destination?.rehearsal ?? false), exitCode: Int(exitCode),
+                outcome: nothingNew != nil && exitCode == ExitCodes.success
+                    ? "nothing_new" : Self.outcome(exitCode: exitCode, rehearsal: destination?.rehearsal ?? false),
+                exitCode: Int(exitCode),
                 stopReason: report?.stopReason?.rawValue, errors: Console.printedErrors.map(redactor.scrub),
                 destination: destination, counts: manifest?.counts, accepted: report?.accepted, failed: report?.failed,
                 notSent: report?.notSent, files: files,
@@ -122,7 +135,9 @@ final class RunRecorder: @unchecked Sendable {
         var summaryPath = output.summaryJSON
         if let path = summaryPath, !write(summary, to: path) { summaryPath = nil }
         if command != "prepare", let directory = summary.runDirectory, FileSystem.exists(directory) {
-            appendHistory(summary, runDirectory: directory)
+            appendHistory(summary, runsDirectory: Self.runsFolder(of: directory), runName: Self.name(of: directory))
+        } else if command != "prepare", let nothing = lock.withLock({ nothingNew }) {
+            appendHistory(summary, runsDirectory: nothing.runsDirectory, runName: nothing.lastRun)
         }
         let policy = lock.withLock { settings?.policy } ?? OutcomePolicy()
         if exitCode != ExitCodes.success, command != "prepare", let hook = policy.onFailure {
@@ -145,17 +160,19 @@ final class RunRecorder: @unchecked Sendable {
         return exitCode
     }
 
-    private func appendHistory(_ summary: RunSummary, runDirectory: String) {
-        let (manifest, report) = lock.withLock { (self.manifest, self.report) }
+    /// Appends the line of `summary` to the history of `runsDirectory`; `runName` is the run
+    /// folder it is about (for `nothing_new`, the last successful run whose inputs these are).
+    private func appendHistory(_ summary: RunSummary, runsDirectory: String, runName: String) {
+        let (manifest, report, nothing) = lock.withLock { (self.manifest, self.report, self.nothingNew) }
         let destination = summary.destination.map { $0.rehearsal ? "rehearsal" : "\($0.baseURL) (API \($0.apiVersion))" }
         let entry = RunHistoryEntry(
-            pipeline: summary.pipeline ?? Self.name(of: runDirectory), runDirectory: Self.name(of: runDirectory), command: command,
+            pipeline: summary.pipeline ?? nothing?.pipeline ?? runName, runDirectory: runName, command: command,
             startedAt: summary.timings.startedAt, finishedAt: summary.timings.finishedAt, durationSeconds: summary.timings.durationSeconds,
             outcome: summary.outcome, exitCode: summary.exitCode, destination: destination, counts: manifest?.counts,
             sent: manifest?.contactsInChunks, accepted: report?.accepted, failed: report?.failed,
-            inputs: (manifest?.inputs ?? []).map { .init(path: $0.path, sha256: $0.sha256) })
+            inputs: manifest.map { $0.inputs.map { RunHistoryEntry.Input(path: $0.path, sha256: $0.sha256) } } ?? nothing?.files ?? [])
         do {
-            try RunHistoryFile.append(entry, runsDirectory: Self.runsFolder(of: runDirectory))
+            try RunHistoryFile.append(entry, runsDirectory: runsDirectory)
         } catch {
             Console.note("error: could not append to the run history: \(error)")
         }

@@ -184,8 +184,12 @@ public final class AtomicFileWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The error for a failed system call on `path`: a full disk or quota is an I/O error
+    /// (exit 74, as `--help` documents), anything else a file that cannot be created (exit 73).
     static func error(_ what: String, path: String) -> ExportError {
-        let reason = String(cString: strerror(errno))
-        return ExportError(.cannotCreate, "\(what): \(reason)", path: path)
+        let number = errno
+        let reason = String(cString: strerror(number))
+        let code: ExportError.Code = number == ENOSPC || number == EDQUOT ? .io : .cannotCreate
+        return ExportError(code, "\(what): \(reason)", path: path)
     }
 }

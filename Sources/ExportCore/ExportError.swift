@@ -13,9 +13,9 @@ public struct ExportError: Error, Sendable, CustomStringConvertible, Equatable {
         case noInput = "no_input"
         /// A limit was passed: decompression bomb, field too large for the run (exit 65).
         case limitExceeded = "limit_exceeded"
-        /// Writing the run folder failed (disk full, permissions) (exit 73).
+        /// A file or folder could not be created or written: permissions, a missing folder (exit 73).
         case cannotCreate = "cannot_create"
-        /// Reading a file failed (exit 74).
+        /// Reading or writing failed for lack of room or a device error: a full disk or quota (exit 74).
         case io
         /// The pipeline or mapping is invalid (exit 78).
         case config

@@ -120,9 +120,10 @@ public struct PrepareJob: Sendable {
         guard let last = RunHistoryFile.read(runsDirectory: runs, pipeline: pipeline.name).last(where: {
             $0.outcome == "success"
         }) else { return }
-        let current = try inputs.map { try FileHasher.fingerprint($0.path).sha256 }.sorted()
+        let files = try inputs.map { RunHistoryEntry.Input(path: $0.path, sha256: try FileHasher.fingerprint($0.path).sha256) }
+        let current = files.map(\.sha256).sorted()
         guard !current.isEmpty, current == last.inputs.map(\.sha256).sorted() else { return }
-        throw NothingNew(lastRun: last.runDirectory, finishedAt: last.finishedAt, inputs: current.count)
+        throw NothingNew(lastRun: last.runDirectory, finishedAt: last.finishedAt, runsDirectory: runs, files: files, pipeline: pipeline.name)
     }
 
     /// The files to read: `--input` wins over the pipeline; each keeps the format and CSV options
@@ -221,8 +222,14 @@ public struct NothingNew: Error, Sendable, CustomStringConvertible {
     public var lastRun: String
     /// When it finished (ISO 8601 UTC).
     public var finishedAt: String
+    /// The runs folder whose history was compared (where `run` notes the skip).
+    public var runsDirectory: String
+    /// The input files compared, each with its sha256, in the order read.
+    public var files: [RunHistoryEntry.Input]
+    /// The pipeline's name.
+    public var pipeline: String
     /// How many input files were compared.
-    public var inputs: Int
+    public var inputs: Int { files.count }
 
     /// What the commands print.
     public var description: String {

@@ -33,9 +33,13 @@ struct RecordRun {
     /// Reads everything, writes the run folder and returns the manifest it wrote.
     mutating func execute(inputs: [ResolvedInput], pipelineBytes: [UInt8]) throws -> RunManifest {
         let program = MappingProgram(plan: pipeline.mapping, apiVersion: pipeline.destination.apiVersion, runDate: runDate)
+        // The diff must own the state snapshot alone: a second owner would make its first change
+        // copy it (tens of megabytes for a million contacts).
+        let plan = syncPlan
+        syncPlan = nil
         switch pipeline.dedupe {
         case .first:
-            return try write(inputs: inputs, winners: nil, spill: nil, pipelineBytes: pipelineBytes) { prepare, handle in
+            return try write(inputs: inputs, winners: nil, spill: nil, syncPlan: consume plan, pipelineBytes: pipelineBytes) { prepare, handle in
                 try stream(inputs: inputs, program: program, prepare: prepare, handle: handle)
             }
         case .last, .newest:
@@ -44,7 +48,7 @@ struct RecordRun {
             defer { spill.remove() }
             let (winners, summary) = try findWinners(inputs: inputs, program: program, spill: spill)
             try spill.finishWriting()
-            return try write(inputs: inputs, winners: winners, spill: spill, pipelineBytes: pipelineBytes) { _, handle in
+            return try write(inputs: inputs, winners: winners, spill: spill, syncPlan: consume plan, pipelineBytes: pipelineBytes) { _, handle in
                 try spill.replay(handle)
                 return summary
             }
@@ -100,7 +104,7 @@ struct RecordRun {
     /// Writes the run folder from the events `read` hands out in input order (each run of events
     /// announced to its `prepare` first, see `stream`), and removes `spill` before the manifest.
     private func write(
-        inputs: [ResolvedInput], winners: Winners?, spill: EventSpill?, pipelineBytes: [UInt8],
+        inputs: [ResolvedInput], winners: Winners?, spill: EventSpill?, syncPlan: consuming SyncPlan?, pipelineBytes: [UInt8],
         read: (_ prepare: (RowBatch, Range<Int>) -> Void, _ handle: (RowEvent, ByteArena) throws -> Void) throws
             -> ReadSummary
     ) throws -> RunManifest {
@@ -113,7 +117,7 @@ struct RecordRun {
         var duplicates = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.duplicates, io: io)
         var contacts = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.contacts, io: io)
         var warnings = try SideFileWriter(runDirectory: runDirectory, name: RunFolderLayout.warnings, io: io)
-        var sync = try syncPlan.map {
+        var sync = try (consume syncPlan).map {
             try SyncDiff(
                 plan: $0, mapping: pipeline.mapping, apiVersion: pipeline.destination.apiVersion, pipelineName: pipeline.name,
                 runDirectory: runDirectory, io: io)

@@ -77,17 +77,15 @@ struct SyncDiff {
 
     /// The leavers (in the state, not left before, named by no row) and those the action applies
     /// to (`unsubscribe`: only the ones last sent as `subscribed`), in email order.
+    /// The count comes from the snapshot; the state is read again only for the emails of an action.
     func leavers() throws -> (all: Int, actioned: [String]) {
-        var all = 0
+        let all = plan.snapshot.leaverCount
+        let action = plan.settings.leavers
+        guard all > 0, action != .none else { return (all, []) }
         var actioned: [String] = []
         try plan.store.forEachEntry { entry in
-            guard !entry.left, plan.snapshot.isLeaver(entry.email) else { return }
-            all += 1
-            switch plan.settings.leavers {
-            case .none: return
-            case .tag: actioned.append(entry.email)
-            case .unsubscribe: if entry.emailStatus == "subscribed" { actioned.append(entry.email) }
-            }
+            guard !entry.left, action == .tag || entry.subscribed, plan.snapshot.isLeaver(email: entry.email) else { return }
+            actioned.append(String(decoding: entry.email, as: UTF8.self))
         }
         return (all, actioned)
     }

@@ -50,9 +50,8 @@ public struct ConsentPolicy: Sendable, Equatable {
     /// The reject reason for sending `row` when the destination is known to hold `known` for the
     /// same contact and channel, or `nil` when the row may be sent.
     ///
-    /// This is where the state of incremental sync (issue 15, not built yet) plugs in: once it
-    /// records the status and date last accepted per channel, the mapper asks it for `known`.
-    /// Under `resubscribe: never` a subscribed row older than a known unsubscribe is rejected with
+    /// The incremental diff (`SyncDiff`) asks it with `known` from the destination state: the
+    /// status and date last accepted for the channel. Under `resubscribe: never` a subscribed row older than a known unsubscribe is rejected with
     /// `consent_resubscribe`; without a state (`known == nil`) Omnisend's date rule is the guard.
     public func rejection(sending row: Decision, over known: Decision?) -> String? {
         guard resubscribe == .never, row.status == "subscribed", let known, known.status == "unsubscribed"

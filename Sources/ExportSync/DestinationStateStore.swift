@@ -215,29 +215,62 @@ public final class DestinationStateStore: Sendable {
 
     // MARK: - Reading
 
-    /// One contact as the diff reads it.
-    public struct Entry: Sendable {
+    /// One contact as the diff reads it, without copies: the bytes are SQLite's own and valid
+    /// only during the call that receives them.
+    public struct EntryBytes {
         /// The normalised email.
-        public var email: String
+        public var email: UnsafeRawBufferPointer
         /// The hex payload hash; `nil` when unknown (rebuild, leaver).
-        public var payloadHash: String?
-        /// The email channel's status last accepted.
-        public var emailStatus: String?
-        /// Its status date.
-        public var emailStatusDate: String?
+        public var payloadHash: UnsafeRawBufferPointer?
+        /// The status date of the email channel when its last accepted status is `unsubscribed`
+        /// (the consent guard reads it); `nil` otherwise.
+        public var unsubscribedAt: UnsafeRawBufferPointer?
+        /// Whether the email channel's last accepted status is `subscribed`.
+        public var subscribed: Bool
         /// Whether the contact left the segment (a leaver item was accepted).
         public var left: Bool
     }
 
-    /// Calls `body` with every contact (in email order), reading in one transaction.
-    public func forEachEntry(_ body: (Entry) throws -> Void) throws {
+    /// Contacts in the state, left ones included.
+    public func count() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contact") ?? 0 }
+    }
+
+    /// Calls `body` with every contact (in email order), reading in one transaction. A million
+    /// contacts take well under a second: no `String` is made.
+    public func forEachEntry(_ body: (EntryBytes) throws -> Void) throws {
         try read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT email, payloadHash, emailStatus, emailStatusDate, leftAt FROM contact ORDER BY email")
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT email, payloadHash, CASE WHEN emailStatus = 'unsubscribed' THEN emailStatusDate END,
+                       emailStatus IS 'subscribed', leftAt IS NOT NULL
+                FROM contact
+                """)
             while let row = try rows.next() {
-                try body(Entry(
-                    email: row[0], payloadHash: row[1], emailStatus: row[2], emailStatusDate: row[3], left: (row[4] as String?) != nil))
+                let subscribed: Bool = row[3]
+                let left: Bool = row[4]
+                try row.withUnsafeData(atIndex: 0) { email in
+                    try row.withUnsafeData(atIndex: 1) { hash in
+                        try row.withUnsafeData(atIndex: 2) { unsubscribedAt in
+                            try Self.withBytes(email) { email in
+                                try Self.withBytes(hash) { hash in
+                                    try Self.withBytes(unsubscribedAt) { unsubscribedAt in
+                                        try body(EntryBytes(
+                                            email: email ?? UnsafeRawBufferPointer(start: nil, count: 0), payloadHash: hash,
+                                            unsubscribedAt: unsubscribedAt, subscribed: subscribed, left: left))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
+    }
+
+    /// The bytes of a column read without a copy; `nil` for NULL.
+    private static func withBytes<T>(_ data: Data?, _ body: (UnsafeRawBufferPointer?) throws -> T) rethrows -> T {
+        guard let data else { return try body(nil) }
+        return try data.withUnsafeBytes { try body($0) }
     }
 
     /// Calls `body` with every contact as a `DestinationStateLine` (what `state export` writes).

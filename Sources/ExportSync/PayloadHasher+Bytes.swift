@@ -52,8 +52,16 @@ extension PayloadHasher {
         out.append(UInt8(ascii: "}"))
     }
 
-    /// SHA-256 of the stripped bytes.
+    /// SHA-256 of the stripped bytes; of the object's own bytes when nothing is volatile.
     func byteHash(_ item: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8]) throws -> [UInt8] {
+        if stripsNothing {
+            let scanner = JSONSpans(bytes: item)
+            let start = scanner.skipSpace(0)
+            var end = item.count
+            while end > start, scanner.skipSpace(end - 1) == end { end -= 1 }
+            guard end - start >= 2, item[start] == UInt8(ascii: "{"), item[end - 1] == UInt8(ascii: "}") else { throw JSONSpans.malformed }
+            return Array(SHA256.hash(data: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(item)[start..<end])))
+        }
         try strip(item, into: &scratch)
         return Array(SHA256.hash(data: scratch))
     }

@@ -53,6 +53,9 @@ public struct PayloadHasher: Sendable {
     let tagPrefixBytes: [[UInt8]]
     /// Whether the hash needs the parsed item (volatile status dates).
     let parsesForHash: Bool
+    /// Whether nothing is volatile: the hash is then taken over the item's bytes as they are
+    /// (compact JSON, which is what cutting nothing out of it would give, byte for byte).
+    let stripsNothing: Bool
 
     /// A hasher that leaves out `volatileFields` (paths, as above).
     public init(volatileFields: [String]) {
@@ -81,6 +84,7 @@ public struct PayloadHasher: Sendable {
             return Array(escaped.dropFirst().dropLast())
         }
         parsesForHash = email || sms
+        stripsNothing = top.isEmpty && properties.isEmpty && prefixes.isEmpty && !parsesForHash
     }
 
     /// The payload hash of one item's JSON bytes (what the diff compares).

@@ -1,4 +1,3 @@
-import Crypto
 import ExportCore
 
 /// The destination state in memory for one `prepare --incremental`: per email a 64-bit key and
@@ -19,17 +18,11 @@ public struct StateSnapshot: Sendable {
         case unchanged
     }
 
-    struct Entry: Sendable {
-        var high: UInt64
-        var low: UInt64
-        var flags: UInt8
-    }
-
     private static let hashKnown: UInt8 = 1
     private static let left: UInt8 = 2
     private static let seen: UInt8 = 4
 
-    private var entries: [UInt64: Entry]
+    private var entries: EmailKeyTable
     /// Known unsubscribe dates by email key (the consent guard reads them).
     private var unsubscribed: [UInt64: String]
     /// The state version the snapshot was read at.
@@ -40,7 +33,7 @@ public struct StateSnapshot: Sendable {
     /// Reads every contact of `store` (one transaction), with the version it was read at.
     public static func load(_ store: DestinationStateStore) throws -> StateSnapshot {
         let version = try store.version().number
-        var entries: [UInt64: Entry] = [:]
+        var entries = EmailKeyTable(capacity: try store.count())
         var unsubscribed: [UInt64: String] = [:]
         var members = 0
         try store.forEachEntry { entry in
@@ -54,18 +47,18 @@ public struct StateSnapshot: Sendable {
                 low = l
             }
             if entry.left { flags |= left } else { members += 1 }
-            entries[key] = Entry(high: high, low: low, flags: flags)
-            if entry.emailStatus == "unsubscribed", let date = entry.emailStatusDate { unsubscribed[key] = date }
+            entries.set(.init(high: high, low: low, flags: flags), for: key)
+            if let date = entry.unsubscribedAt { unsubscribed[key] = String(decoding: date, as: UTF8.self) }
         }
         return StateSnapshot(entries: entries, unsubscribed: unsubscribed, version: version, members: members)
     }
 
     /// An empty snapshot (a state without contacts) at `version`.
     public init(version: Int = 0) {
-        self.init(entries: [:], unsubscribed: [:], version: version, members: 0)
+        self.init(entries: EmailKeyTable(capacity: 0), unsubscribed: [:], version: version, members: 0)
     }
 
-    private init(entries: [UInt64: Entry], unsubscribed: [UInt64: String], version: Int, members: Int) {
+    private init(entries: EmailKeyTable, unsubscribed: [UInt64: String], version: Int, members: Int) {
         self.entries = entries
         self.unsubscribed = unsubscribed
         self.version = version
@@ -74,12 +67,8 @@ public struct StateSnapshot: Sendable {
 
     /// Classifies a kept contact by its payload hash and marks its email seen.
     public mutating func classify<Email: Collection<UInt8>>(email: Email, hash: [UInt8]) -> Classification {
-        let key = Self.emailKey(email)
-        guard var entry = entries[key] else { return .new }
-        let wasSeen = entry.flags & Self.seen != 0
-        entry.flags |= Self.seen
-        entries[key] = entry
-        if wasSeen { return .changed }
+        guard let entry = entries.insertFlags(Self.seen, for: Self.emailKey(email)) else { return .new }
+        if entry.flags & Self.seen != 0 { return .changed }
         guard entry.flags & Self.hashKnown != 0, entry.flags & Self.left == 0 else { return .changed }
         let (high, low) = Self.prefix(hash)
         return high == entry.high && low == entry.low ? .unchanged : .changed
@@ -87,17 +76,22 @@ public struct StateSnapshot: Sendable {
 
     /// Marks an email named by a row that is not kept (a rejected row): it is no leaver.
     public mutating func markSeen<Email: Collection<UInt8>>(email: Email) {
-        let key = Self.emailKey(email)
-        if var entry = entries[key] {
-            entry.flags |= Self.seen
-            entries[key] = entry
-        }
+        _ = entries.insertFlags(Self.seen, for: Self.emailKey(email))
     }
 
     /// Whether `email` is in the state, has not left and was not seen by this run.
-    public func isLeaver(_ email: String) -> Bool {
+    public func isLeaver<Email: Collection<UInt8>>(email: Email) -> Bool {
         guard let entry = entries[Self.emailKey(email)] else { return false }
         return entry.flags & (Self.seen | Self.left) == 0
+    }
+
+    /// Whether `email` is in the state, has not left and was not seen by this run.
+    public func isLeaver(_ email: String) -> Bool { isLeaver(email: Array(email.utf8)) }
+
+    /// How many contacts of the state have not left and were not seen by this run (the leavers),
+    /// counted without reading the state again.
+    public var leaverCount: Int {
+        entries.count(withoutAny: Self.seen | Self.left)
     }
 
     /// The unsubscribe the state knows for `email` (status and date), for the consent guard.
@@ -105,30 +99,28 @@ public struct StateSnapshot: Sendable {
         unsubscribed.isEmpty ? nil : unsubscribed[Self.emailKey(email)]
     }
 
-    /// The first 8 bytes of SHA-256 of the email, as a key (collisions: about 1 in 10^7 for 10^6 emails squared).
+    /// The email's key in memory: 64 bits of the standard library's `Hasher` (seeded per process;
+    /// the snapshot is never stored). Two emails sharing a key (about 1 in 10^7 for a million
+    /// contacts) cannot make a contact look unchanged, because the payload hashes must agree too;
+    /// at worst one of them is sent again or is not counted as a leaver.
     static func emailKey<Email: Collection<UInt8>>(_ email: Email) -> UInt64 {
-        // Hashed in place when the bytes are contiguous (the writing pass's email buffer): no copy.
-        let digest = email.withContiguousStorageIfAvailable { buffer in
-            var hasher = SHA256()
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer))
-            return hasher.finalize()
-        } ?? SHA256.hash(data: Array(email))
-        return digest.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        var hasher = Hasher()
+        if email.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            Array(email).withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+        return UInt64(truncatingIfNeeded: hasher.finalize())
     }
-
-    static func emailKey(_ email: String) -> UInt64 { emailKey(Array(email.utf8)) }
 
     static func prefix(_ hash: [UInt8]) -> (UInt64, UInt64) {
         guard hash.count >= 16 else { return (0, 0) }
         return hash.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
     }
 
-    static func prefix(hex: String) -> (UInt64, UInt64)? {
-        let digits = Array(hex.utf8)
+    static func prefix<Digits: RandomAccessCollection<UInt8>>(hex digits: Digits) -> (UInt64, UInt64)? where Digits.Index == Int {
         guard digits.count >= 32 else { return nil }
         var bytes = [UInt8](repeating: 0, count: 16)
         for i in 0..<16 {
-            guard let high = nibble(digits[2 * i]), let low = nibble(digits[2 * i + 1]) else { return nil }
+            guard let high = nibble(digits[digits.startIndex + 2 * i]), let low = nibble(digits[digits.startIndex + 2 * i + 1]) else { return nil }
             bytes[i] = high << 4 | low
         }
         return prefix(bytes)

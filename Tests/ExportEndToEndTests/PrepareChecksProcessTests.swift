@@ -152,6 +152,21 @@ struct PrepareChecksProcessTests {
         #expect(second.stdout.hasPrefix("nothing new: the input file has the same sha256 as the last successful run (first"))
         #expect(runFolders(work) == ["first"])
         #expect(try Data(contentsOf: URL(fileURLWithPath: work.path + "/runs/history.ndjson")) == history)
+
+        // `run` skips too, and notes the skipped night in the history and its summary.
+        let skipped = try ToolProcess.run(["run", "pipeline.yaml", "--rehearse", "--summary-json", "summary.json"], in: work.path)
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        #expect(skipped.stdout.contains("nothing new"), "\(skipped.stdout)")
+        #expect(runFolders(work) == ["first"])
+        let lines = try String(contentsOfFile: work.path + "/runs/history.ndjson", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        let entry = try JSONDecoder().decode(RunHistoryEntry.self, from: Data(lines.last!.utf8))
+        #expect(entry.outcome == "nothing_new" && entry.command == "run" && entry.exitCode == 0)
+        #expect(entry.runDirectory == "first", "names the run whose inputs these are")
+        #expect(entry.pipeline == "nightly")
+        #expect(entry.inputs.map(\.sha256) == manifest.inputs.map(\.sha256))
+        let summary = try JSONDecoder().decode(RunSummary.self, from: Data(contentsOf: URL(fileURLWithPath: work.path + "/summary.json")))
+        #expect(summary.outcome == "nothing_new" && summary.runDirectory == nil)
     }
 
     @Test func forgetRemovesAPersonsWarnings() throws {

@@ -75,10 +75,33 @@ import Testing
         #expect(throws: ExportError.self) { try PayloadHasher(volatileFields: []).digest(Array("[1,2]".utf8)) }
         #expect(throws: ExportError.self) { try PayloadHasher(volatileFields: []).digest(Array("{\"a\":".utf8)) }
         var scratch: [UInt8] = []
+        // Cutting members out walks the object and refuses what is not one.
         for bad in ["{\"a\":1", "{\"a\" 1}", "[]", "{\"a\":\"x}", ""] {
+            #expect(throws: ExportError.self, "\(bad)") {
+                try Array(bad.utf8).withUnsafeBufferPointer { try PayloadHasher(volatileFields: ["x"]).hash($0, scratch: &scratch) }
+            }
+        }
+        // With nothing to cut, the bytes are hashed as they are: only the braces are checked.
+        for bad in ["{\"a\":1", "[]", "", " { "] {
             #expect(throws: ExportError.self, "\(bad)") {
                 try Array(bad.utf8).withUnsafeBufferPointer { try PayloadHasher(volatileFields: []).hash($0, scratch: &scratch) }
             }
         }
+    }
+
+    @Test func withNothingVolatileTheHashIsTheOneCuttingWouldGive() throws {
+        // States recorded while every item was walked and copied keep matching: the hash over the
+        // bytes as they are equals the hash of a hasher whose volatile field the item lacks.
+        let item = #"{"identifiers":[{"type":"email","id":"x@example.com","channels":{"email":{"status":"subscribed","statusDate":"2024-01-01T00:00:00Z"}}}],"firstName":"Ana \"A\"","tags":["a","b}"],"customProperties":{"n":1.50}}"#
+        var scratch: [UInt8] = []
+        func hash(_ hasher: PayloadHasher, _ text: String) throws -> [UInt8] {
+            try Array(text.utf8).withUnsafeBufferPointer { try hasher.hash($0, scratch: &scratch) }
+        }
+        let plain = PayloadHasher(volatileFields: [])
+        let cutting = PayloadHasher(volatileFields: ["middleName", "customProperties.importedOn", "tags:imported: "])
+        #expect(try hash(plain, item) == hash(cutting, item))
+        #expect(try hash(plain, " \(item)\n") == hash(plain, item), "spaces around the object do not count")
+        #expect(try plain.digest(Array(item.utf8)).hash == hash(plain, item), "the recorder's digest agrees")
+        #expect(try hash(plain, item) != hash(plain, item.replacingOccurrences(of: "1.50", with: "1.5")))
     }
 }

@@ -28,6 +28,7 @@ import Testing
         #expect(!snapshot.isLeaver("rejected@x.com"))
         #expect(!snapshot.isLeaver("same@x.com"))
         #expect(!snapshot.isLeaver("new@x.com"))
+        #expect(snapshot.leaverCount == 1, "gone@x.com alone: rejected@x.com was named, new@x.com is not in the state")
     }
 
     @Test func anUnknownHashOrALeaverIsSentAgain() throws {
@@ -40,6 +41,7 @@ import Testing
         #expect(snapshot.classify(email: Array("rebuilt@x.com".utf8), hash: [UInt8](repeating: 0, count: 32)) == .changed)
         #expect(snapshot.classify(email: Array("left@x.com".utf8), hash: [UInt8](repeating: 0, count: 32)) == .changed)
         #expect(!snapshot.isLeaver("left@x.com"))
+        #expect(snapshot.leaverCount == 0, "a contact that left before is no leaver again")
     }
 
     @Test func knowsUnsubscribesForTheConsentGuard() throws {

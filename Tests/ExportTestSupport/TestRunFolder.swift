@@ -16,13 +16,14 @@ public enum TestRunFolder {
     }
 
     /// Creates a run folder of `contacts` contacts in chunks of `perChunk`; contacts whose index is
-    /// in `invalid` carry a field Omnisend refuses. `at` names the folder (default: a new one in
-    /// the temporary folder).
+    /// in `invalid` carry a field Omnisend refuses. `at` names the folder (default: `run` in a new
+    /// folder of the temporary folder, so that what a command writes beside its run folder, such
+    /// as `history.ndjson`, stays private to the test).
     public static func make(
         contacts: Int, perChunk: Int, version: APIVersion = .v5, invalid: Set<Int> = [], destination: Destination? = nil,
         at path: String? = nil
     ) throws -> String {
-        let directory = path ?? NSTemporaryDirectory() + "upload-test-\(UUID().uuidString)"
+        let directory = path ?? NSTemporaryDirectory() + "upload-test-\(UUID().uuidString)/run"
         try FileSystem.createDirectory(directory)
         try FileSystem.createDirectory(directory + "/" + RunFolderLayout.chunksDirectory)
         var writer = ChunkWriter(runDirectory: directory, maxItems: perChunk, maxBytes: APIVersion.maxBatchBytes)
