@@ -184,14 +184,25 @@ public struct ContactVerifier: Sendable {
             case .lookup:
                 var wanted: [(candidate: Int, email: String)] = []
                 try candidates.forEachEmail(runDirectory: runDirectory) { wanted.append(($0, $1)) }
-                for (candidate, email) in wanted where candidate >= progress.nextCandidate {
-                    if let contact = try await reader.lookup(email: email).first {
-                        try spool.keep(candidate, contact: contact)
-                        progress.storedRead += 1
+                // Saved every 50 lookups or 2 seconds, and when a lookup fails for good.
+                var lastSave = (candidate: progress.nextCandidate, at: Date())
+                do {
+                    for (candidate, email) in wanted where candidate >= progress.nextCandidate {
+                        if let contact = try await reader.lookup(email: email).first {
+                            try spool.keep(candidate, contact: contact)
+                            progress.storedRead += 1
+                        }
+                        progress.nextCandidate = candidate + 1
+                        progress.requests = before + (await reader.requestsSent())
+                        if progress.nextCandidate - lastSave.candidate >= 50 || Date().timeIntervalSince(lastSave.at) >= 2 {
+                            try save(&progress)
+                            lastSave = (progress.nextCandidate, Date())
+                        }
                     }
-                    progress.nextCandidate = candidate + 1
+                } catch {
                     progress.requests = before + (await reader.requestsSent())
-                    try save(&progress)
+                    try? save(&progress)
+                    throw error
                 }
                 progress.readDone = true
                 try save(&progress)

@@ -44,11 +44,16 @@ struct VerifyProgress: Sendable, Codable, Equatable {
 
     /// A fresh progress for `candidates` read with `method` from `target`.
     init(target: UploadTarget, method: ContactVerifier.ReadMethod, candidates: VerifyCandidates) {
+        self.init(target: target, method: method, candidates: candidates.count, candidateDigest: candidates.digest)
+    }
+
+    /// A fresh progress for `candidates` candidates whose digest is `candidateDigest`.
+    init(target: UploadTarget, method: ContactVerifier.ReadMethod, candidates: Int, candidateDigest: String) {
         baseURL = target.baseURL
         apiVersion = target.apiVersion.rawValue
         self.method = method.rawValue
-        self.candidates = candidates.count
-        candidateDigest = candidates.digest
+        self.candidates = candidates
+        self.candidateDigest = candidateDigest
     }
 
     /// Whether `saved` is a stopped run of the verify this fresh progress starts.
