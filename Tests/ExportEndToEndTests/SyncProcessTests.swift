@@ -320,10 +320,15 @@ struct SyncProcessTests {
         var random = SplitMix64(seed: 20_261_203)
         var killed = 0
         for _ in 0..<6 {
+            // Killed once the simulator has taken a random 1st to 4th batch of this attempt (its
+            // answer, slow or not, may not have reached the uploader yet), not after a timer.
+            let taken = try await Self.stats(simulator).batchesReceived
+            let target = taken + 1 + Int(random.next() % 4)
             let (child, _, _) = try CLI.start(
                 ["upload", second, "--base-url", simulator.baseURL(for: "v5"), "--request-timeout", "1", "--reconcile-horizon", "3s"],
                 environment: workspace.environment, scratch: second)
-            usleep(UInt32(150_000 + random.next() % 750_000))
+            let deadline = Date().addingTimeInterval(60)
+            while child.isRunning, Date() < deadline, try await Self.stats(simulator).batchesReceived < target { usleep(2_000) }
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             if child.terminationReason == .uncaughtSignal { killed += 1 }
