@@ -64,3 +64,30 @@ struct ContactReadOptions: ParsableArguments {
         return settings
     }
 }
+
+/// On SIGINT or SIGTERM, says where a read of contacts stopped and how to continue (`hint` gets
+/// `interrupted` or `terminated`), and exits 130 or 143. `verify` and `state rebuild` save their
+/// position after each page, so stopping at any moment loses at most the page being read.
+final class ReadStopNotice: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(hint: @escaping @Sendable (String) -> Void) {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                hint(signalNumber == SIGINT ? "interrupted" : "terminated")
+                exit(signalNumber == SIGINT ? ExitCodes.interrupted : ExitCodes.terminated)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// Stops watching (the signals' default actions return).
+    func cancel() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}

@@ -78,7 +78,33 @@ struct StateRebuildCommand: AsyncParsableCommand {
             throw ExitCode(UploadDriver.exitCode(for: error, note: Console.note))
         }
         let redactor = EmailRedactor(key: Array(UUID().uuidString.utf8))
-        let (summary, restored, version) = try await Console.reportingErrorsAsync(redactor: redactor) {
+        let hint = { @Sendable (stopped: String) in
+            // Only for a rebuild under way (not, say, one refused over a state that holds contacts).
+            guard (try? DestinationStateStore.openIfPresent(path: location.path, key: location.key)?.rebuildPosition()) != nil else { return }
+            Console.note(
+                "state rebuild: \(stopped); the pages read so far are committed to \(location.path): run the same command again to "
+                    + "continue, or add --restart to start over")
+        }
+        let signals = ReadStopNotice(hint: hint)
+        defer { signals.cancel() }
+        let outcome: (summary: StateRebuilder.Summary, restored: Int, version: Int)
+        do { outcome = try await rebuild(loaded: loaded, target: target, location: location, redactor: redactor) } catch {
+            hint("stopped")
+            throw error
+        }
+        let phoneOnly = outcome.summary.withoutEmail == 0 ? "" : ", \(outcome.summary.withoutEmail) without an email left out"
+        Console.note(
+            "state rebuild: \(outcome.restored) contact(s) restored into \(location.key), state version \(outcome.version)\(phoneOnly); "
+                + "this session read \(outcome.summary.contactsRead) in \(outcome.summary.requests) request(s): \(location.path)")
+    }
+
+    /// Reads the destination's contacts into the state, page by page; returns what this session
+    /// read, the contacts the state holds and its version.
+    private func rebuild(
+        loaded: Pipeline, target: UploadTarget, location: StateLocation, redactor: EmailRedactor
+    ) async throws -> (summary: StateRebuilder.Summary, restored: Int, version: Int) {
+        let environment = ProcessInfo.processInfo.environment
+        return try await Console.reportingErrorsAsync(redactor: redactor) {
             let store = try DestinationStateStore(path: location.path, key: location.key)
             let settings = try reading.settings(target: target, tag: tag)
             let network = try NetworkSettings.resolve(baseURL: target.baseURL, caFile: loaded.destination.caFile, environment: environment)
@@ -107,10 +133,6 @@ struct StateRebuildCommand: AsyncParsableCommand {
             let counts = try store.summary()
             return (summary, counts.contacts, counts.version.number)
         }
-        let phoneOnly = summary.withoutEmail == 0 ? "" : ", \(summary.withoutEmail) without an email left out"
-        Console.note(
-            "state rebuild: \(restored) contact(s) restored into \(location.key), state version \(version)\(phoneOnly); "
-                + "this session read \(summary.contactsRead) in \(summary.requests) request(s): \(location.path)")
     }
 
     /// Where the read starts: the saved position of a stopped rebuild (said on stderr), or the

@@ -97,7 +97,38 @@ struct VerifyCommand: AsyncParsableCommand {
             throw ExitCode(code)
         }
         let repairWriter = RepairBox()
-        let result = try await Console.reportingErrorsAsync(redactor: redactor) {
+        let folder = runDirectory
+        let signals = ReadStopNotice { ReadStopNotice.verifyHint(runDirectory: folder, stopped: $0) }
+        defer { signals.cancel() }
+        let result: ContactVerifier.Result
+        do {
+            result = try await readAndCompare(target: target, settings: settings, manifest: manifest, redactor: redactor, repairWriter: repairWriter)
+        } catch {
+            ReadStopNotice.verifyHint(runDirectory: runDirectory, stopped: "stopped")
+            throw error
+        }
+        let how = result.method == .lookup ? "one GET /contacts?email= each" : "GET /contacts pages"
+        let sessions = result.resumed ? ", this verify and the stopped one together" : ""
+        Console.note("verify: \(result.storedRead) stored contact(s) read in \(result.requests) request(s) (\(how)\(sessions))")
+        let missing = result.missing == 0 ? "" : " (\(result.missing) missing)"
+        let kept = result.keptByDateRule == 0 ? ""
+            : " (\(result.keptByDateRule) kept a status Omnisend holds with a later date: its date rule, not a difference)"
+        print("checked \(result.checked) contact(s): \(result.differing) differ\(missing)\(kept)")
+        if let writer = repairWriter.writer {
+            let count = try Console.reportingErrors { try writer.finish() }
+            print("repair: \(count) contact(s) to send again in \(writer.directory); send them with: omnisend-export upload \(ResumeCommand.shellQuoted(writer.directory))")
+        } else if repair {
+            print("repair: nothing to send again")
+        }
+        if result.differing > 0 { throw ExitCode(ExitCodes.someContactsFailed) }
+    }
+
+    /// Reads the stored contacts and compares them, printing each difference (and adding it to
+    /// the repair folder with --repair).
+    private func readAndCompare(
+        target: UploadTarget, settings: ContactPageReader.Settings, manifest: RunManifest, redactor: EmailRedactor, repairWriter: RepairBox
+    ) async throws -> ContactVerifier.Result {
+        try await Console.reportingErrorsAsync(redactor: redactor) {
             let network = try NetworkSettings.resolve(
                 baseURL: target.baseURL, caFile: manifest.destination.caFile, environment: ProcessInfo.processInfo.environment)
             let verifier = ContactVerifier(runDirectory: runDirectory, target: target, network: network, settings: settings)
@@ -114,20 +145,6 @@ struct VerifyCommand: AsyncParsableCommand {
                 },
                 note: { Console.note(redactor.scrub($0)) })
         }
-        let how = result.method == .lookup ? "one GET /contacts?email= each" : "GET /contacts pages"
-        let sessions = result.resumed ? ", this verify and the stopped one together" : ""
-        Console.note("verify: \(result.storedRead) stored contact(s) read in \(result.requests) request(s) (\(how)\(sessions))")
-        let missing = result.missing == 0 ? "" : " (\(result.missing) missing)"
-        let kept = result.keptByDateRule == 0 ? ""
-            : " (\(result.keptByDateRule) kept a status Omnisend holds with a later date: its date rule, not a difference)"
-        print("checked \(result.checked) contact(s): \(result.differing) differ\(missing)\(kept)")
-        if let writer = repairWriter.writer {
-            let count = try Console.reportingErrors { try writer.finish() }
-            print("repair: \(count) contact(s) to send again in \(writer.directory); send them with: omnisend-export upload \(ResumeCommand.shellQuoted(writer.directory))")
-        } else if repair {
-            print("repair: nothing to send again")
-        }
-        if result.differing > 0 { throw ExitCode(ExitCodes.someContactsFailed) }
     }
 
     /// The printed lines of one difference: the contact, then each field's sent and stored value.
@@ -146,6 +163,16 @@ struct VerifyCommand: AsyncParsableCommand {
     /// `text` cut to 80 characters with an ellipsis.
     static func shortened(_ text: String) -> String {
         text.count <= 80 ? text : String(text.prefix(79)) + "…"
+    }
+}
+
+extension ReadStopNotice {
+    /// Prints, when a stopped verify's progress is saved, how to continue it.
+    static func verifyHint(runDirectory: String, stopped: String) {
+        guard let saved = ContactVerifier.savedProgress(runDirectory: runDirectory) else { return }
+        Console.note(
+            "verify: \(stopped) after \(saved.requests) request(s), \(saved.storedRead) stored contact(s) read; the progress is kept "
+                + "(\(saved.path)): run the same command again to continue, or add --restart to start over")
     }
 }
 

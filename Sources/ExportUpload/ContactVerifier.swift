@@ -137,6 +137,13 @@ public struct ContactVerifier: Sendable {
         return result
     }
 
+    /// The saved progress of a stopped verify of `runDirectory`, if any: requests sent, stored
+    /// contacts read, and the progress file.
+    public static func savedProgress(runDirectory: String) -> (requests: Int, storedRead: Int, path: String)? {
+        let path = VerifyProgress.path(runDirectory: runDirectory)
+        return VerifyProgress.read(path: path).map { ($0.requests, $0.storedRead, path) }
+    }
+
     /// Takes the run folder's verify lock; nil when the folder is read-only.
     /// - Throws: `ExportError(.notReady)` naming the holder when another verify holds it.
     private func lockRunFolder() throws -> HeldFileLock? {

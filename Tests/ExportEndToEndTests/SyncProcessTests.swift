@@ -404,9 +404,20 @@ struct SyncProcessTests {
         #expect(lines.allSatisfy { $0.origin == "rebuild" && $0.payloadHash == nil && $0.channels["email"]?.status == "subscribed" })
         #expect(Set(try await Self.storedTags(simulator).keys) == Set(lines.map(\.email)))
 
-        // Over the rebuilt state: refused without --replace.
+        // Over the rebuilt state: refused without --replace (and no word of continuing).
         let over = try CLI.run(rebuild, environment: workspace.environment, scratch: workspace.directory.path + "/rebuild")
-        #expect(over.status == 64 && over.stderr.contains("--replace"), "\(over.output)")
+        #expect(over.status == 64 && over.stderr.contains("--replace") && !over.stderr.contains("continue"), "\(over.output)")
+
+        // Ctrl-C in a rebuild with --replace: it says the committed pages stay and how to go on.
+        let (interrupted, _, interruptedErr) = try CLI.start(
+            rebuild + ["--replace"], environment: workspace.environment, scratch: workspace.directory.path + "/rebuild")
+        Self.await("page 1 committed", in: interruptedErr, of: interrupted)
+        kill(interrupted.processIdentifier, SIGINT)
+        interrupted.waitUntilExit()
+        #expect(interrupted.terminationStatus == 130, "\(Self.text(interruptedErr))")
+        #expect(Self.text(interruptedErr).contains("state rebuild: interrupted; the pages read so far are committed to "), "\(Self.text(interruptedErr))")
+        let finished = try CLI.run(rebuild, environment: workspace.environment, scratch: workspace.directory.path + "/rebuild")
+        #expect(finished.status == 0 && finished.stderr.contains("resuming a stopped rebuild"), "\(finished.output)")
 
         // Hashes unknown: the next incremental run sends every contact once, the one after nothing.
         let (second, two) = try workspace.prepare("two", runDate: "2026-12-02", ["--incremental"])

@@ -105,6 +105,18 @@ struct VerifyProcessTests {
         #expect(restarted.stdout == resumed.stdout)
         #expect(restarted.stderr.contains("verify: 80 stored contact(s) read in \(total ?? -1) request(s) (GET /contacts pages)"), "\(restarted.stderr)")
         #expect(pagesAfterKill <= (total ?? 0) + 1, "no page read twice but the one in flight at the kill")
+
+        // Ctrl-C: it says where it stopped and how to go on; the same command then continues.
+        let (interrupted, _, interruptedErr) = try CLI.start(verify, environment: env, scratch: folder)
+        awaitFile(progress, of: interrupted)
+        kill(interrupted.processIdentifier, SIGINT)
+        interrupted.waitUntilExit()
+        let said = (try? String(contentsOfFile: interruptedErr, encoding: .utf8)) ?? ""
+        #expect(interrupted.terminationStatus == 130, "\(said)")
+        #expect(said.contains("verify: interrupted after ") && said.contains("run the same command again to continue, or add --restart"), "\(said)")
+        let continued = try CLI.run(verify, environment: env, scratch: folder)
+        #expect(continued.status == 2 && continued.stderr.contains("verify: continuing a stopped verify"), "\(continued.output)")
+        #expect(continued.stdout == resumed.stdout)
     }
 
     @Test func anUploadAndAVerifyOfOneDestinationShareOneRateShare() async throws {
