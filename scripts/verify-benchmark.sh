@@ -11,8 +11,8 @@
 #    uploads them to a simulator without a rate limit, its state in .bench/verify/simulator;
 # 3. restarts the simulator on that state at R requests a minute (default 400);
 # 4. times `verify RUN --read list` at --rate-share S (default 0.8): wall, peak RSS, requests;
-# 5. times `state rebuild PIPELINE --output FILE` the same way (skipped, with a note, when the
-#    binary has no `state rebuild` yet);
+# 5. times `state rebuild PIPELINE --state FILE --replace` the same way (into a state file of its
+#    own; skipped, with a note, when the binary has no `state rebuild` yet);
 # 6. prints the figures and the projection to 1M contacts: ceil(1M / 250) = 4,000 requests at
 #    R x S a minute, so the wall time of a 1M read is about 4000 / (R x S) minutes.
 #
@@ -97,14 +97,14 @@ inputs: [export.csv]
 mapping: { email: Email }
 destination: { api_version: v5, base_url: "$ROOT/v5", api_key_env: OMNISEND_API_KEY }
 EOF
-    rm -f "$BENCH/state-lines.ndjson" "$BENCH/state-lines.ndjson.position"
+    rm -f "$BENCH/rebuilt.sqlite" "$BENCH/rebuilt.sqlite-wal" "$BENCH/rebuilt.sqlite-shm"
     set +e
     /usr/bin/time -f "%e %M" -o "$BENCH/rebuild.time" \
-        "$BIN" state rebuild "$BENCH/rebuild.yaml" --output "$BENCH/state-lines.ndjson" --rate-limit "$RATE" --rate-share "$SHARE" 2> "$BENCH/rebuild.err"
+        "$BIN" state rebuild "$BENCH/rebuild.yaml" --state "$BENCH/rebuilt.sqlite" --replace --rate-limit "$RATE" --rate-share "$SHARE" 2> "$BENCH/rebuild.err"
     CODE=$?
     set -e
     read -r WALL RSS < <(tail -1 "$BENCH/rebuild.time")
-    echo "state rebuild: exit $CODE, wall $WALL s, peak RSS $((RSS / 1024)) MB, $(wc -l < "$BENCH/state-lines.ndjson") lines; $(tail -1 "$BENCH/rebuild.err")"
+    echo "state rebuild: exit $CODE, wall $WALL s, peak RSS $((RSS / 1024)) MB; $(tail -1 "$BENCH/rebuild.err")"
 else
     echo "state rebuild: not in this binary (joins the state command at merge); it reads the same pages as verify"
 fi

@@ -8,7 +8,7 @@ import Foundation
 struct StateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state",
-        abstract: "Show, export, import or reset the destination state that incremental sync diffs against.",
+        abstract: "Show, export, import, reset or rebuild the destination state that incremental sync diffs against.",
         discussion: """
             The destination state is a SQLite file per destination and pipeline (default \
             $OMNISEND_EXPORT_STATE_DIR/sync/NAME--PIPELINE.sqlite, or the pipeline's sync: { state: PATH }). \
@@ -20,8 +20,7 @@ struct StateCommand: ParsableCommand {
               omnisend-export state export pipelines/newsletter.yaml --output state.ndjson
               omnisend-export state import pipelines/newsletter.yaml --input state.ndjson
               omnisend-export state reset pipelines/newsletter.yaml --yes
-              omnisend-export state rebuild pipelines/newsletter.yaml --output lines.ndjson
-              omnisend-export state import pipelines/newsletter.yaml --input lines.ndjson
+              omnisend-export state rebuild pipelines/newsletter.yaml
             """,
         subcommands: [StateShow.self, StateExport.self, StateImport.self, StateReset.self, StateRebuildCommand.self])
 }

@@ -1,195 +1,166 @@
 import ArgumentParser
 import ExportCore
 import ExportStages
+import ExportSync
 import ExportUpload
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// `omnisend-export state rebuild PIPELINE`: restores a destination's membership from its stored
-/// contacts (`GET /contacts` pages) as `DestinationStateLine`s, when the state file is lost.
+/// `omnisend-export state rebuild PIPELINE`: restores a lost destination state from the contacts
+/// stored in Omnisend (`GET /contacts` pages), written straight into the pipeline's state.
 ///
-/// A subcommand of `state` (`StateCommand`'s `subcommands` list it). The producing part is
-/// `StateRebuilder.rebuild(reader:from:readAt:sink:afterPage:)`; this command's sink writes
-/// NDJSON to `--output FILE` (resumable) or stdout.
+/// A subcommand of `state` (`StateCommand`'s `subcommands` list it). The lines come from
+/// `StateRebuilder`; each page's lines and the position of the next page are committed to the
+/// state in one transaction (`DestinationStateStore.applyRebuildPage`), so a stopped or killed
+/// rebuild continues where it stood when run again.
 struct StateRebuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rebuild", abstract: "Rebuild a destination's state from the contacts stored in Omnisend (GET /contacts).",
+        commandName: "rebuild", abstract: "Restore a lost destination state from the contacts stored in Omnisend (GET /contacts).",
         discussion: """
             Reads every contact of the pipeline's destination (or only those with --tag), page by \
             page at the rate share (250 a page: 4,000 requests for a million contacts, about 12 \
-            minutes of a 400-a-minute brand at --rate-share 0.8), and writes one state line per \
-            contact with an email: the normalised email and each channel's status and status \
-            date, origin "rebuild". Stored contacts are merged by Omnisend and are not our \
-            payloads, so no hash is known: the next run sends everyone once, then only changes.
+            minutes of a 400-a-minute brand at --rate-share 0.8), and records each contact with \
+            an email in the pipeline's destination state: the normalised email and each \
+            channel's status and status date, origin "rebuild". Stored contacts are merged by \
+            Omnisend and are not our payloads, so no hash is known: the next run sends everyone \
+            once, then only changes.
 
-            With --output FILE the read is resumable: after each page the position is saved in \
-            FILE.position; run the same command again after a stop or crash and it continues \
-            from there (--restart starts over). Without --output, lines go to stdout. Then load             the lines into the state with `state import PIPELINE --input FILE`.
+            Each page is committed with the position of the next one, so a rebuild stopped by \
+            Ctrl-C, a lost network or a crash continues from there when run again (--restart \
+            starts over). It restores a lost state: over a state that holds contacts it stops \
+            (exit 64) unless --replace, which empties the state first. The state's version goes \
+            up when a rebuild starts and when it ends, so run folders prepared before are \
+            refused by upload: prepare again.
 
             Examples:
-              omnisend-export state rebuild pipelines/customer-insights.yaml --output state-lines.ndjson
-              omnisend-export state rebuild pipelines/customer-insights.yaml --tag "source: customer-insights" > lines.ndjson
+              omnisend-export state rebuild pipelines/customer-insights.yaml
+              omnisend-export state rebuild pipelines/customer-insights.yaml --replace --tag "source: customer-insights"
+              omnisend-export state show pipelines/customer-insights.yaml
 
-            Exit 0 when done, 74 a read failed, 75 rate limited for too long (run it again), 77 \
-            the key was refused, 78 an invalid pipeline or no key.
+            Exit 0 when done, 64 the state holds contacts (add --replace), 74 a read failed, 75 \
+            rate limited for too long (run it again), 77 the key was refused, 78 an invalid \
+            pipeline or no key.
             """)
 
-    @Argument(help: "The pipeline file whose destination to read.")
+    @Argument(help: "The pipeline file whose destination to read and whose state to restore.")
     var pipeline: String
 
-    @Option(help: "Write the lines to this file (resumable) instead of stdout.")
-    var output: String?
+    @Option(help: "Restore into this state file instead of the pipeline's.")
+    var state: String?
 
-    @Flag(help: "Start over from the first page, ignoring a saved position.")
+    @Flag(help: "Empty a state that holds contacts and rebuild it.")
+    var replace = false
+
+    @Flag(help: "Start over from the first page, dropping what a stopped rebuild restored.")
     var restart = false
 
     @Option(help: "Only contacts with this tag (the tag=… filter of GET /contacts).")
     var tag: String?
 
-    @Option(help: "Contacts per GET /contacts page (1-250).")
-    var pageSize: Int = ContactPaging.maxPageSize
-
-    @Option(help: ArgumentHelp(
-        "How GET /contacts pages: link (follow paging.next, v3/v5), cursor (paging.cursors.after, 2026-03-15) or auto (what the API version documents).",
-        valueName: "auto|link|cursor"))
-    var paging: String = "auto"
-
-    @Option(help: "Share of the brand's rate limit to use (other integrations share it).")
-    var rateShare: Double = 0.8
-
-    @Option(help: "The brand's requests a minute, until Omnisend's X-Rate-Limit-Limit header says otherwise (0: no limit).")
-    var rateLimit: Int = 400
-
-    @Option(help: "Read from this base URL instead of the pipeline's.")
-    var baseURL: String?
-
-    @Flag(help: "Acknowledge that reading contacts moves personal data (needed for non-loopback URLs).")
-    var acknowledgePersonalData = false
-
-    func validate() throws {
-        guard paging == "auto" || ContactPaging(rawValue: paging) != nil else {
-            throw ValidationError("--paging must be auto, link or cursor, not \(paging)")
-        }
-        guard (1...ContactPaging.maxPageSize).contains(pageSize) else { throw ValidationError("--page-size must be 1 to \(ContactPaging.maxPageSize)") }
-        guard rateShare > 0, rateShare <= 1 else { throw ValidationError("--rate-share must be above 0 and at most 1") }
-        guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more") }
-        if restart && output == nil { throw ValidationError("--restart needs --output (a read to stdout always starts from the first page)") }
-    }
+    @OptionGroup var reading: ContactReadOptions
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let destination: Destination
+        let loaded: Pipeline
         do {
-            destination = try PipelineLoader.load(path: pipeline, environment: environment).destination
+            loaded = try PipelineLoader.load(path: pipeline, environment: environment)
         } catch {
             Console.note("error: \(pipeline):\n\(error)")
             throw ExitCode(ExitCodes.config)
         }
-        var options = UploadOptions()
-        options.baseURL = baseURL
-        options.acknowledgePersonalData = acknowledgePersonalData
         let target: UploadTarget
+        let location: StateLocation
         do {
-            target = try UploadTarget.resolve(destination: destination, options: options, environment: environment, relativeTo: nil, warn: Console.note)
+            target = try reading.target(destination: loaded.destination, warn: Console.note)
+            location = StateLocation(
+                destination: loaded.destination, pipelineName: loaded.name, explicitPath: state ?? loaded.sync?.statePath,
+                stateDirectory: try StateDirectory(environment: environment))
         } catch {
             throw ExitCode(UploadDriver.exitCode(for: error, note: Console.note))
         }
-        var settings = ContactPageReader.Settings()
-        settings.paging = ContactPaging(rawValue: paging)
-        settings.pageSize = pageSize
-        settings.rateShare = rateShare
-        settings.rateLimitPerMinute = rateLimit
-        settings.tag = tag
         let redactor = EmailRedactor(key: Array(UUID().uuidString.utf8))
-        let summary = try await Console.reportingErrorsAsync(redactor: redactor) {
-            let network = try NetworkSettings.resolve(baseURL: target.baseURL, caFile: destination.caFile, environment: environment)
+        let hint = { @Sendable (stopped: String) in
+            // Only for a rebuild under way (not, say, one refused over a state that holds contacts).
+            guard (try? DestinationStateStore.openIfPresent(path: location.path, key: location.key)?.rebuildPosition()) != nil else { return }
+            Console.note(
+                "state rebuild: \(stopped); the pages read so far are committed to \(location.path): run the same command again to "
+                    + "continue, or add --restart to start over")
+        }
+        let signals = ReadStopNotice(hint: hint)
+        defer { signals.cancel() }
+        let outcome: (summary: StateRebuilder.Summary, restored: Int, version: Int)
+        do { outcome = try await rebuild(loaded: loaded, target: target, location: location, redactor: redactor) } catch {
+            hint("stopped")
+            throw error
+        }
+        let phoneOnly = outcome.summary.withoutEmail == 0 ? "" : ", \(outcome.summary.withoutEmail) without an email left out"
+        Console.note(
+            "state rebuild: \(outcome.restored) contact(s) restored into \(location.key), state version \(outcome.version)\(phoneOnly); "
+                + "this session read \(outcome.summary.contactsRead) in \(outcome.summary.requests) request(s): \(location.path)")
+    }
+
+    /// Reads the destination's contacts into the state, page by page; returns what this session
+    /// read, the contacts the state holds and its version.
+    private func rebuild(
+        loaded: Pipeline, target: UploadTarget, location: StateLocation, redactor: EmailRedactor
+    ) async throws -> (summary: StateRebuilder.Summary, restored: Int, version: Int) {
+        let environment = ProcessInfo.processInfo.environment
+        return try await Console.reportingErrorsAsync(redactor: redactor) {
+            let store = try DestinationStateStore(path: location.path, key: location.key)
+            let settings = try reading.settings(target: target, tag: tag)
+            let network = try NetworkSettings.resolve(baseURL: target.baseURL, caFile: loaded.destination.caFile, environment: environment)
             let client = OmnisendClient(baseURL: target.baseURL, apiVersion: target.apiVersion, key: target.key, network: network)
             defer { Task { await client.shutdown() } }
             let reader = ContactPageReader(client: client, settings: settings)
-            let readAt = StateRebuilder.timestamp(Date())
-            if let output {
-                return try await RebuildFile(path: output, target: target, restart: restart).rebuild(reader: reader, readAt: readAt)
-            }
-            let encoder = Self.encoder()
-            return try await StateRebuilder.rebuild(
-                reader: reader, readAt: readAt,
-                sink: { line in FileHandle.standardOutput.write(try encoder.encode(line) + Data([0x0A])) })
+            var cursor = try start(store: store, location: location, target: target, firstQuery: reader.firstQuery)
+            let before = cursor.contactsRead
+            var page: [DestinationStateLine] = []
+            var pages = 0
+            var lastNote = Date.distantPast
+            let summary = try await StateRebuilder.rebuild(
+                reader: reader, from: cursor.nextQuery, readAt: StateRebuilder.timestamp(Date()),
+                sink: { page.append($0) },
+                afterPage: { nextQuery, contactsRead in
+                    cursor.contactsRead = before + contactsRead
+                    if let nextQuery { cursor.nextQuery = nextQuery }
+                    try store.applyRebuildPage(page, position: nextQuery == nil ? nil : cursor.text)
+                    page.removeAll(keepingCapacity: true)
+                    pages += 1
+                    if nextQuery != nil, Date().timeIntervalSince(lastNote) >= 5 {
+                        lastNote = Date()
+                        Console.note("state rebuild: page \(pages) committed, \(cursor.contactsRead) contact(s) read")
+                    }
+                })
+            let counts = try store.summary()
+            return (summary, counts.contacts, counts.version.number)
         }
-        let phoneOnly = summary.withoutEmail == 0 ? "" : ", \(summary.withoutEmail) without an email left out"
-        Console.note("state rebuild: \(summary.lines) contact(s) written from \(summary.contactsRead) read in \(summary.requests) request(s)\(phoneOnly)")
     }
 
-    /// The encoder of state lines: sorted keys, one line each.
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-}
-
-/// A rebuild into a file that resumes: after each page the file is flushed to disk and the
-/// position saved in `FILE.position`; a resume cuts the file back to the saved length (lines of
-/// a page written after the last save) and reads on from the saved page.
-private struct RebuildFile {
-    let path: String
-    let target: UploadTarget
-    let restart: Bool
-
-    var positionPath: String { path + ".position" }
-
-    func rebuild(reader: ContactPageReader, readAt: String) async throws -> StateRebuilder.Summary {
-        var saved = try restart ? nil : ContactReadCursor.read(path: positionPath)
-        if let cursor = saved, cursor.baseURL != target.baseURL || cursor.apiVersion != target.apiVersion.rawValue {
+    /// Where the read starts: the saved position of a stopped rebuild (said on stderr), or the
+    /// first page of a new one, which refuses a state that holds contacts unless `--replace`.
+    private func start(store: DestinationStateStore, location: StateLocation, target: UploadTarget, firstQuery: String) throws -> ContactReadCursor {
+        let saved = try store.rebuildPosition()
+        if let saved, !restart {
+            let cursor = try ContactReadCursor.decode(saved, path: location.path)
+            guard cursor.matches(target) else {
+                throw ExportError(
+                    .usage,
+                    "a stopped rebuild of this state read \(cursor.baseURL) (API \(cursor.apiVersion)), not \(target.baseURL) "
+                        + "(API \(target.apiVersion.rawValue)); add --restart to start over",
+                    path: location.path)
+            }
+            Console.note("state rebuild: resuming a stopped rebuild after \(cursor.contactsRead) contact(s) read (--restart starts over)")
+            return cursor
+        }
+        let held = try store.summary().contacts
+        if held > 0 && saved == nil && !replace {
             throw ExportError(
                 .usage,
-                "the saved position is of a read of \(cursor.baseURL) (API \(cursor.apiVersion)), not \(target.baseURL) (API \(target.apiVersion.rawValue)); use --restart to start over",
-                path: positionPath)
+                "the destination state of \(location.key) holds \(held) contact(s); state rebuild restores a lost state. "
+                    + "Add --replace to empty it and rebuild from Omnisend's contacts (or see them first with `state show`)",
+                path: location.path)
         }
-        if saved != nil && !FileManager.default.fileExists(atPath: path) { saved = nil }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (saved == nil ? O_TRUNC : 0), 0o600)
-        guard descriptor >= 0 else {
-            throw ExportError(.cannotCreate, "cannot open the output: \(String(cString: strerror(errno)))", path: path)
-        }
-        defer { close(descriptor) }
-        var written = saved?.outputBytes ?? 0
-        guard ftruncate(descriptor, off_t(written)) == 0, lseek(descriptor, off_t(written), SEEK_SET) >= 0 else {
-            throw ExportError(.io, "cannot resume the output at byte \(written): \(String(cString: strerror(errno)))", path: path)
-        }
-        if let saved { Console.note("state rebuild: resuming after \(saved.contactsRead) contact(s) read (\(positionPath))") }
-        let encoder = StateRebuildCommand.encoder()
-        let before = saved?.contactsRead ?? 0
-        var summary = try await StateRebuilder.rebuild(
-            reader: reader, from: saved?.nextQuery, readAt: readAt,
-            sink: { line in
-                let bytes = [UInt8](try encoder.encode(line)) + [0x0A]
-                try Self.append(bytes, to: descriptor, path: path)
-                written += bytes.count
-            },
-            afterPage: { nextQuery, contactsRead in
-                guard let nextQuery else { return }
-                guard fsync(descriptor) == 0 else { throw ExportError(.io, "cannot flush the output: \(String(cString: strerror(errno)))", path: path) }
-                try ContactReadCursor(
-                    baseURL: target.baseURL, apiVersion: target.apiVersion.rawValue, nextQuery: nextQuery, contactsRead: before + contactsRead,
-                    outputBytes: written
-                ).write(path: positionPath)
-            })
-        guard fsync(descriptor) == 0 else { throw ExportError(.io, "cannot flush the output: \(String(cString: strerror(errno)))", path: path) }
-        ContactReadCursor.remove(path: positionPath)
-        summary.contactsRead += before
-        return summary
-    }
-
-    private static func append(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
-        var start = 0
-        while start < bytes.count {
-            let done = bytes[start...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            guard done > 0 else { throw ExportError(.io, "cannot write the output: \(String(cString: strerror(errno)))", path: path) }
-            start += done
-        }
+        let cursor = ContactReadCursor(baseURL: target.baseURL, apiVersion: target.apiVersion.rawValue, nextQuery: firstQuery, contactsRead: 0)
+        try store.beginRebuild(position: cursor.text, replacing: held > 0)
+        return cursor
     }
 }

@@ -154,6 +154,10 @@ struct UploadFlags: ParsableArguments {
             options.pollByListing = false
             options.readCleanBatchItems = true
         }
+        if let window = ProcessInfo.processInfo.environment["OMNISEND_EXPORT_RATE_WINDOW_SECONDS"].flatMap(Double.init), window > 0 {
+            // A shorter rate window, for tests against a simulator with a short window.
+            options.rateWindow = window
+        }
         if let grace = ProcessInfo.processInfo.environment["OMNISEND_EXPORT_POLL_SECONDS"].flatMap(Double.init) {
             // Shorter polls for rehearsals and tests against the simulator.
             options.pollInitialDelay = grace

@@ -29,12 +29,21 @@ struct VerifyCommand: AsyncParsableCommand {
             contacts that differ or are missing, each exactly as it was sent; send them again \
             with `omnisend-export upload RUN_DIR-repair`.
 
+            The read goes at the rate share (--rate-share of --rate-limit) that the uploads and \
+            reads of the same destination (the same key) on this machine take together, through \
+            the rate ledger in the state folder. A million contacts take about 13 minutes: \
+            after Ctrl-C, a lost network or a crash, run the same verify again and it continues \
+            from its last page (its progress and the stored contacts found so far are kept in \
+            the run folder, .verify-progress.json and .verify-spool, mode 0600, deleted when it \
+            finishes); --restart starts over.
+
             Reads from the destination the run folder was uploaded to: another base URL, API \
             version or key exits 4, naming both (keys as fingerprints).
 
             Exit 0 when every checked contact matches, 2 when some differ or are missing (also \
             with --repair), 4 the run folder was uploaded elsewhere, 74 a read failed, 75 rate \
-            limited for too long, 77 the key was refused, 78 no key.
+            limited for too long or another verify of the run folder is running, 77 the key was \
+            refused, 78 no key.
             """)
 
     @Argument(help: "The run folder.")
@@ -48,22 +57,10 @@ struct VerifyCommand: AsyncParsableCommand {
         valueName: "auto|list|lookup"))
     var read: String = "auto"
 
-    @Option(help: "Contacts per GET /contacts page (1-250).")
-    var pageSize: Int = ContactPaging.maxPageSize
+    @OptionGroup var reading: ContactReadOptions
 
-    @Option(help: ArgumentHelp(
-        "How GET /contacts pages: link (follow paging.next, v3/v5), cursor (paging.cursors.after, 2026-03-15) or auto (what the API version documents).",
-        valueName: "auto|link|cursor"))
-    var paging: String = "auto"
-
-    @Option(help: "Share of the brand's rate limit to use (other integrations share it).")
-    var rateShare: Double = 0.8
-
-    @Option(help: "The brand's requests a minute, until Omnisend's X-Rate-Limit-Limit header says otherwise (0: no limit).")
-    var rateLimit: Int = 400
-
-    @Option(help: "Read from this base URL instead of the pipeline's.")
-    var baseURL: String?
+    @Flag(help: "Start over instead of continuing a stopped verify of this run folder.")
+    var restart = false
 
     @Flag(help: "Write a new run folder with the contacts that differ or are missing, to send them again with `upload`.")
     var repair = false
@@ -71,20 +68,11 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "The repair run folder to create (default: RUN_DIR-repair, RUN_DIR-repair-2, …).")
     var repairFolder: String?
 
-    @Flag(help: "Acknowledge that reading contacts back moves personal data (needed for non-loopback URLs).")
-    var acknowledgePersonalData = false
-
     @Flag(help: "Print emails as they are instead of their keyed hash (email#…).")
     var showEmails = false
 
     func validate() throws {
         guard ContactVerifier.ReadMethod(rawValue: read) != nil else { throw ValidationError("--read must be auto, list or lookup, not \(read)") }
-        guard paging == "auto" || ContactPaging(rawValue: paging) != nil else {
-            throw ValidationError("--paging must be auto, link or cursor, not \(paging)")
-        }
-        guard (1...ContactPaging.maxPageSize).contains(pageSize) else { throw ValidationError("--page-size must be 1 to \(ContactPaging.maxPageSize)") }
-        guard rateShare > 0, rateShare <= 1 else { throw ValidationError("--rate-share must be above 0 and at most 1") }
-        guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more") }
         if let sample, sample < 1 { throw ValidationError("--sample must be 1 or more") }
         if repairFolder != nil && !repair { throw ValidationError("--repair-folder needs --repair") }
     }
@@ -92,14 +80,10 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let manifest = try Console.reportingErrors { try ManifestFile.read(runDirectory: runDirectory) }
         let redactor = RedactionKeyFile.redactor(runDirectory: runDirectory, showsEmails: showEmails)
-        var options = UploadOptions()
-        options.baseURL = baseURL
-        options.acknowledgePersonalData = acknowledgePersonalData
         let target: UploadTarget
+        let settings: ContactPageReader.Settings
         do {
-            target = try UploadTarget.resolve(
-                destination: manifest.destination, options: options, environment: ProcessInfo.processInfo.environment, relativeTo: nil,
-                warn: Console.note)
+            target = try reading.target(destination: manifest.destination, warn: Console.note)
             // Read back from the destination the run folder was uploaded to, and no other.
             if let recorded = try DestinationBinding.recorded(runDirectory: runDirectory) {
                 let identity = target.identity(secret: try InstallSecret(state: try StateDirectory(environment: ProcessInfo.processInfo.environment)))
@@ -107,32 +91,25 @@ struct VerifyCommand: AsyncParsableCommand {
                     throw UploadError.destinationMismatch(runDirectory: runDirectory, recorded: recorded.description, requested: identity.description)
                 }
             }
+            settings = try reading.settings(target: target)
         } catch {
             let code = UploadDriver.exitCode(for: error, note: { Console.note(redactor.scrub($0)) })
             throw ExitCode(code)
         }
-        var settings = ContactPageReader.Settings()
-        settings.paging = ContactPaging(rawValue: paging)
-        settings.pageSize = pageSize
-        settings.rateShare = rateShare
-        settings.rateLimitPerMinute = rateLimit
         let repairWriter = RepairBox()
-        let result = try await Console.reportingErrorsAsync(redactor: redactor) {
-            let network = try NetworkSettings.resolve(
-                baseURL: target.baseURL, caFile: manifest.destination.caFile, environment: ProcessInfo.processInfo.environment)
-            let verifier = ContactVerifier(runDirectory: runDirectory, target: target, network: network, settings: settings)
-            return try await verifier.verify(sample: sample, method: ContactVerifier.ReadMethod(rawValue: read) ?? .auto) { difference in
-                for line in Self.lines(difference, redactor: redactor) { print(line) }
-                if repair {
-                    if repairWriter.writer == nil {
-                        repairWriter.writer = try RepairFolderWriter(sourceRunDirectory: runDirectory, directory: repairFolder)
-                    }
-                    try repairWriter.writer?.add(email: difference.email, sentItem: difference.sentItem, chunk: difference.chunk, item: difference.item)
-                }
-            }
+        let folder = runDirectory
+        let signals = ReadStopNotice { ReadStopNotice.verifyHint(runDirectory: folder, stopped: $0) }
+        defer { signals.cancel() }
+        let result: ContactVerifier.Result
+        do {
+            result = try await readAndCompare(target: target, settings: settings, manifest: manifest, redactor: redactor, repairWriter: repairWriter)
+        } catch {
+            ReadStopNotice.verifyHint(runDirectory: runDirectory, stopped: "stopped")
+            throw error
         }
         let how = result.method == .lookup ? "one GET /contacts?email= each" : "GET /contacts pages"
-        Console.note("verify: \(result.storedRead) stored contact(s) read in \(result.requests) request(s) (\(how))")
+        let sessions = result.resumed ? ", this verify and the stopped one together" : ""
+        Console.note("verify: \(result.storedRead) stored contact(s) read in \(result.requests) request(s) (\(how)\(sessions))")
         let missing = result.missing == 0 ? "" : " (\(result.missing) missing)"
         let kept = result.keptByDateRule == 0 ? ""
             : " (\(result.keptByDateRule) kept a status Omnisend holds with a later date: its date rule, not a difference)"
@@ -144,6 +121,30 @@ struct VerifyCommand: AsyncParsableCommand {
             print("repair: nothing to send again")
         }
         if result.differing > 0 { throw ExitCode(ExitCodes.someContactsFailed) }
+    }
+
+    /// Reads the stored contacts and compares them, printing each difference (and adding it to
+    /// the repair folder with --repair).
+    private func readAndCompare(
+        target: UploadTarget, settings: ContactPageReader.Settings, manifest: RunManifest, redactor: EmailRedactor, repairWriter: RepairBox
+    ) async throws -> ContactVerifier.Result {
+        try await Console.reportingErrorsAsync(redactor: redactor) {
+            let network = try NetworkSettings.resolve(
+                baseURL: target.baseURL, caFile: manifest.destination.caFile, environment: ProcessInfo.processInfo.environment)
+            let verifier = ContactVerifier(runDirectory: runDirectory, target: target, network: network, settings: settings)
+            return try await verifier.verify(
+                sample: sample, method: ContactVerifier.ReadMethod(rawValue: read) ?? .auto, restart: restart,
+                onDifference: { difference in
+                    for line in Self.lines(difference, redactor: redactor) { print(line) }
+                    if repair {
+                        if repairWriter.writer == nil {
+                            repairWriter.writer = try RepairFolderWriter(sourceRunDirectory: runDirectory, directory: repairFolder)
+                        }
+                        try repairWriter.writer?.add(email: difference.email, sentItem: difference.sentItem, chunk: difference.chunk, item: difference.item)
+                    }
+                },
+                note: { Console.note(redactor.scrub($0)) })
+        }
     }
 
     /// The printed lines of one difference: the contact, then each field's sent and stored value.
@@ -162,6 +163,16 @@ struct VerifyCommand: AsyncParsableCommand {
     /// `text` cut to 80 characters with an ellipsis.
     static func shortened(_ text: String) -> String {
         text.count <= 80 ? text : String(text.prefix(79)) + "…"
+    }
+}
+
+extension ReadStopNotice {
+    /// Prints, when a stopped verify's progress is saved, how to continue it.
+    static func verifyHint(runDirectory: String, stopped: String) {
+        guard let saved = ContactVerifier.savedProgress(runDirectory: runDirectory) else { return }
+        Console.note(
+            "verify: \(stopped) after \(saved.requests) request(s), \(saved.storedRead) stored contact(s) read; the progress is kept "
+                + "(\(saved.path)): run the same command again to continue, or add --restart to start over")
     }
 }
 

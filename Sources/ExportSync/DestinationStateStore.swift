@@ -363,6 +363,60 @@ public final class DestinationStateStore: Sendable {
         }
     }
 
+    // MARK: - Rebuild
+
+    /// The saved position of an unfinished `state rebuild` (opaque text the rebuild wrote, a
+    /// `ContactReadCursor`), or `nil` when no rebuild is under way.
+    public func rebuildPosition() throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'rebuild'") }
+    }
+
+    /// Starts a `state rebuild`: in one transaction, empties the state when `replacing` (as
+    /// `reset` does), advances the version (run folders diffed before are refused by upload) and
+    /// saves `position`, the read's first page.
+    public func beginRebuild(position: String, replacing: Bool) throws {
+        try write { db in
+            if replacing {
+                try db.execute(sql: "DELETE FROM contact; DELETE FROM applied; DELETE FROM claim; DELETE FROM meta WHERE key = 'lastFullAt'")
+            }
+            try Self.advance(db, run: nil)
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('rebuild', ?)", arguments: [position])
+        }
+    }
+
+    /// Records one page of a rebuild and where the read goes on, in one transaction, so a crash
+    /// loses at most the page being read and never records one twice. A contact recorded by an
+    /// upload (known payload hash) is kept; one read again replaces its earlier rebuild line.
+    /// - Parameter position: the next page's position; `nil` after the last page, which ends
+    ///   the rebuild and advances the version again (a run prepared against the half-rebuilt
+    ///   state is refused by upload).
+    /// - Returns: the number of lines written.
+    @discardableResult
+    public func applyRebuildPage(_ lines: [DestinationStateLine], position: String?) throws -> Int {
+        try write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO contact (email, payloadHash, emailStatus, emailStatusDate, smsStatus, smsStatusDate, acceptedAt, run, origin, leftAt)
+                VALUES (?, NULL, ?, ?, ?, ?, ?, NULL, 'rebuild', NULL)
+                ON CONFLICT(email) DO UPDATE SET
+                    emailStatus = excluded.emailStatus, emailStatusDate = excluded.emailStatusDate,
+                    smsStatus = excluded.smsStatus, smsStatusDate = excluded.smsStatusDate, acceptedAt = excluded.acceptedAt
+                WHERE contact.origin = 'rebuild'
+                """)
+            for line in lines {
+                let email = line.channels["email"]
+                let sms = line.channels["sms"]
+                try statement.execute(arguments: [line.email, email?.status, email?.statusDate, sms?.status, sms?.statusDate, line.acceptedAt])
+            }
+            if let position {
+                try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('rebuild', ?)", arguments: [position])
+            } else {
+                try db.execute(sql: "DELETE FROM meta WHERE key = 'rebuild'")
+                try Self.advance(db, run: nil)
+            }
+            return lines.count
+        }
+    }
+
     /// Whether the state holds `email` (normalised).
     public func contains(email: String) throws -> Bool {
         try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM contact WHERE email = ?", arguments: [email]) ?? false }

@@ -5,6 +5,11 @@ import Foundation
 /// rate limit, retrying as the upload does (429 waits, backoff on 5xx and network errors, a bad
 /// key stops at once). Each page is handed over with the query of the next one, so a caller can
 /// save that query (``ContactReadCursor``) and resume from it after a crash or a stop.
+///
+/// Requests go through the upload's ``RequestGate``: its ``RateGovernor`` keeps to the share
+/// (learning the limit and the brand's remaining budget from the rate headers), and with
+/// ``Settings/rateLedger`` the share is the one every upload and read of the same destination
+/// on this machine takes together (``RateLedger``).
 public struct ContactPageReader: Sendable {
     /// How the read is paced and paged.
     public struct Settings: Sendable, Equatable {
@@ -16,6 +21,11 @@ public struct ContactPageReader: Sendable {
         public var rateLimitPerMinute = 400
         /// The share of the limit to use (other integrations share it).
         public var rateShare = 0.8
+        /// The ledger file shared with the uploads and reads of the same destination
+        /// (`RateLedger.path(in:identity:)`); `nil`: this read keeps its share to itself.
+        public var rateLedger: String?
+        /// The rate window in seconds (a minute; tests shrink it with the simulator's).
+        public var rateWindow: Double = 60
         /// Retries and 429 waits.
         public var retryPolicy = RetryPolicy()
         /// Only contacts with this tag (`tag=` filter of `GET /contacts`).
@@ -37,11 +47,16 @@ public struct ContactPageReader: Sendable {
 
     let client: OmnisendClient
     let settings: Settings
+    private let gate: RequestGate
 
-    /// Creates a reader on `client` (its base URL, version and key).
+    /// Creates a reader on `client` (its base URL, version and key). Its reads and lookups share
+    /// one pace.
     public init(client: OmnisendClient, settings: Settings) {
         self.client = client
         self.settings = settings
+        gate = RequestGate(
+            governor: RateGovernor(limit: settings.rateLimitPerMinute, share: settings.rateShare, window: settings.rateWindow),
+            deadline: .infinity, stop: StopSignal(), ledger: settings.rateLedger.map { RateLedger(path: $0, window: settings.rateWindow) })
     }
 
     /// The paging in use.
@@ -52,6 +67,9 @@ public struct ContactPageReader: Sendable {
         ContactPaging.firstQuery(pageSize: settings.pageSize, filter: settings.tag.map { [("tag", $0)] } ?? [])
     }
 
+    /// Requests this reader has sent so far (reads and lookups, retries and 429s included).
+    public func requestsSent() async -> Int { await gate.requests }
+
     /// Reads every page from `query` (the first page when nil), calling `onPage` with each page's
     /// contacts and the query of the next page (nil after the last).
     /// - Throws: `ExportError(.io)` when a request fails for good (naming Omnisend's answer) or
@@ -61,14 +79,15 @@ public struct ContactPageReader: Sendable {
     public func read(
         from query: String? = nil, onPage: (_ contacts: [JSONObject], _ nextQuery: String?) async throws -> Void
     ) async throws -> Summary {
-        var pacer = RequestPacer(limit: settings.rateLimitPerMinute, share: settings.rateShare)
         var summary = Summary()
+        let before = await gate.requests
         var current = query ?? firstQuery
         while true {
-            let answer = try await fetch(path: "/contacts?\(current)", pacer: &pacer, summary: &summary)
+            let answer = try await fetch(path: "/contacts?\(current)")
             let page = try paging.page(body: answer.body, query: current)
             summary.pages += 1
             summary.contacts += page.contacts.count
+            summary.requests = await gate.requests - before
             try await onPage(page.contacts, page.nextQuery)
             guard let next = page.nextQuery else { return summary }
             current = next
@@ -77,26 +96,30 @@ public struct ContactPageReader: Sendable {
 
     /// `GET /contacts?email=…` for one email, with the same pacing and retries: the stored
     /// contacts whose email identifier (or `email`) is exactly `email`.
-    public func lookup(email: String, pacer: inout RequestPacer, summary: inout Summary) async throws -> [JSONObject] {
-        let answer = try await fetch(path: "/contacts?email=\(ContactPaging.escape(email))", pacer: &pacer, summary: &summary)
+    public func lookup(email: String) async throws -> [JSONObject] {
+        let answer = try await fetch(path: "/contacts?email=\(ContactPaging.escape(email))")
         let page = try ContactPaging.link.page(body: answer.body, query: "")
         return page.contacts.filter { FastJSON.email(ofItem: $0) == email }
     }
 
-    /// One GET with pacing and retries; the 2xx answer.
-    func fetch(path: String, pacer: inout RequestPacer, summary: inout Summary) async throws -> HTTPAnswer {
+    /// One GET through the gate, with retries; the 2xx answer.
+    func fetch(path: String) async throws -> HTTPAnswer {
         var attempt = 1
         while true {
-            try await pacer.waitForTurn()
-            summary.requests += 1
+            guard await gate.acquire() else { throw ExportError(.internal, "GET \(Self.pathOnly(path)): the request gate closed") }
+            let began = Date()
             let outcome = await client.get(absoluteURL: client.baseURL + path)
-            if case .answer(let answer) = outcome { pacer.learn(from: answer) }
+            var wait: Double?
+            if case .answer(let answer) = outcome, answer.status == 429 {
+                wait = settings.retryPolicy.rateLimitWait(answer, now: Date()) ?? 1
+            }
+            await gate.observe(outcome, latency: Date().timeIntervalSince(began), pauseFor: wait)
             switch settings.retryPolicy.decide(outcome, attempt: attempt, random: Double.random(in: 0..<1)) {
             case .success:
                 if case .answer(let answer) = outcome { return answer }
                 throw ExportError(.internal, "GET /contacts succeeded without an answer")
-            case .rateLimited(let wait):
-                pacer.pause(seconds: wait)
+            case .rateLimited:
+                continue  // the gate holds the next request for the wait
             case .retry(let wait):
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
@@ -121,42 +144,4 @@ public struct ContactReadRefused: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// The message.
     public var description: String { message }
-}
-
-/// Paces requests with a ``RateGovernor`` on a monotonic clock: waits for a free slot, learns
-/// the limit from `X-Rate-Limit-Limit`, pauses after a 429.
-public struct RequestPacer: Sendable {
-    private var governor: RateGovernor
-    private let clock = ContinuousClock()
-    private let start: ContinuousClock.Instant
-
-    /// Creates a pacer for `limit` requests a minute (0: none) at `share` of it.
-    public init(limit: Int, share: Double) {
-        governor = RateGovernor(limit: limit, share: share)
-        start = ContinuousClock().now
-    }
-
-    private var now: Double {
-        let elapsed = clock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-
-    /// Sleeps until a request may be sent, and records it as sent.
-    public mutating func waitForTurn() async throws {
-        let wait = governor.delay(now: now)
-        if wait > 0 { try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up)))) }
-        governor.record(now: now)
-    }
-
-    /// Learns the brand's limit from an answer's `X-Rate-Limit-Limit` header.
-    public mutating func learn(from answer: HTTPAnswer) {
-        if let text = answer.headers["x-rate-limit-limit"], let limit = Int(text.trimmingCharacters(in: .whitespaces)) {
-            governor.learn(limit: limit)
-        }
-    }
-
-    /// Sends nothing for `seconds` (after a 429).
-    public mutating func pause(seconds: Double) {
-        governor.pause(until: now + seconds)
-    }
 }

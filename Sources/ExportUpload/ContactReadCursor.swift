@@ -1,15 +1,14 @@
-import ExportChunks
 import ExportCore
 import Foundation
 
-/// Where a paged read of a destination's contacts stands, saved (atomically) after each page so
-/// that a stopped or crashed read resumes from the next page instead of page one.
+/// Where a paged read of a destination's contacts stands, saved after each page so that a
+/// stopped or crashed read resumes from the next page instead of page one. `state rebuild`
+/// keeps it in the destination state, committed with the page's contacts.
 ///
-/// A small JSON file: the query of the next page, the destination it belongs to (URL and
-/// version, never the key), how many contacts were read and how many bytes of output were
-/// written with them (a resume cuts the output back to that length, so no line is written twice).
+/// A small JSON object: the query of the next page, the destination it belongs to (URL and
+/// version, never the key) and how many contacts were read so far.
 public struct ContactReadCursor: Sendable, Codable, Equatable {
-    /// The file format version (1).
+    /// The format version (1).
     public var formatVersion = 1
     /// The base URL read from.
     public var baseURL: String
@@ -19,38 +18,35 @@ public struct ContactReadCursor: Sendable, Codable, Equatable {
     public var nextQuery: String
     /// Contacts read so far.
     public var contactsRead: Int
-    /// Bytes of output written for the contacts read so far.
-    public var outputBytes: Int
 
     /// Creates a cursor.
-    public init(baseURL: String, apiVersion: String, nextQuery: String, contactsRead: Int, outputBytes: Int) {
+    public init(baseURL: String, apiVersion: String, nextQuery: String, contactsRead: Int) {
         self.baseURL = baseURL
         self.apiVersion = apiVersion
         self.nextQuery = nextQuery
         self.contactsRead = contactsRead
-        self.outputBytes = outputBytes
     }
 
-    /// Reads the cursor at `path`; nil when there is none.
-    /// - Throws: `ExportError(.corruptInput)` naming the file when it does not parse.
-    public static func read(path: String) throws -> ContactReadCursor? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    /// The cursor as one line of JSON (sorted keys).
+    public var text: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// Reads a cursor saved as `text`.
+    /// - Parameter path: the file it was kept in, for the error.
+    /// - Throws: `ExportError(.corruptInput)` naming `path` when it does not parse.
+    public static func decode(_ text: String, path: String) throws -> ContactReadCursor {
         do {
-            return try JSONDecoder().decode(ContactReadCursor.self, from: data)
+            return try JSONDecoder().decode(ContactReadCursor.self, from: Data(text.utf8))
         } catch {
-            throw ExportError(.corruptInput, "the saved read position does not parse (delete it to start over): \(error)", path: path)
+            throw ExportError(.corruptInput, "the saved read position does not parse (start over with --restart): \(error)", path: path)
         }
     }
 
-    /// Writes the cursor to `path` atomically.
-    public func write(path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try AtomicFileWriter.write(Array(try encoder.encode(self)) + [UInt8(ascii: "\n")], to: path)
-    }
-
-    /// Deletes the cursor at `path` (a finished read).
-    public static func remove(path: String) {
-        try? FileManager.default.removeItem(atPath: path)
+    /// Whether the cursor is of a read of `target` (base URL and API version).
+    public func matches(_ target: UploadTarget) -> Bool {
+        baseURL == target.baseURL && apiVersion == target.apiVersion.rawValue
     }
 }

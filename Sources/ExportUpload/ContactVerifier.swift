@@ -10,6 +10,8 @@ import Foundation
 ///   share): 4,000 requests for a million contacts, whatever their number in the run;
 /// - `lookup`: one `GET /contacts?email=` per contact, cheaper for a small `--sample`.
 /// Stored contacts found are spooled to disk, then compared with the sent items chunk by chunk.
+/// The read resumes after a stop: its progress and spool stay in the run folder
+/// (``VerifyProgress``) until the comparison is done.
 public struct ContactVerifier: Sendable {
     /// How the stored contacts are read.
     public enum ReadMethod: String, Sendable, CaseIterable {
@@ -51,6 +53,8 @@ public struct ContactVerifier: Sendable {
         public var requests = 0
         /// Stored contacts read (list) or found (lookup).
         public var storedRead = 0
+        /// Whether this verify continued a stopped one (requests and contacts read count every session).
+        public var resumed = false
     }
 
     let runDirectory: String
@@ -71,54 +75,150 @@ public struct ContactVerifier: Sendable {
 
     /// Checks `sample` accepted contacts (all when `nil`), spread evenly over the run, calling
     /// `onDifference` for each one that differs, in run order.
+    ///
+    /// Continues a stopped verify of the same candidates, destination and method from its saved
+    /// progress (saying so through `note`) unless `restart`; a finished one deletes its progress
+    /// and spool. In a run folder it cannot write, the spool goes to the temporary folder and
+    /// nothing is resumable.
+    /// - Throws: `ExportError(.notReady)` when another verify of the run folder is running;
+    ///   what the reader throws (the progress then stays for the next run).
     public func verify(
-        sample: Int?, method: ReadMethod = .auto, onDifference: (Difference) throws -> Void = { _ in }
+        sample: Int?, method: ReadMethod = .auto, restart: Bool = false, onDifference: (Difference) throws -> Void = { _ in },
+        note: (String) -> Void = { _ in }
     ) async throws -> Result {
         let store = try CheckpointStore(runDirectory: runDirectory)
         let candidates = try VerifyCandidates(store: store, sample: sample)
         var result = Result(checked: candidates.count)
         guard candidates.count > 0 else { return result }
         result.method = Self.choose(method, candidates: candidates.count, runContacts: candidates.runContacts, pageSize: settings.pageSize)
+        let lock = try lockRunFolder()
+        defer { lock?.release() }
+        let progressPath = VerifyProgress.path(runDirectory: runDirectory)
+        var progress = VerifyProgress(target: target, method: result.method, candidates: candidates)
+        var spool: StoredContactSpool?
+        if lock == nil {
+            // The run folder is read-only: a spool in the temporary folder, not resumable.
+            spool = try StoredContactSpool(path: NSTemporaryDirectory() + ".verify-spool-\(getpid())", candidates: candidates.count)
+        } else if restart {
+            VerifyProgress.remove(runDirectory: runDirectory)
+        } else if let saved = VerifyProgress.read(path: progressPath) {
+            if progress.continues(saved) {
+                do {
+                    spool = try StoredContactSpool(
+                        path: VerifyProgress.spoolPath(runDirectory: runDirectory), candidates: candidates.count, resumingAt: saved.spoolBytes)
+                    progress = saved
+                    result.resumed = true
+                    note(
+                        "verify: continuing a stopped verify after \(saved.requests) request(s), \(saved.storedRead) stored contact(s) read "
+                            + "(\(progressPath); --restart starts over)")
+                } catch {
+                    note("verify: the stopped verify's spool cannot be read back (\(error)); starting over")
+                }
+            } else {
+                note("verify: the saved progress (\(progressPath)) is of another verify (destination, --read, --sample or the run changed); starting over")
+            }
+        }
+        let resumable = lock != nil
+        let activeSpool = try spool ?? StoredContactSpool(path: VerifyProgress.spoolPath(runDirectory: runDirectory), candidates: candidates.count)
+        defer { if !resumable { activeSpool.remove() } }
+        if !progress.readDone {
+            try await read(candidates: candidates, method: result.method, spool: activeSpool, progress: &progress) { progress in
+                if resumable {
+                    progress.spoolBytes = try activeSpool.sync()
+                    try progress.write(path: progressPath)
+                }
+            }
+        }
+        result.requests = progress.requests
+        result.storedRead = progress.storedRead
+        try compare(candidates: candidates, spool: activeSpool, into: &result, onDifference: onDifference)
+        activeSpool.remove()
+        if resumable { VerifyProgress.remove(runDirectory: runDirectory) }
+        return result
+    }
+
+    /// The saved progress of a stopped verify of `runDirectory`, if any: requests sent, stored
+    /// contacts read, and the progress file.
+    public static func savedProgress(runDirectory: String) -> (requests: Int, storedRead: Int, path: String)? {
+        let path = VerifyProgress.path(runDirectory: runDirectory)
+        return VerifyProgress.read(path: path).map { ($0.requests, $0.storedRead, path) }
+    }
+
+    /// Takes the run folder's verify lock; nil when the folder is read-only.
+    /// - Throws: `ExportError(.notReady)` naming the holder when another verify holds it.
+    private func lockRunFolder() throws -> HeldFileLock? {
+        let path = VerifyProgress.lockPath(runDirectory: runDirectory)
+        let attempt: HeldFileLock.Attempt
+        do { attempt = try HeldFileLock.attempt(path: path, what: "verify lock") } catch { return nil }
+        switch attempt {
+        case .held(let lock):
+            lock.describe("verify, pid \(getpid())")
+            return lock
+        case .busy(let holder):
+            throw ExportError(.notReady, "another verify of this run folder is running (\(holder.isEmpty ? "unknown" : holder)); wait for it", path: path)
+        }
+    }
+
+    /// Reads the stored contacts of `candidates` into `spool`, from where `progress` stands,
+    /// calling `save` with the progress after each page (list) or lookup.
+    private func read(
+        candidates: VerifyCandidates, method: ReadMethod, spool: StoredContactSpool, progress: inout VerifyProgress,
+        save: (inout VerifyProgress) throws -> Void
+    ) async throws {
         let client = OmnisendClient(baseURL: target.baseURL, apiVersion: target.apiVersion, key: target.key, network: network)
         let reader = ContactPageReader(client: client, settings: settings)
-        // In the run folder, which already holds the personal data; the temporary folder when it is read-only.
-        let spoolName = ".verify-spool-\(getpid())"
-        let spool = try (try? StoredContactSpool(path: "\(runDirectory)/\(spoolName)", candidates: candidates.count))
-            ?? StoredContactSpool(path: NSTemporaryDirectory() + spoolName, candidates: candidates.count)
+        let before = progress.requests
         do {
-            switch result.method {
+            switch method {
             case .list, .auto:
                 let table = try candidates.emailTable(runDirectory: runDirectory)
-                let summary = try await reader.read { contacts, _ in
+                var current = progress
+                try await reader.read(from: progress.nextQuery) { contacts, nextQuery in
                     for contact in contacts {
                         guard let email = FastJSON.email(ofItem: contact),
                             let candidate = table[email.hashValue] ?? table[EmailRedactor.normalize(email).hashValue]
                         else { continue }
                         try spool.keep(Int(candidate), contact: contact)
                     }
+                    current.pages += 1
+                    current.storedRead += contacts.count
+                    current.requests = before + (await reader.requestsSent())
+                    current.nextQuery = nextQuery
+                    current.readDone = nextQuery == nil
+                    try save(&current)
                 }
-                result.requests = summary.requests
-                result.storedRead = summary.contacts
+                progress = current
             case .lookup:
-                var pacer = RequestPacer(limit: settings.rateLimitPerMinute, share: settings.rateShare)
-                var summary = ContactPageReader.Summary()
                 var wanted: [(candidate: Int, email: String)] = []
                 try candidates.forEachEmail(runDirectory: runDirectory) { wanted.append(($0, $1)) }
-                for (candidate, email) in wanted {
-                    if let contact = try await reader.lookup(email: email, pacer: &pacer, summary: &summary).first {
-                        try spool.keep(candidate, contact: contact)
-                        result.storedRead += 1
+                // Saved every 50 lookups or 2 seconds, and when a lookup fails for good.
+                var lastSave = (candidate: progress.nextCandidate, at: Date())
+                do {
+                    for (candidate, email) in wanted where candidate >= progress.nextCandidate {
+                        if let contact = try await reader.lookup(email: email).first {
+                            try spool.keep(candidate, contact: contact)
+                            progress.storedRead += 1
+                        }
+                        progress.nextCandidate = candidate + 1
+                        progress.requests = before + (await reader.requestsSent())
+                        if progress.nextCandidate - lastSave.candidate >= 50 || Date().timeIntervalSince(lastSave.at) >= 2 {
+                            try save(&progress)
+                            lastSave = (progress.nextCandidate, Date())
+                        }
                     }
+                } catch {
+                    progress.requests = before + (await reader.requestsSent())
+                    try? save(&progress)
+                    throw error
                 }
-                result.requests = summary.requests
+                progress.readDone = true
+                try save(&progress)
             }
         } catch {
             await client.shutdown()
             throw error
         }
         await client.shutdown()
-        try compare(candidates: candidates, spool: spool, into: &result, onDifference: onDifference)
-        return result
     }
 
     /// `list` unless asked otherwise or, for `auto`, when looking each (sampled) contact up takes

@@ -15,6 +15,9 @@ public struct ForgetResult: Sendable, Equatable {
     public var checkpointChunksUpdated = 0
     /// Whether the rehearsal simulator's state (`RUN_DIR/simulator/`) was deleted because it held the person.
     public var simulatorStateRemoved = false
+    /// Whether a stopped verify's spool (`RUN_DIR/.verify-spool`, with its progress) was deleted
+    /// because it held the person: the next verify starts over.
+    public var verifySpoolRemoved = false
     /// Files that still mention the email after the rewrite (e.g. inside another contact's
     /// custom property); empty when every trace is gone.
     public var remainingMentions: [String] = []
@@ -27,7 +30,7 @@ public struct ForgetResult: Sendable, Equatable {
     /// Whether anything was (or would be) changed.
     public var changed: Bool {
         !removedLines.isEmpty || !removedChunks.isEmpty || checkpointRowsRemoved > 0 || checkpointTextsScrubbed > 0
-            || checkpointChunksUpdated > 0 || simulatorStateRemoved
+            || checkpointChunksUpdated > 0 || simulatorStateRemoved || verifySpoolRemoved
     }
 
     /// Lines for the terminal: one per changed file.
@@ -41,6 +44,7 @@ public struct ForgetResult: Sendable, Equatable {
                     + "\(checkpointTextsScrubbed) message(s) redacted, vacuumed")
         }
         if simulatorStateRemoved { out.append("  simulator/: rehearsal state deleted") }
+        if verifySpoolRemoved { out.append("  .verify-spool: a stopped verify's stored contacts deleted (the next verify starts over)") }
         for file in remainingMentions { out.append("  warning: \(file) still mentions the email (inside another record); edit or delete it by hand") }
         return out
     }

@@ -176,6 +176,7 @@ public struct RunForgetter: Sendable {
         let manifestBytes = try ForgetCounts.encode(manifest)
         let simulatorFolder = "\(runDirectory)/simulator"
         result.simulatorStateRemoved = ForgetScan.mentions(in: simulatorFolder, needle: needle).isEmpty == false
+        result.verifySpoolRemoved = !ForgetScan.mentions(in: VerifyProgress.spoolPath(runDirectory: runDirectory), needle: needle).isEmpty
         if dryRun { return result }
 
         if let store {
@@ -211,6 +212,7 @@ public struct RunForgetter: Sendable {
         }
         if let store { try store.vacuum() }
         if result.simulatorStateRemoved { try? FileManager.default.removeItem(atPath: simulatorFolder) }
+        if result.verifySpoolRemoved { VerifyProgress.remove(runDirectory: runDirectory) }
         try FileSystem.syncDirectory("\(runDirectory)/\(RunFolderLayout.chunksDirectory)")
         try FileSystem.syncDirectory(runDirectory)
         result.remainingMentions = ForgetScan.mentions(in: runDirectory, needle: needle)

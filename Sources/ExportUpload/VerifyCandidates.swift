@@ -41,6 +41,22 @@ struct VerifyCandidates {
         }
     }
 
+    /// SHA-256 (hex) of the candidates' chunk and item numbers: the same for the same run and
+    /// sample, so a stopped verify knows its candidates again.
+    var digest: String { Self.digest(chunks: chunks, items: items) }
+
+    /// SHA-256 (hex) of `chunks` and `items`, each number as 4 little-endian bytes, in turn.
+    static func digest(chunks: [Int32], items: [Int32]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(chunks.count * 8)
+        for index in chunks.indices {
+            for value in [UInt32(bitPattern: chunks[index]), UInt32(bitPattern: items[index])] {
+                for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+            }
+        }
+        return HMACSHA256.sha256(bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// The candidates grouped by chunk, in run order: `(chunk, [(candidate, item)])`.
     func byChunk() -> [(chunk: Int, entries: [(candidate: Int, item: Int)])] {
         var groups: [(chunk: Int, entries: [(candidate: Int, item: Int)])] = []

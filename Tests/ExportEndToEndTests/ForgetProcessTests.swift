@@ -119,6 +119,22 @@ struct ForgetProcessTests {
         #expect(chunk5.stdout.contains(TestRunFolder.email(4)) && chunk5.stdout.contains("input.csv:6"), "\(chunk5.output)")
     }
 
+    @Test func forgetDeletesAStoppedVerifysSpoolThatHoldsThePerson() throws {
+        let folder = try TestRunFolder.make(contacts: 2, perChunk: 2)
+        // What a verify stopped mid-read leaves: the stored contacts found so far and its progress.
+        let spool = folder + "/.verify-spool"
+        let progress = folder + "/.verify-progress.json"
+        try Data(("\u{1}\0\0\0\u{10}\0\0\0" + TestRunFolder.item(1)).utf8).write(to: URL(fileURLWithPath: spool))
+        try Data("{\"formatVersion\":1}\n".utf8).write(to: URL(fileURLWithPath: progress))
+        let other = try CLI.run(["forget", "nobody@example.com", "--runs", folder], scratch: folder)
+        #expect(other.status == 0 && FileManager.default.fileExists(atPath: spool), "a spool without the person stays: \(other.output)")
+        let forgot = try CLI.run(["forget", TestRunFolder.email(1).uppercased(), "--runs", folder], scratch: folder)
+        #expect(forgot.status == 0, "\(forgot.output)")
+        #expect(forgot.output.contains(".verify-spool: a stopped verify's stored contacts deleted (the next verify starts over)"), "\(forgot.output)")
+        #expect(!FileManager.default.fileExists(atPath: spool) && !FileManager.default.fileExists(atPath: progress))
+        #expect(CLI.files(in: folder, containing: TestRunFolder.email(1)).isEmpty)
+    }
+
     @Test func forgetWithoutACheckpointRenumbersChunksForTheFirstUpload() throws {
         let key = "forget-key-\(UUID().uuidString)"
         let simulator = try SimulatorProcess(key: key)

@@ -1,15 +1,16 @@
 import AsyncHTTPClient
 import ExportCore
 import ExportTestSupport
+import ExportSync
 import ExportUpload
 import Foundation
 import NIOCore
 import Testing
 @testable import ExportCLI
 
-/// `state rebuild PIPELINE --output FILE`, run in-process against an in-process simulator (the
-/// command joins `state`'s subcommands at merge): one line per stored contact with an email, a
-/// resume after a crash that neither repeats nor loses a line.
+/// `state rebuild PIPELINE`, run in-process against an in-process simulator: one state contact
+/// per stored contact with an email, a refusal over a state that holds contacts, a saved position
+/// of another destination refused. The kill -9 and resume is `SyncProcessTests`'s.
 @Suite(.serialized) struct StateRebuildCommandTests {
     private static let key = "rebuild-key-\(UUID().uuidString)"
 
@@ -42,56 +43,54 @@ import Testing
     }
 
     private func lines(_ path: String) throws -> [DestinationStateLine] {
-        let data = try #require(FileManager.default.contents(atPath: path))
-        return try data.split(separator: 0x0A).map { try JSONDecoder().decode(DestinationStateLine.self, from: Data($0)) }
+        var lines: [DestinationStateLine] = []
+        try DestinationStateStore(path: path, key: "k").forEachLine { lines.append($0) }
+        return lines
     }
 
-    @Test func rebuildWritesOneLinePerContactThenResumesAfterACrashWithoutRepeats() async throws {
+    private func exitCode(_ arguments: [String]) async -> Int32 {
+        do {
+            try await StateRebuildCommand.parse(arguments).run()
+            return 0
+        } catch {
+            return StateRebuildCommand.exitCode(for: error).rawValue
+        }
+    }
+
+    @Test func rebuildRestoresOneContactPerStoredContactAndRefusesAStateThatHoldsContacts() async throws {
         let simulator = try await TestSimulator.start(key: Self.key)
         defer { Task { try? await simulator.stop() } }
         let base = simulator.baseURL(for: "v5")
         for index in 0..<9 { try await post(index, to: base) }
         let directory = try TemporaryDirectory()
         let pipeline = try pipeline(directory, base: base)
-        let output = directory.path + "/state.ndjson"
+        let state = directory.path + "/state.sqlite"
+        let arguments = [pipeline, "--state", state, "--page-size", "4", "--rate-limit", "0"]
 
-        let whole = try StateRebuildCommand.parse([pipeline, "--output", output, "--page-size", "4", "--rate-limit", "0"])
-        try await whole.run()
-        let all = try lines(output)
+        #expect(await exitCode(arguments) == 0)
+        let all = try lines(state)
         #expect(all.map(\.email) == (0..<9).map { "person\($0)@example.com" })
         #expect(all.allSatisfy { $0.origin == "rebuild" && $0.payloadHash == nil && $0.run == nil })
         #expect(all[1].channels == ["email": .init(status: "unsubscribed", statusDate: "2024-02-01T00:00:00.000Z")])
-        #expect(!FileManager.default.fileExists(atPath: output + ".position"), "a finished read leaves no position")
-        let text = String(decoding: try #require(FileManager.default.contents(atPath: output)), as: UTF8.self)
-        #expect(!text.contains("payloadHash"), "an unknown hash is left out of the line")
-        let mode = try FileManager.default.attributesOfItem(atPath: output)[.posixPermissions] as? Int
-        #expect(mode == 0o600, "the lines hold personal data")
+        let store = try DestinationStateStore(path: state, key: "k")
+        #expect(try store.rebuildPosition() == nil, "a finished rebuild leaves no position")
+        #expect(try store.version().number == 2, "up when it started and when it ended")
+        let mode = try FileManager.default.attributesOfItem(atPath: state)[.posixPermissions] as? Int
+        #expect(mode == 0o600, "the state holds personal data")
 
-        // A crash during page 2: page 1's lines and position saved, half a line written after.
-        let client = OmnisendClient(baseURL: base, apiVersion: .v5, key: APIKey(Self.key))
-        var settings = ContactPageReader.Settings()
-        settings.pageSize = 4
-        settings.rateLimitPerMinute = 0
-        var secondPage: String?
-        try await ContactPageReader(client: client, settings: settings).read { _, next in
-            if secondPage == nil { secondPage = next }
-        }
-        await client.shutdown()
-        let firstFour = text.split(separator: "\n").prefix(4).map { $0 + "\n" }.joined()
-        _ = try directory.write("state.ndjson", firstFour + #"{"email":"person4@exa"#)
-        try ContactReadCursor(baseURL: base, apiVersion: "v5", nextQuery: try #require(secondPage), contactsRead: 4, outputBytes: firstFour.utf8.count)
-            .write(path: output + ".position")
-        let resumed = try StateRebuildCommand.parse([pipeline, "--output", output, "--page-size", "4", "--rate-limit", "0"])
-        try await resumed.run()
-        #expect(try lines(output).map(\.email) == all.map(\.email), "the half line cut, pages 2 and 3 read once")
+        // Over a state that holds contacts: refused (usage), nothing changed; --replace rebuilds.
+        #expect(await exitCode(arguments) == 64)
+        #expect(try store.version().number == 2)
+        #expect(await exitCode(arguments + ["--replace"]) == 0)
+        #expect(try lines(state).map(\.email) == all.map(\.email))
+        #expect(try store.version().number == 4)
 
-        // A position saved for another destination is refused rather than mixed in.
-        try ContactReadCursor(baseURL: "http://127.0.0.1:1/v5", apiVersion: "v5", nextQuery: "limit=4", contactsRead: 4, outputBytes: 0)
-            .write(path: output + ".position")
-        let elsewhere = try StateRebuildCommand.parse([pipeline, "--output", output, "--rate-limit", "0"])
-        await #expect(throws: (any Error).self) { try await elsewhere.run() }
-        let restarted = try StateRebuildCommand.parse([pipeline, "--output", output, "--rate-limit", "0", "--restart"])
-        try await restarted.run()
-        #expect(try lines(output).count == 9)
+        // A stopped rebuild of another destination is not mixed in; --restart starts over.
+        try store.beginRebuild(
+            position: ContactReadCursor(baseURL: "http://127.0.0.1:1/v5", apiVersion: "v5", nextQuery: "limit=4", contactsRead: 4).text,
+            replacing: true)
+        #expect(await exitCode(arguments) == 64)
+        #expect(await exitCode(arguments + ["--restart"]) == 0)
+        #expect(try lines(state).count == 9)
     }
 }

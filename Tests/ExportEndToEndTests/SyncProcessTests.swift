@@ -320,10 +320,15 @@ struct SyncProcessTests {
         var random = SplitMix64(seed: 20_261_203)
         var killed = 0
         for _ in 0..<6 {
+            // Killed once the simulator has taken a random 1st to 4th batch of this attempt (its
+            // answer, slow or not, may not have reached the uploader yet), not after a timer.
+            let taken = try await Self.stats(simulator).batchesReceived
+            let target = taken + 1 + Int(random.next() % 4)
             let (child, _, _) = try CLI.start(
                 ["upload", second, "--base-url", simulator.baseURL(for: "v5"), "--request-timeout", "1", "--reconcile-horizon", "3s"],
                 environment: workspace.environment, scratch: second)
-            usleep(UInt32(150_000 + random.next() % 750_000))
+            let deadline = Date().addingTimeInterval(60)
+            while child.isRunning, Date() < deadline, try await Self.stats(simulator).batchesReceived < target { usleep(2_000) }
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             if child.terminationReason == .uncaughtSignal { killed += 1 }
@@ -349,6 +354,79 @@ struct SyncProcessTests {
         #expect(third.status == 0, "\(third.output)")
         #expect(try Self.manifest(three).contactsInChunks == 0)
         #expect(try Self.manifest(three).counts.unchanged == 350)
+    }
+
+    /// The stderr a started child has written so far.
+    static func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
+    /// Waits (at most a minute) until `child` has written `needle` to `path`, or ended.
+    static func await(_ needle: String, in path: String, of child: Process) {
+        let deadline = Date().addingTimeInterval(60)
+        while child.isRunning && Date() < deadline && !text(path).contains(needle) { usleep(5_000) }
+    }
+
+    @Test func stateRebuildResumesAfterSIGKILLAndTheNextRunSendsEveryContactOnce() async throws {
+        // Every answer 150 ms late: 24 pages of 5 take seconds, so the kill lands mid-read.
+        let simulator = try await TestSimulator.start(key: Self.key, faults: "slow:1") { $0.slowResponseDelay = .milliseconds(150) }
+        defer { Task { try? await simulator.stop() } }
+        let workspace = try Workspace(sync: "incremental")
+        let people = (1...120).map { Person(email: "r\($0)@example.com", name: "R\($0)") }
+        try workspace.export(people)
+        let (_, first) = try workspace.prepare("one", runDate: "2026-12-01")
+        #expect(try workspace.upload(first, simulator: simulator).status == 0)
+        // The state is lost.
+        try FileManager.default.removeItem(atPath: workspace.stateDirectory + "/sync")
+
+        let rebuild = ["state", "rebuild", workspace.pipeline, "--base-url", simulator.baseURL(for: "v5"), "--page-size", "5", "--rate-limit", "0"]
+        let (child, _, stderr) = try CLI.start(rebuild, environment: workspace.environment, scratch: workspace.directory.path + "/rebuild")
+        Self.await("page 1 committed", in: stderr, of: child)
+        #expect(child.isRunning, "the rebuild ended before the kill: \(Self.text(stderr))")
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        #expect(child.terminationReason == .uncaughtSignal)
+        let partial = try workspace.state(["show", workspace.pipeline, "--json"])
+        let partialCount = try #require(
+            (try JSONSerialization.jsonObject(with: Data(partial.stdout.utf8)) as? [String: Any])?["contacts"] as? Int)
+        #expect(partialCount >= 5 && partialCount < 120, "the killed rebuild committed some pages: \(partial.output)")
+
+        let resumed = try CLI.run(rebuild, environment: workspace.environment, scratch: workspace.directory.path + "/rebuild")
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(resumed.stderr.contains("state rebuild: resuming a stopped rebuild after "), "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("state rebuild: 120 contact(s) restored into test-brand/newsletter, state version "), "\(resumed.stderr)")
+        let again = try #require(resumed.stderr.range(of: "this session read ").map { resumed.stderr[$0.upperBound...].prefix { $0.isNumber } })
+        #expect(Int(again).map { $0 < 120 } == true, "the resumed rebuild read on from its position: \(resumed.stderr)")
+        let exported = workspace.directory.path + "/rebuilt.ndjson"
+        #expect(try workspace.state(["export", workspace.pipeline, "--output", exported]).status == 0)
+        let lines = try String(contentsOfFile: exported, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(DestinationStateLine.self, from: Data($0.utf8))
+        }
+        #expect(lines.map(\.email).sorted() == people.map(\.email).sorted(), "every stored contact exactly once")
+        #expect(lines.allSatisfy { $0.origin == "rebuild" && $0.payloadHash == nil && $0.channels["email"]?.status == "subscribed" })
+        #expect(Set(try await Self.storedTags(simulator).keys) == Set(lines.map(\.email)))
+
+        // Over the rebuilt state: refused without --replace (and no word of continuing).
+        let over = try CLI.run(rebuild, environment: workspace.environment, scratch: workspace.directory.path + "/rebuild")
+        #expect(over.status == 64 && over.stderr.contains("--replace") && !over.stderr.contains("continue"), "\(over.output)")
+
+        // Ctrl-C in a rebuild with --replace: it says the committed pages stay and how to go on.
+        let (interrupted, _, interruptedErr) = try CLI.start(
+            rebuild + ["--replace"], environment: workspace.environment, scratch: workspace.directory.path + "/rebuild")
+        Self.await("page 1 committed", in: interruptedErr, of: interrupted)
+        kill(interrupted.processIdentifier, SIGINT)
+        interrupted.waitUntilExit()
+        #expect(interrupted.terminationStatus == 130, "\(Self.text(interruptedErr))")
+        #expect(Self.text(interruptedErr).contains("state rebuild: interrupted; the pages read so far are committed to "), "\(Self.text(interruptedErr))")
+        let finished = try CLI.run(rebuild, environment: workspace.environment, scratch: workspace.directory.path + "/rebuild")
+        #expect(finished.status == 0 && finished.stderr.contains("resuming a stopped rebuild"), "\(finished.output)")
+
+        // Hashes unknown: the next incremental run sends every contact once, the one after nothing.
+        let (second, two) = try workspace.prepare("two", runDate: "2026-12-02", ["--incremental"])
+        #expect(second.status == 0, "\(second.output)")
+        #expect(try Self.chunkEmails(two).sorted() == people.map(\.email).sorted())
+        #expect(try workspace.upload(two, simulator: simulator).status == 0)
+        let (third, three) = try workspace.prepare("three", runDate: "2026-12-03", ["--incremental"])
+        #expect(third.status == 0, "\(third.output)")
+        #expect(try Self.manifest(three).contactsInChunks == 0)
     }
 
     @Test func unsubscribeLeaversNeedTheConsentKey() throws {

@@ -102,4 +102,34 @@ import Testing
         try store.release(run: "/runs/a")
         #expect(try store.claimedRuns().isEmpty)
     }
+
+    @Test func aRebuildRecordsPageByPageWithItsPositionAndKeepsUploadedContacts() throws {
+        let dir = try TemporaryDirectory()
+        let store = try DestinationStateStore(path: dir.path + "/s.sqlite", key: "k")
+        try store.apply(run: "/runs/a", chunk: 1, contacts: [Self.accepted("kept@x.com")], full: false)
+        #expect(try store.rebuildPosition() == nil)
+        try store.beginRebuild(position: "page-1", replacing: false)
+        #expect(try store.rebuildPosition() == "page-1")
+        #expect(try store.version().number == 2 && store.version().run == nil)
+        func line(_ email: String, _ status: String) -> DestinationStateLine {
+            DestinationStateLine(
+                email: email, payloadHash: nil, channels: ["email": .init(status: status, statusDate: "2025-01-01T00:00:00Z")],
+                acceptedAt: "2026-12-03T10:00:00Z", run: nil, origin: "rebuild")
+        }
+        try store.applyRebuildPage([line("a@x.com", "subscribed"), line("kept@x.com", "unsubscribed")], position: "page-2")
+        #expect(try store.rebuildPosition() == "page-2")
+        #expect(try store.version().number == 2, "a page does not move the version")
+        // Read again (the destination's order moved): the later read wins, and the end advances the version.
+        try store.applyRebuildPage([line("a@x.com", "unsubscribed")], position: nil)
+        #expect(try store.rebuildPosition() == nil)
+        #expect(try store.version().number == 3)
+        var lines: [DestinationStateLine] = []
+        try store.forEachLine { lines.append($0) }
+        #expect(lines.map(\.email) == ["a@x.com", "kept@x.com"])
+        #expect(lines[0].channels["email"]?.status == "unsubscribed" && lines[0].origin == "rebuild" && lines[0].payloadHash == nil)
+        #expect(lines[1].origin == "upload" && lines[1].payloadHash != nil, "an uploaded contact keeps its hash")
+        // Replacing empties the state first.
+        try store.beginRebuild(position: "page-1", replacing: true)
+        #expect(try store.summary().contacts == 0 && store.summary().appliedChunks == 0)
+    }
 }

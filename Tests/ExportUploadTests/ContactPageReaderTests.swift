@@ -119,18 +119,40 @@ extension SimulatorHarness {
         }
     }
 
-    @Test func thePacerHoldsRequestsToTheShareOfTheLimit() async throws {
-        // 120 a minute at a share of 0.05: 6 requests a minute, so the 7th waits for the window.
-        var pacer = RequestPacer(limit: 120, share: 0.05)
-        let clock = ContinuousClock()
-        let start = clock.now
-        for _ in 0..<6 { try await pacer.waitForTurn() }
-        #expect(clock.now - start < .seconds(1))
-        pacer.learn(from: HTTPAnswer(status: 200, headers: ["X-Rate-Limit-Limit": "100000"]))
-        try await pacer.waitForTurn()
-        #expect(clock.now - start < .seconds(1), "a higher limit learned from the header frees the window")
-        pacer.pause(seconds: 0.3)
-        try await pacer.waitForTurn()
-        #expect(clock.now - start >= .milliseconds(300), "a 429 pause holds the next request")
+    @Test func twoReadersOfOneDestinationShareOneRateShareThroughTheLedger() async throws {
+        // 20 requests per 1-second window; each reader alone may take half, 10. Together,
+        // without the ledger, they would send up to 20 a window; with it, 10.
+        let simulator = try await SimulatorHarness.start(rateLimit: 20) { $0.rateLimitWindow = .seconds(1) }
+        defer { Task { await simulator.stop() } }
+        _ = try await simulator.seed(contacts: 30, version: .v5)
+        try await Task.sleep(for: .seconds(1.1))
+        let seeded = try await RateStormTests.requests(simulator).count
+        let folder = try TemporaryDirectory()
+        func reader() -> (ContactPageReader, OmnisendClient) {
+            let target = simulator.target(.v5)
+            let client = OmnisendClient(baseURL: target.baseURL, apiVersion: .v5, key: target.key)
+            var settings = ContactPageReader.Settings()
+            settings.pageSize = 2
+            settings.rateLimitPerMinute = 20
+            settings.rateShare = 0.5
+            settings.rateWindow = 1
+            settings.rateLedger = folder.path + "/brand.ledger"
+            return (ContactPageReader(client: client, settings: settings), client)
+        }
+        let (first, firstClient) = reader()
+        let (second, secondClient) = reader()
+        defer { Task { await firstClient.shutdown(); await secondClient.shutdown() } }
+        async let one = first.read { _, _ in }
+        async let two = second.read { _, _ in }
+        let summaries = try await [one, two]
+        #expect(summaries.allSatisfy { $0.contacts == 30 && $0.requests == $0.pages }, "no 429, no retry: \(summaries)")
+        #expect(await first.requestsSent() == summaries[0].requests)
+        let log = Array(try await RateStormTests.requests(simulator).dropFirst(seeded))
+        #expect(log.count == summaries[0].requests + summaries[1].requests && !log.contains { $0.status == "429" })
+        for (index, request) in log.enumerated() {
+            // A window a little shorter than the ledger's: arrival times jitter by the latency.
+            let inWindow = log[index...].prefix { $0.at < request.at + 0.9 }.count
+            #expect(inWindow <= 10, "\(inWindow) requests in one window from \(request.at)")
+        }
     }
 }

@@ -165,4 +165,53 @@ import Testing
         #expect(try RepairFolderWriter(sourceRunDirectory: folder, directory: nil).directory == folder + "-repair-2")
         #expect(throws: ExportError.self) { try RepairFolderWriter(sourceRunDirectory: folder, directory: repair.directory) }
     }
+
+    @Test func aVerifyStoppedByAFailedLookupOrDuringTheComparisonContinuesWithoutRepeats() async throws {
+        // Uploaded to one simulator; read back from another that holds the same 20 contacts (its
+        // first 20 requests are those POSTs) and fails requests 31 and 32: the 11th lookup.
+        let uploaded = try await SimulatorHarness.start()
+        defer { Task { await uploaded.stop() } }
+        let folder = try await uploaded.seed(contacts: 20, perChunk: 10, version: .v5)
+        let readBack = try await SimulatorHarness.start(faults: "500@31-32")
+        defer { Task { await readBack.stop() } }
+        for index in 0..<20 {
+            let item = index == 13 ? TestRunFolder.item(index).replacingOccurrences(of: "User13", with: "Changed") : TestRunFolder.item(index)
+            try await readBack.postContact(item, version: .v5)
+        }
+        var settings = ContactPageReader.Settings()
+        settings.rateLimitPerMinute = 0
+        settings.retryPolicy = RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.02, maxRateLimitWait: 1)
+        let verifier = ContactVerifier(runDirectory: folder, target: readBack.target(.v5), settings: settings)
+        let progressPath = folder + "/.verify-progress.json"
+
+        await #expect(throws: ExportError.self) { try await verifier.verify(sample: nil, method: .lookup) }
+        let stopped = try #require(VerifyProgress.read(path: progressPath))
+        #expect(stopped.nextCandidate == 10 && stopped.storedRead == 10 && stopped.requests == 12 && !stopped.readDone, "\(stopped)")
+
+        // Stopped again during the comparison, after the read: the differences come from the spool.
+        var notes: [String] = []
+        await #expect(throws: ExportError.self) {
+            try await verifier.verify(
+                sample: nil, method: .lookup, onDifference: { _ in throw ExportError(.io, "stdout closed") }, note: { notes.append($0) })
+        }
+        #expect(notes.count == 1 && notes[0].hasPrefix("verify: continuing a stopped verify after 12 request(s), 10 stored contact(s) read"), "\(notes)")
+        #expect(try #require(VerifyProgress.read(path: progressPath)).readDone)
+        let requestsBefore = try await RateStormTests.requests(readBack).count
+
+        var found: [ContactVerifier.Difference] = []
+        let result = try await verifier.verify(sample: nil, method: .lookup) { found.append($0) }
+        #expect(result.resumed && result.checked == 20 && result.differing == 1 && result.requests == 22 && result.storedRead == 20)
+        #expect(found.map(\.item) == [3] && found.first?.chunk == 2)
+        #expect(try await RateStormTests.requests(readBack).count == requestsBefore, "nothing read again")
+        #expect(!FileManager.default.fileExists(atPath: progressPath) && !FileManager.default.fileExists(atPath: folder + "/.verify-spool"))
+
+        // Another read method is another verify: it starts over, and says so.
+        await #expect(throws: ExportError.self) {
+            try await verifier.verify(sample: nil, method: .list, onDifference: { _ in throw ExportError(.io, "stdout closed") })
+        }
+        var other: [String] = []
+        let again = try await verifier.verify(sample: nil, method: .lookup, note: { other.append($0) })
+        #expect(other.count == 1 && other[0].contains("is of another verify"), "\(other)")
+        #expect(!again.resumed && again.differing == 1 && again.requests == 20)
+    }
 }
