@@ -1,0 +1,219 @@
+/// A value spec compiled to run over its column's bytes: the column, trimmed, through the
+/// transforms that have an exact form on ASCII text (`trim`, `lower`, `upper`, `title`,
+/// `collapse_spaces`, and a `map` whose keys, values and fallback are ASCII).
+///
+/// On ASCII text each step gives byte for byte what its `String` function gives (`Transform.apply`,
+/// `TextOps`): for ASCII, letter case is ASCII case, white space is space, tab, LF, VT, FF and CR,
+/// and `String` equality is byte equality. Anything else (a non-ASCII value under transforms, a
+/// value whose ends may be Unicode white space, a record with lists) is not handled here:
+/// `apply` returns `nil` and the caller evaluates the spec as text (`FieldRow.evaluate`).
+struct ByteChain: Sendable {
+    /// One transform step over ASCII bytes.
+    enum Step: Sendable {
+        case trim, lower, upper, title, collapseSpaces
+        case map(ASCIIMap)
+    }
+
+    /// The column slot read.
+    let slot: Int
+    /// The transforms, in order.
+    let steps: [Step]
+    /// How much longer than its column a value can get: the longest text a map writes.
+    private let growth: Int
+
+    /// The chain of `spec`; `nil` when its source is not one column or a transform has no ASCII form.
+    init?(_ spec: ValueSpec) {
+        guard case .column(let slot) = spec.source else { return nil }
+        var steps: [Step] = []
+        var growth = 0
+        for transform in spec.transforms {
+            switch transform {
+            case .trim: steps.append(.trim)
+            case .lower: steps.append(.lower)
+            case .upper: steps.append(.upper)
+            case .title: steps.append(.title)
+            case .collapseSpaces: steps.append(.collapseSpaces)
+            case .map(let table, let fallback):
+                guard let map = ASCIIMap(table, fallback: fallback) else { return nil }
+                growth = max(growth, map.longestOutput)
+                steps.append(.map(map))
+            case .defaultValue, .replace, .split, .join, .truncate, .date, .number:
+                return nil
+            }
+        }
+        self.slot = slot
+        self.steps = steps
+        self.growth = growth
+    }
+
+    /// Calls `body` with the spec's value in `row` as the bytes of its trimmed text (empty when the
+    /// record has no value there; ASCII whenever the chain has steps). `nil`, without calling
+    /// `body`, when the value must be evaluated as text.
+    @inline(__always)
+    func apply<R>(to row: FieldRow, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        if row.hasLists { return nil }
+        guard let raw = row.bytes(slot) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        let field = TrimmedField(raw)
+        if steps.isEmpty {
+            return field.isTrimmed ? body(field.bytes) : nil
+        }
+        guard field.isASCII else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: field.bytes.count + growth + 1) { buffer in
+            let base = buffer.baseAddress!
+            if let source = field.bytes.baseAddress { base.update(from: source, count: field.bytes.count) }
+            var count = field.bytes.count
+            for step in steps {
+                switch step {
+                case .trim: count = ASCIIText.trim(base, count)
+                case .lower: ASCIIText.lower(base, count)
+                case .upper: ASCIIText.upper(base, count)
+                case .title: ASCIIText.title(base, count)
+                case .collapseSpaces: count = ASCIIText.collapseSpaces(base, count)
+                case .map(let map): count = map.apply(base, count)
+                }
+            }
+            count = ASCIIText.trim(base, count)
+            return body(UnsafeBufferPointer(start: base, count: count))
+        }
+    }
+}
+
+/// A `map` transform whose keys, values and fallback are all ASCII, looked up by bytes.
+struct ASCIIMap: Sendable {
+    private let keys: [[UInt8]]
+    private let values: [[UInt8]]
+    private let fallback: [UInt8]?
+    /// The longest text the map writes.
+    let longestOutput: Int
+
+    /// The most entries looked up one by one; a larger map is evaluated as text.
+    static let maxEntries = 64
+
+    init?(_ table: [String: String], fallback: String?) {
+        guard table.count <= Self.maxEntries else { return nil }
+        let entries = table.sorted { $0.key < $1.key }
+        keys = entries.map { Array($0.key.utf8) }
+        values = entries.map { Array($0.value.utf8) }
+        self.fallback = fallback.map { Array($0.utf8) }
+        let texts = keys + values + (self.fallback.map { [$0] } ?? [])
+        guard texts.allSatisfy({ $0.allSatisfy { $0 < 0x80 } }) else { return nil }
+        longestOutput = texts.map(\.count).max() ?? 0
+    }
+
+    /// Replaces the `count` bytes at `base` with what the map gives for them (`table[s] ?? fallback ?? s`);
+    /// the new count. `base` has room for `longestOutput` bytes.
+    func apply(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+        let text = UnsafeBufferPointer(start: base, count: count)
+        for (i, key) in keys.enumerated() where key.count == count {
+            if key.withUnsafeBufferPointer({ $0.elementsEqual(text) }) { return Self.copy(values[i], to: base) }
+        }
+        if let fallback { return Self.copy(fallback, to: base) }
+        return count
+    }
+
+    private static func copy(_ bytes: [UInt8], to base: UnsafeMutablePointer<UInt8>) -> Int {
+        bytes.withUnsafeBufferPointer { if let source = $0.baseAddress { base.update(from: source, count: $0.count) } }
+        return bytes.count
+    }
+}
+
+/// The text operations of `TextOps` on ASCII bytes, in place: the same results byte for byte.
+enum ASCIIText {
+    /// Whether `b` is ASCII white space (what `TextOps.isSpace` says of an ASCII scalar).
+    @inline(__always)
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+
+    /// `TextOps.trim`: moves the text between the white space to `base`; the new count.
+    static func trim(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+        var start = 0
+        var end = count
+        while start < end && isSpace(base[start]) { start += 1 }
+        while end > start && isSpace(base[end - 1]) { end -= 1 }
+        if start > 0 { base.update(from: base + start, count: end - start) }
+        return end - start
+    }
+
+    /// `bytes` without the white space at their ends.
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = bytes.count
+        while start < end && isSpace(bytes[start]) { start += 1 }
+        while end > start && isSpace(bytes[end - 1]) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// `lowercased()`.
+    static func lower(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) {
+        for i in 0..<count where base[i] &- 0x41 < 26 { base[i] |= 0x20 }
+    }
+
+    /// `uppercased()`.
+    static func upper(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) {
+        for i in 0..<count where base[i] &- 0x61 < 26 { base[i] &= ~0x20 }
+    }
+
+    /// `TextOps.title`: a letter after a non-letter, non-digit starts a word and is upper-cased,
+    /// the other letters are lower-cased.
+    static func title(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) {
+        var atWordStart = true
+        for i in 0..<count {
+            let b = base[i]
+            let lower = b | 0x20
+            if lower >= 0x61 && lower <= 0x7A {
+                base[i] = atWordStart ? lower & ~0x20 : lower
+                atWordStart = false
+            } else {
+                atWordStart = !(b >= 0x30 && b <= 0x39)
+            }
+        }
+    }
+
+    /// `TextOps.collapseSpaces`: each run of white space becomes one space; the new count.
+    static func collapseSpaces(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+        var out = 0
+        var inSpace = false
+        for i in 0..<count {
+            let b = base[i]
+            if isSpace(b) {
+                if !inSpace {
+                    base[out] = 0x20
+                    out += 1
+                }
+                inSpace = true
+            } else {
+                base[out] = b
+                out += 1
+                inSpace = false
+            }
+        }
+        return out
+    }
+
+    /// Whether every byte of `bytes` is ASCII.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = bytes.count
+        if let base = bytes.baseAddress {
+            while i + 8 <= n {
+                if UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                i += 8
+            }
+        }
+        while i < n {
+            if bytes[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Whether `bytes`, lower-cased, are `word` (lower-case ASCII).
+    static func equalsLowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+        guard bytes.count == word.utf8CodeUnitCount else { return false }
+        let w = word.utf8Start
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            if (b &- 0x41 < 26 ? b | 0x20 : b) != w[i] { return false }
+        }
+        return true
+    }
+}
