@@ -1,12 +1,16 @@
+import ExportFormats
+
 /// A value spec compiled to run over its column's bytes: the column, trimmed, through the
 /// transforms that have an exact form on ASCII text (`trim`, `lower`, `upper`, `title`,
 /// `collapse_spaces`, and a `map` whose keys, values and fallback are ASCII).
 ///
 /// On ASCII text each step gives byte for byte what its `String` function gives (`Transform.apply`,
 /// `TextOps`): for ASCII, letter case is ASCII case, white space is space, tab, LF, VT, FF and CR,
-/// and `String` equality is byte equality. Anything else (a non-ASCII value under transforms, a
-/// value whose ends may be Unicode white space, a record with lists) is not handled here:
-/// `apply` returns `nil` and the caller evaluates the spec as text (`FieldRow.evaluate`).
+/// and `String` equality is byte equality. A chain of only `trim`, `title` and `collapse_spaces`
+/// also runs on text whose characters are all one or two bytes long (Latin, Greek, Cyrillic …:
+/// most names), by the table of `TwoByteText`. Anything else (other non-ASCII values under
+/// transforms, a record with lists) is not handled here: `apply` returns `nil` and the caller
+/// evaluates the spec as text (`FieldRow.evaluate`).
 struct ByteChain: Sendable {
     /// One transform step over ASCII bytes.
     enum Step: Sendable {
@@ -19,7 +23,9 @@ struct ByteChain: Sendable {
     /// The transforms, in order.
     let steps: [Step]
     /// How much longer than its column a value can get: the longest text a map writes.
-    private let growth: Int
+    let growth: Int
+    /// Whether every step also runs on two-byte characters (`trim`, `title`, `collapse_spaces`).
+    private let twoByte: Bool
 
     /// The chain of `spec`; `nil` when its source is not one column or a transform has no ASCII form.
     init?(_ spec: ValueSpec) {
@@ -44,36 +50,70 @@ struct ByteChain: Sendable {
         self.slot = slot
         self.steps = steps
         self.growth = growth
+        twoByte = steps.allSatisfy { step in
+            switch step {
+            case .trim, .title, .collapseSpaces: return true
+            case .lower, .upper, .map: return false
+            }
+        }
     }
 
-    /// Calls `body` with the spec's value in `row` as the bytes of its trimmed text (empty when the
-    /// record has no value there; ASCII whenever the chain has steps). `nil`, without calling
-    /// `body`, when the value must be evaluated as text.
+    /// The spec's value in `row` as the bytes of its trimmed text (empty when the record has no
+    /// value there): the field's own bytes, or the result of
+    /// the steps written at `scratch`, which has room for the field's bytes and `growth` more
+    /// (none needed when the chain has no steps). `nil` when the value must be evaluated as text.
     @inline(__always)
-    func apply<R>(to row: FieldRow, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+    func apply(to row: FieldRow, scratch: UnsafeMutablePointer<UInt8>?) -> UnsafeBufferPointer<UInt8>? {
         if row.hasLists { return nil }
-        guard let raw = row.bytes(slot) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        guard let raw = row.bytes(slot) else { return UnsafeBufferPointer(start: nil, count: 0) }
         let field = TrimmedField(raw)
-        if steps.isEmpty {
-            return field.isTrimmed ? body(field.bytes) : nil
+        if steps.isEmpty { return field.isTrimmed ? field.bytes : nil }
+        guard let base = scratch else { return nil }
+        if !field.isASCII {
+            guard twoByte else { return nil }
+            return applyTwoByte(field.bytes, at: base)
         }
-        guard field.isASCII else { return nil }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: field.bytes.count + growth + 1) { buffer in
-            let base = buffer.baseAddress!
-            if let source = field.bytes.baseAddress { base.update(from: source, count: field.bytes.count) }
-            var count = field.bytes.count
-            for step in steps {
-                switch step {
-                case .trim: count = ASCIIText.trim(base, count)
-                case .lower: ASCIIText.lower(base, count)
-                case .upper: ASCIIText.upper(base, count)
-                case .title: ASCIIText.title(base, count)
-                case .collapseSpaces: count = ASCIIText.collapseSpaces(base, count)
-                case .map(let map): count = map.apply(base, count)
-                }
+        if let source = field.bytes.baseAddress { base.update(from: source, count: field.bytes.count) }
+        var count = field.bytes.count
+        for step in steps {
+            switch step {
+            case .trim: count = ASCIIText.trim(base, count)
+            case .lower: ASCIIText.lower(base, count)
+            case .upper: ASCIIText.upper(base, count)
+            case .title: ASCIIText.title(base, count)
+            case .collapseSpaces: count = ASCIIText.collapseSpaces(base, count)
+            case .map(let map): count = map.apply(base, count)
             }
-            count = ASCIIText.trim(base, count)
-            return body(UnsafeBufferPointer(start: base, count: count))
+        }
+        return UnsafeBufferPointer(start: base, count: ASCIIText.trim(base, count))
+    }
+
+    /// The steps on `bytes` (ASCII-trimmed), when every character is one or two bytes long and
+    /// every letter's case mapping one character of at most its own length.
+    private func applyTwoByte(_ bytes: UnsafeBufferPointer<UInt8>, at base: UnsafeMutablePointer<UInt8>)
+        -> UnsafeBufferPointer<UInt8>?
+    {
+        guard TwoByteText.isTwoByte(bytes) else { return nil }
+        if let source = bytes.baseAddress { base.update(from: source, count: bytes.count) }
+        var count = TwoByteText.trim(base, bytes.count)
+        for step in steps {
+            switch step {
+            case .trim: count = TwoByteText.trim(base, count)
+            case .title:
+                guard let titled = TwoByteText.title(base, count) else { return nil }
+                count = titled
+            case .collapseSpaces: count = TwoByteText.collapseSpaces(base, count)
+            case .lower, .upper, .map: return nil
+            }
+        }
+        return UnsafeBufferPointer(start: base, count: TwoByteText.trim(base, count))
+    }
+
+    /// `apply(to:scratch:)` with scratch room of its own (for a caller without any).
+    func apply(to row: FieldRow) -> [UInt8]? {
+        let size = row.fields.bytes.count + growth
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(size, 1)) { scratch in
+            apply(to: row, scratch: scratch.baseAddress).map(Array.init)
         }
     }
 }
@@ -215,5 +255,142 @@ enum ASCIIText {
             if (b &- 0x41 < 26 ? b | 0x20 : b) != w[i] { return false }
         }
         return true
+    }
+}
+
+/// `TextOps.trim`, `collapseSpaces` and `title` on UTF-8 text whose characters are all one or two
+/// bytes long (U+0000 to U+07FF), in place, by a table of those characters' properties taken
+/// from the same Unicode properties the `String` functions read: the same results byte for byte.
+enum TwoByteText {
+    /// What `title` and the white space functions need to know of one character.
+    struct Entry: Sendable {
+        enum Kind: UInt8, Sendable {
+            /// Starts a word after it (`TextOps.title`'s last case).
+            case other
+            /// White space (`TextOps.isSpace`); also `other` for `title`.
+            case space
+            /// A letter: written in title case at a word's start, else in lower case.
+            case letter
+            /// A letter whose case mappings are longer than one character or than itself.
+            case unsupportedLetter
+            /// A digit or other number: continues a word.
+            case number
+            /// A combining mark: kept, the word state unchanged.
+            case mark
+        }
+        var kind: Kind
+        /// The UTF-8 of the lower and title case mappings (letters), `count` bytes each.
+        var lower: (UInt8, UInt8) = (0, 0)
+        var title: (UInt8, UInt8) = (0, 0)
+        var count: UInt8 = 0
+    }
+
+    /// One entry per character U+0000 ... U+07FF.
+    static let table: [Entry] = (0..<0x800).map { value in
+        let scalar = Unicode.Scalar(UInt32(value))!
+        let props = scalar.properties
+        if props.isAlphabetic {
+            let lower = Array(props.lowercaseMapping.utf8)
+            let title = Array(props.titlecaseMapping.utf8)
+            let length = scalar.utf8.count
+            guard lower.count == title.count, lower.count <= length, props.lowercaseMapping.unicodeScalars.count == 1,
+                props.titlecaseMapping.unicodeScalars.count == 1
+            else { return Entry(kind: .unsupportedLetter) }
+            return Entry(
+                kind: .letter, lower: (lower[0], lower.count > 1 ? lower[1] : 0),
+                title: (title[0], title.count > 1 ? title[1] : 0), count: UInt8(lower.count))
+        }
+        if props.numericType != nil { return Entry(kind: .number) }
+        if props.generalCategory == .nonspacingMark || props.generalCategory == .spacingMark { return Entry(kind: .mark) }
+        return Entry(kind: TextOps.isSpace(scalar) ? .space : .other)
+    }
+
+    /// Whether every character of the valid UTF-8 `bytes` is one or two bytes long.
+    static func isTwoByte(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        !bytes.contains { $0 >= 0xE0 }
+    }
+
+    /// The character at `i` and its length.
+    @inline(__always)
+    private static func character(_ base: UnsafeMutablePointer<UInt8>, _ i: Int) -> (value: Int, length: Int) {
+        let b = base[i]
+        if b < 0x80 { return (Int(b), 1) }
+        return ((Int(b & 0x1F) << 6) | Int(base[i + 1] & 0x3F), 2)
+    }
+
+    @inline(__always)
+    private static func isSpace(_ character: Int) -> Bool { table[character].kind == .space }
+
+    /// `TextOps.trim`: moves the text between the white space to `base`; the new count.
+    static func trim(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+        var start = 0
+        while start < count {
+            let (c, n) = character(base, start)
+            if !isSpace(c) { break }
+            start += n
+        }
+        var end = count
+        while end > start {
+            // The last character starts at end - 1, or end - 2 when that is a continuation byte.
+            let lead = base[end - 1] & 0xC0 == 0x80 ? end - 2 : end - 1
+            if !isSpace(character(base, lead).value) { break }
+            end = lead
+        }
+        if start > 0 { base.update(from: base + start, count: end - start) }
+        return end - start
+    }
+
+    /// `TextOps.collapseSpaces`: each run of white space becomes one space; the new count.
+    static func collapseSpaces(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+        var out = 0
+        var i = 0
+        var inSpace = false
+        while i < count {
+            let (c, n) = character(base, i)
+            if isSpace(c) {
+                if !inSpace {
+                    base[out] = 0x20
+                    out += 1
+                }
+                inSpace = true
+            } else {
+                for k in 0..<n { base[out + k] = base[i + k] }
+                out += n
+                inSpace = false
+            }
+            i += n
+        }
+        return out
+    }
+
+    /// `TextOps.title`; the new count, or `nil` when a letter's case mapping is not in the table.
+    static func title(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int? {
+        var out = 0
+        var i = 0
+        var atWordStart = true
+        while i < count {
+            let (c, n) = character(base, i)
+            let entry = table[c]
+            switch entry.kind {
+            case .letter:
+                let mapped = atWordStart ? entry.title : entry.lower
+                base[out] = mapped.0
+                if entry.count > 1 { base[out + 1] = mapped.1 }
+                out += Int(entry.count)
+                atWordStart = false
+            case .unsupportedLetter:
+                return nil
+            case .number, .mark, .other, .space:
+                for k in 0..<n { base[out + k] = base[i + k] }
+                out += n
+                if entry.kind == .number {
+                    atWordStart = false
+                } else if entry.kind != .mark {
+                    atWordStart = true
+                }
+            }
+            i += n
+        }
+        return out
     }
 }

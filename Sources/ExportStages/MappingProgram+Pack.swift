@@ -114,10 +114,13 @@ extension MappingProgram {
 
         // The email, then the item, written straight into the arena. Escaping at most sextuples a
         // value, but items are rarely more than twice their record: when one does not fit, again.
+        // The transformed values are written after the item's room, in `scratch`.
         var size = emailCount + 1024 + 2 * (row.fields.bytes.count + emailCount)
+        let scratchSize = row.fields.bytes.count + scratchGrowth
         var prepared: Prepared?
         while true {
-            let room = arena.reserve(size)
+            let room = arena.reserve(size + scratchSize)
+            let scratch = room.baseAddress! + size
             if var normalized {
                 normalized.withUTF8 { if let source = $0.baseAddress { room.baseAddress!.update(from: source, count: emailCount) } }
             } else {
@@ -128,15 +131,15 @@ extension MappingProgram {
                 if let problem = EmailAddress.validate(bytes: email) {
                     return .mapped(.rejected(reason: problem.reason, detail: problem.detail, email: raw()))
                 }
-                switch prepare(row) {
+                switch prepare(row, scratch: scratch) {
                 case .success(let ready): prepared = ready
                 case .failure(let rejection):
                     return .mapped(.rejected(reason: rejection.reason, detail: rejection.detail, email: raw()))
                 }
             }
             var state = prepared!
-            var out = RowWriter(UnsafeMutableBufferPointer(rebasing: room[emailCount...]))
-            write(row, email: email, state: &state, to: &out)
+            var out = RowWriter(UnsafeMutableBufferPointer(rebasing: room[emailCount..<size]))
+            write(row, email: email, state: &state, scratch: scratch, to: &out)
             if out.overflowed {
                 size *= 2
                 continue
@@ -168,18 +171,10 @@ extension MappingProgram {
 
     /// Whether `condition` holds for `row`: on its column's bytes when `step` allows, else on text.
     private func holds(_ condition: MappingPlan.Condition, _ step: ConditionStep?, in row: FieldRow) -> Bool {
-        if let step, let holds = step.chain.apply(to: row, { bytes -> Bool? in
-            func matchesOne(_ options: [[UInt8]]) -> Bool? {
-                if bytes.isEmpty { return false }
-                guard ASCIIText.isASCII(bytes) else { return nil }
-                return options.contains { $0.withUnsafeBufferPointer { $0.elementsEqual(bytes) } }
-            }
-            switch step.test {
-            case .equals(let options): return matchesOne(options)
-            case .notEquals(let options): return matchesOne(options).map { !$0 }
-            case .present(let wanted): return !bytes.isEmpty == wanted
-            }
-        }), let holds {
+        guard let step else { return row.holds(condition) }
+        if step.chain.steps.isEmpty {
+            if let bytes = step.chain.apply(to: row, scratch: nil), let holds = step.holds(bytes) { return holds }
+        } else if let bytes = step.chain.apply(to: row), let holds = bytes.withUnsafeBufferPointer(step.holds) {
             return holds
         }
         return row.holds(condition)
@@ -192,7 +187,7 @@ extension MappingProgram {
     }
 
     /// The row's channels and phone: the envelope's variable parts, or the row's rejection.
-    private func prepare(_ row: FieldRow) -> Result<Prepared, RowRejection> {
+    private func prepare(_ row: FieldRow, scratch: UnsafeMutablePointer<UInt8>) -> Result<Prepared, RowRejection> {
         var problems = MappingProblems()
         var presence = Presence()
         let decision: ConsentPolicy.Decision
@@ -219,7 +214,7 @@ extension MappingProgram {
         }
 
         var phone: (id: String, tail: [UInt8])?
-        if let field = plan.phone, let parsed = parsePhone(field, in: row) {
+        if let field = plan.phone, let parsed = parsePhone(field, in: row, scratch: scratch) {
             switch parsed {
             case .e164(let e164):
                 presence.mark(phoneBit)
@@ -246,7 +241,9 @@ extension MappingProgram {
     }
 
     /// The row's phone read as a number; `nil` when it has none (no value, or only white space).
-    private func parsePhone(_ field: MappingPlan.PhoneField, in row: FieldRow) -> PhoneNumber.Parsed? {
+    private func parsePhone(_ field: MappingPlan.PhoneField, in row: FieldRow, scratch: UnsafeMutablePointer<UInt8>)
+        -> PhoneNumber.Parsed?
+    {
         var code = field.defaultCountryCode
         func country() {
             guard let country = field.country else { return }
@@ -255,12 +252,10 @@ extension MappingProgram {
                 code = CallingCodes.code(for: alpha2)
             }
         }
-        if let parsed = phoneChain?.apply(to: row, { bytes -> PhoneNumber.Parsed? in
+        if let bytes = phoneChain?.apply(to: row, scratch: scratch) {
             if bytes.isEmpty { return nil }
             country()
             return PhoneNumber.parse(bytes: bytes, defaultCountryCode: code)
-        }) {
-            return parsed
         }
         guard case .value(let v?) = row.evaluate(field.spec) else { return nil }
         let text = TextOps.trim(v.joined())
@@ -271,7 +266,10 @@ extension MappingProgram {
 
     /// Writes the item of a row whose email and channels passed: the envelope, then each field,
     /// the tags and the custom properties, adding to `state`'s warnings and fields.
-    private func write(_ row: FieldRow, email: UnsafeBufferPointer<UInt8>, state: inout Prepared, to out: inout RowWriter) {
+    private func write(
+        _ row: FieldRow, email: UnsafeBufferPointer<UInt8>, state: inout Prepared, scratch: UnsafeMutablePointer<UInt8>,
+        to out: inout RowWriter
+    ) {
         out.write(Self.envelopeHead)
         out.writeString(email)
         out.write(state.emailTail)
@@ -284,7 +282,6 @@ extension MappingProgram {
 
         // Plain fields.
         for step in fields {
-            let field = step.field
             var text: String?
             if case .column(let slot) = step.read, !row.hasLists {
                 guard let bytes = row.bytes(slot) else { continue }
@@ -292,37 +289,40 @@ extension MappingProgram {
                 if value.isEmpty { continue }
                 if value.isTrimmed && writeField(value.bytes, step, state: &state, to: &out) { continue }
                 text = value.text
-            } else if let chain = step.chain,
-                chain.apply(to: row, { $0.isEmpty || writeField($0, step, state: &state, to: &out) }) == true
+            } else if let bytes = step.chain?.apply(to: row, scratch: scratch),
+                bytes.isEmpty || writeField(bytes, step, state: &state, to: &out)
             {
                 continue
             } else {
-                switch row.evaluate(field.spec) {
+                switch row.evaluate(step.field.spec) {
                 case .value(let v?): text = TextOps.trim(v.joined())
                 case .value(nil): text = nil
-                case .invalid(let why): state.problems.add(field.wireName, "\(field.key)_invalid", field.onInvalid, why)
+                case .invalid(let why):
+                    state.problems.add(step.field.wireName, "\(step.field.key)_invalid", step.field.onInvalid, why)
                 }
             }
             guard let value = text, !value.isEmpty else { continue }
-            switch Self.render(value, as: field) {
+            switch Self.render(value, as: step.field) {
             case .invalid(let code, let detail):
-                state.problems.add(field.wireName, code, field.onInvalid, detail)
+                state.problems.add(step.field.wireName, code, step.field.onInvalid, detail)
             case .text(let rendered):
-                out.write(field.jsonKey)
+                out.write(step.field.jsonKey)
                 out.writeString(rendered)
                 state.presence.mark(step.presence)
             }
         }
 
-        writeTags(row, state: &state, to: &out)
-        writeProperties(row, state: &state, to: &out)
+        writeTags(row, state: &state, scratch: scratch, to: &out)
+        writeProperties(row, state: &state, scratch: scratch, to: &out)
         out.write(UInt8(ascii: "}"))
     }
 
     private static let propertiesKey = Array(",\"customProperties\":{".utf8)
 
     /// Writes `,"customProperties":{…}` with every property that has a valid value.
-    private func writeProperties(_ row: FieldRow, state: inout Prepared, to out: inout RowWriter) {
+    private func writeProperties(
+        _ row: FieldRow, state: inout Prepared, scratch: UnsafeMutablePointer<UInt8>, to out: inout RowWriter
+    ) {
         var opened = false
         for step in properties {
             let property = step.property
@@ -337,9 +337,9 @@ extension MappingProgram {
                 let text = trimmed.text
                 if text.isEmpty { continue }
                 value = .text(text)
-            } else if let chain = step.chain, chain.apply(to: row, {
-                $0.isEmpty || writeProperty($0, step, opened: &opened, state: &state, to: &out)
-            }) == true {
+            } else if let bytes = step.chain?.apply(to: row, scratch: scratch),
+                bytes.isEmpty || writeProperty(bytes, step, opened: &opened, state: &state, to: &out)
+            {
                 continue
             } else {
                 switch row.evaluate(property.spec) {
@@ -460,18 +460,17 @@ extension MappingProgram {
     private func writeField(
         _ value: UnsafeBufferPointer<UInt8>, _ step: FieldStep, state: inout Prepared, to out: inout RowWriter
     ) -> Bool {
-        let field = step.field
-        switch field.kind {
+        switch step.field.kind {
         case .text:
-            out.write(field.jsonKey)
+            out.write(step.field.jsonKey)
             out.writeString(value)
         case .countryCode:
             guard ASCIIText.isASCII(value) else { return false }
             guard let code = CountryCodes.alpha2(ascii: value) else {
-                state.problems.add(field.wireName, "country_code_unknown", field.onInvalid, Self.unknownCountry)
+                state.problems.add(step.field.wireName, "country_code_unknown", step.field.onInvalid, Self.unknownCountry)
                 return true
             }
-            out.write(field.jsonKey)
+            out.write(step.field.jsonKey)
             out.writeString(code)
         case .gender:
             guard ASCIIText.isASCII(value) else { return false }
@@ -481,17 +480,17 @@ extension MappingProgram {
             } else if ASCIIText.equalsLowercased(value, "f") || ASCIIText.equalsLowercased(value, "female") {
                 gender = "\"f\""
             } else {
-                state.problems.add(field.wireName, "gender_invalid", field.onInvalid, Self.unknownGender)
+                state.problems.add(step.field.wireName, "gender_invalid", step.field.onInvalid, Self.unknownGender)
                 return true
             }
-            out.write(field.jsonKey)
+            out.write(step.field.jsonKey)
             out.write(UnsafeBufferPointer(start: gender.utf8Start, count: gender.utf8CodeUnitCount))
         case .birthdate(let formats):
             guard let parts = Self.parseDate(value, formats) else {
-                state.problems.add(field.wireName, "birthdate_invalid", field.onInvalid, Self.unknownBirthdate)
+                state.problems.add(step.field.wireName, "birthdate_invalid", step.field.onInvalid, Self.unknownBirthdate)
                 return true
             }
-            out.write(field.jsonKey)
+            out.write(step.field.jsonKey)
             DatePattern.withDayText(parts) { out.writeString($0) }
         }
         state.presence.mark(step.presence)

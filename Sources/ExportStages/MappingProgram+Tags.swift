@@ -5,7 +5,7 @@ extension MappingProgram {
 
     /// Writes `,"tags":[…]`: each source's items trimmed, with prefix and suffix, kept once, at
     /// most 100.
-    func writeTags(_ row: FieldRow, state: inout Prepared, to out: inout RowWriter) {
+    func writeTags(_ row: FieldRow, state: inout Prepared, scratch: UnsafeMutablePointer<UInt8>, to out: inout RowWriter) {
         if tags.isEmpty { return }
         // One source read as bytes (the usual case): at most one tag, no list to keep.
         if tags.count == 1, case .column(let slot) = tags[0].read, !row.hasLists {
@@ -31,7 +31,10 @@ extension MappingProgram {
             }
             return
         }
-        if tagsFromBytes && writeTagsFromBytes(row, state: &state, to: &out) { return }
+        if tagsFromBytes, let count = Self.writeTagsFromBytes(tags, row, scratch: scratch, to: &out) {
+            if count > 0 { state.presence.mark(tagsBit) }
+            return
+        }
 
         var list: [String] = []
         var seen = Set<String>()
@@ -120,13 +123,15 @@ extension MappingProgram {
 
     /// Writes `,"tags":[…]` as `writeTags` does, from bytes: each tag JSON-escaped straight into
     /// the item, and dropped again when an earlier one has the same bytes (ASCII text: the same
-    /// bytes are the same text). `false`, with the writer back where it was, when a tag is not
-    /// ASCII, a record has lists, or there are more than `maxTags` (the text path then writes them
-    /// and warns).
-    private func writeTagsFromBytes(_ row: FieldRow, state: inout Prepared, to out: inout RowWriter) -> Bool {
+    /// bytes are the same text); how many tags it wrote (nothing at all for none). `nil`, with the
+    /// writer back where it was, when a tag is not ASCII, a record has lists, or there are more
+    /// than `maxTags` (the text path then writes them and warns).
+    private static func writeTagsFromBytes(
+        _ tags: [TagStep], _ row: FieldRow, scratch: UnsafeMutablePointer<UInt8>, to out: inout RowWriter
+    ) -> Int? {
         let mark = out.count
-        out.write(Self.tagsKey)
-        let written: Int? = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * Self.maxTags) { ranges in
+        out.write(tagsKey)
+        let written: Int? = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * maxTags) { ranges in
             var count = 0
             /// Keeps the tag written from `start` (after its comma, from `from`) unless it repeats
             /// one; `false` when it is one tag too many.
@@ -138,11 +143,25 @@ extension MappingProgram {
                         return true
                     }
                 }
-                if count == Self.maxTags { return false }
+                if count == maxTags { return false }
                 ranges[2 * count] = start
                 ranges[2 * count + 1] = out.count
                 count += 1
                 return true
+            }
+            /// Writes the tag `prefix + item + suffix` (the item ASCII-trimmed; none when empty).
+            func add(_ piece: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8], _ suffix: [UInt8]) -> Bool {
+                let item = ASCIIText.trimmed(piece)
+                if item.isEmpty { return true }
+                let from = out.count
+                if count > 0 { out.write(UInt8(ascii: ",")) }
+                let start = out.count
+                out.write(UInt8(ascii: "\""))
+                out.write(prefix)
+                out.writeEscaped(item)
+                out.write(suffix)
+                out.write(UInt8(ascii: "\""))
+                return keep(from: from, start: start)
             }
             for step in tags {
                 switch step.bytes {
@@ -155,39 +174,25 @@ extension MappingProgram {
                         if !keep(from: from, start: start) { return nil }
                     }
                 case .chain(let chain, let separator, let prefix, let suffix)?:
-                    let kept = chain.apply(to: row) { value -> Bool in
-                        if value.isEmpty { return true }
-                        if chain.steps.isEmpty && !ASCIIText.isASCII(value) { return false }
-                        func add(_ piece: UnsafeBufferPointer<UInt8>) -> Bool {
-                            let item = ASCIIText.trimmed(piece)
-                            if item.isEmpty { return true }
-                            let from = out.count
-                            if count > 0 { out.write(UInt8(ascii: ",")) }
-                            let start = out.count
-                            out.write(UInt8(ascii: "\""))
-                            out.write(prefix)
-                            out.writeEscaped(item)
-                            out.write(suffix)
-                            out.write(UInt8(ascii: "\""))
-                            return keep(from: from, start: start)
-                        }
-                        guard let separator else { return add(value) }
-                        return separator.withUnsafeBufferPointer { separator in
-                            var start = 0
-                            var i = 0
-                            while i + separator.count <= value.count {
-                                if UnsafeBufferPointer(rebasing: value[i..<(i + separator.count)]).elementsEqual(separator) {
-                                    if !add(UnsafeBufferPointer(rebasing: value[start..<i])) { return false }
-                                    i += separator.count
-                                    start = i
-                                } else {
-                                    i += 1
-                                }
-                            }
-                            return add(UnsafeBufferPointer(rebasing: value[start...]))
+                    guard let value = chain.apply(to: row, scratch: scratch) else { return nil }
+                    if value.isEmpty { continue }
+                    if !ASCIIText.isASCII(value) { return nil }
+                    guard let separator else {
+                        if !add(value, prefix, suffix) { return nil }
+                        continue
+                    }
+                    var start = 0
+                    var i = 0
+                    while i + separator.count <= value.count {
+                        if separator.withUnsafeBufferPointer({ UnsafeBufferPointer(rebasing: value[i..<(i + $0.count)]).elementsEqual($0) }) {
+                            if !add(UnsafeBufferPointer(rebasing: value[start..<i]), prefix, suffix) { return nil }
+                            i += separator.count
+                            start = i
+                        } else {
+                            i += 1
                         }
                     }
-                    if kept != true { return nil }
+                    if !add(UnsafeBufferPointer(rebasing: value[start...]), prefix, suffix) { return nil }
                 case nil:
                     return nil
                 }
@@ -196,14 +201,9 @@ extension MappingProgram {
         }
         guard let written else {
             out.rewind(to: mark)
-            return false
+            return nil
         }
-        if written == 0 {
-            out.rewind(to: mark)
-        } else {
-            out.write(UInt8(ascii: "]"))
-            state.presence.mark(tagsBit)
-        }
-        return true
+        if written == 0 { out.rewind(to: mark) } else { out.write(UInt8(ascii: "]")) }
+        return written
     }
 }

@@ -28,18 +28,25 @@ public struct MappingProgram: Sendable {
         case evaluated
     }
 
-    /// A plain contact field.
-    struct FieldStep: Sendable {
+    /// A plain contact field (a class, so that a row's loop over the steps copies no field).
+    final class FieldStep: Sendable {
         let field: MappingPlan.ContactField
         let read: Read
         /// The evaluated spec over the column's bytes, when it has that form.
         let chain: ByteChain?
         /// The field's `require` bit.
         let presence: Int
+
+        init(field: MappingPlan.ContactField, read: Read, chain: ByteChain?, presence: Int) {
+            self.field = field
+            self.read = read
+            self.chain = chain
+            self.presence = presence
+        }
     }
 
     /// A tag source.
-    struct TagStep: Sendable {
+    final class TagStep: Sendable {
         let tag: MappingPlan.TagSpec
         /// `.column` only when the source gives at most one tag (no `split`).
         let read: Read
@@ -47,6 +54,14 @@ public struct MappingProgram: Sendable {
         let suffix: [UInt8]
         /// How the source's tags are made from bytes, when they can be.
         let bytes: TagBytes?
+
+        init(tag: MappingPlan.TagSpec, read: Read, prefix: [UInt8], suffix: [UInt8], bytes: TagBytes?) {
+            self.tag = tag
+            self.read = read
+            self.prefix = prefix
+            self.suffix = suffix
+            self.bytes = bytes
+        }
     }
 
     /// A tag source's tags made from bytes (`MappingProgram+Tags`).
@@ -68,10 +83,25 @@ public struct MappingProgram: Sendable {
             case notEquals([[UInt8]])
             case present(Bool)
         }
+
+        /// Whether the rule holds for the trimmed text `bytes`; `nil` when it must be tested on
+        /// text (options compared with a value that is not ASCII).
+        func holds(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+            func matchesOne(_ options: [[UInt8]]) -> Bool? {
+                if bytes.isEmpty { return false }
+                guard ASCIIText.isASCII(bytes) else { return nil }
+                return options.contains { $0.withUnsafeBufferPointer { $0.elementsEqual(bytes) } }
+            }
+            switch test {
+            case .equals(let options): return matchesOne(options)
+            case .notEquals(let options): return matchesOne(options).map { !$0 }
+            case .present(let wanted): return !bytes.isEmpty == wanted
+            }
+        }
     }
 
     /// A custom property.
-    struct PropertyStep: Sendable {
+    final class PropertyStep: Sendable {
         let property: MappingPlan.CustomProperty
         let read: Read
         /// `"name":`.
@@ -80,6 +110,14 @@ public struct MappingProgram: Sendable {
         let chain: ByteChain?
         /// The property's `require` bit (of `custom_properties.NAME`).
         let presence: Int
+
+        init(property: MappingPlan.CustomProperty, read: Read, key: [UInt8], chain: ByteChain?, presence: Int) {
+            self.property = property
+            self.read = read
+            self.key = key
+            self.chain = chain
+            self.presence = presence
+        }
     }
 
     /// The email channel when it is the same for every row: worked out once.
@@ -118,6 +156,8 @@ public struct MappingProgram: Sendable {
     let smsDateWire: String
     /// Per `require` rule, its name's bit.
     let requirementBits: [Int]
+    /// How much more than a record's bytes a row's scratch needs (the chains' largest `growth`).
+    let scratchGrowth: Int
     /// The `require` bits of the fields the envelope fills.
     let emailBit: Int, statusBit: Int, statusDateBit: Int, phoneBit: Int, tagsBit: Int
 
@@ -174,6 +214,9 @@ public struct MappingProgram: Sendable {
                 property: property, read: read, key: key, chain: Self.chain(property.spec, read),
                 presence: bit("custom_properties.\(property.name)"))
         }
+        var chains = fields.compactMap(\.chain) + properties.compactMap(\.chain) + (phoneChain.map { [$0] } ?? [])
+        for tag in tags { if case .chain(let chain, _, _, _)? = tag.bytes { chains.append(chain) } }
+        scratchGrowth = chains.map(\.growth).max() ?? 0
         constantChannel = compileChannel(empty)
         constantPhoneTail = compilePhoneTail(empty)
     }

@@ -25,7 +25,7 @@ import Testing
             let row = FieldRow(
                 fields: fields, slots: [0], lists: [], origin: RecordOrigin(file: "f", line: 1, index: 0),
                 runDate: "2026-01-02")
-            return chain.apply(to: row) { String(decoding: $0, as: UTF8.self) }
+            return chain.apply(to: row).map { String(decoding: $0, as: UTF8.self) }
         }
     }
 
@@ -59,10 +59,34 @@ import Testing
 
     @Test func nonASCIITextIsLeftToTheTextPath() {
         #expect(Self.run([.lower], on: "ȘTEFAN") == nil)
-        #expect(Self.run([.title], on: "josé") == nil)
+        #expect(Self.run([.title, .upper], on: "josé") == nil)
+        #expect(Self.run([.title], on: "张伟") == nil)
+        #expect(Self.run([.collapseSpaces], on: "a\u{3000}b") == nil)
         // Without steps, any text whose ends are surely trimmed is given as it is.
         #expect(Self.run([], on: " josé ") == "josé")
         #expect(Self.run([], on: "ana\u{00A0}") == nil)
+    }
+
+    /// Every one- and two-byte character, in words, with spaces around: `title`, `collapse_spaces`
+    /// and `trim` give what the text path gives, or leave the text to it.
+    @Test func twoByteCharactersMatchTheTextTransforms() {
+        let chains: [[Transform]] = [[.title], [.collapseSpaces, .title], [.trim, .collapseSpaces], [.title, .trim]]
+        var handled = 0
+        for value in 0x80..<0x800 {
+            let c = String(Unicode.Scalar(UInt32(value))!)
+            for text in ["\(c)abc", "a\(c)B \(c)", "\u{00A0}\(c)x\u{0085} 3\(c)", "ÉMILE\(c)\(c) zola", "x\u{0301}\(c)y"] {
+                for chain in chains {
+                    let got = Self.run(chain, on: text)
+                    if got != nil { handled += 1 }
+                    if let got, got != Self.expected(chain, on: text) {
+                        Issue.record("\(chain) of \(text.debugDescription) (U+\(String(value, radix: 16))): \(got.debugDescription) != \(Self.expected(chain, on: text).debugDescription)")
+                        return
+                    }
+                }
+            }
+        }
+        #expect(handled > 30_000)
+        #expect(Self.run([.collapseSpaces, .title], on: "  ȘTEFAN\u{00A0}\u{00A0}cel   MARE ") == "Ștefan Cel Mare")
     }
 
     @Test func onlyTransformsWithAnASCIIFormCompile() {
