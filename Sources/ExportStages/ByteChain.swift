@@ -271,7 +271,7 @@ enum TwoByteText {
             case space
             /// A letter: written in title case at a word's start, else in lower case.
             case letter
-            /// A letter whose case mappings are longer than one character or than itself.
+            /// A letter whose lower case mapping is longer than one character or than itself.
             case unsupportedLetter
             /// A digit or other number: continues a word.
             case number
@@ -279,10 +279,12 @@ enum TwoByteText {
             case mark
         }
         var kind: Kind
-        /// The UTF-8 of the lower and title case mappings (letters), `count` bytes each.
+        /// The UTF-8 of the lower and title case mappings (letters), `count` and `titleCount`
+        /// bytes; a `titleCount` of 0 when the title case mapping is not one such character (`ß`).
         var lower: (UInt8, UInt8) = (0, 0)
         var title: (UInt8, UInt8) = (0, 0)
         var count: UInt8 = 0
+        var titleCount: UInt8 = 0
     }
 
     /// One entry per character U+0000 ... U+07FF.
@@ -293,12 +295,14 @@ enum TwoByteText {
             let lower = Array(props.lowercaseMapping.utf8)
             let title = Array(props.titlecaseMapping.utf8)
             let length = scalar.utf8.count
-            guard lower.count == title.count, lower.count <= length, props.lowercaseMapping.unicodeScalars.count == 1,
-                props.titlecaseMapping.unicodeScalars.count == 1
-            else { return Entry(kind: .unsupportedLetter) }
+            guard lower.count <= length, props.lowercaseMapping.unicodeScalars.count == 1 else {
+                return Entry(kind: .unsupportedLetter)
+            }
+            let titled = title.count <= length && props.titlecaseMapping.unicodeScalars.count == 1
             return Entry(
                 kind: .letter, lower: (lower[0], lower.count > 1 ? lower[1] : 0),
-                title: (title[0], title.count > 1 ? title[1] : 0), count: UInt8(lower.count))
+                title: titled ? (title[0], title.count > 1 ? title[1] : 0) : (0, 0), count: UInt8(lower.count),
+                titleCount: titled ? UInt8(title.count) : 0)
         }
         if props.numericType != nil { return Entry(kind: .number) }
         if props.generalCategory == .nonspacingMark || props.generalCategory == .spacingMark { return Entry(kind: .mark) }
@@ -373,10 +377,12 @@ enum TwoByteText {
             let entry = table[c]
             switch entry.kind {
             case .letter:
+                let count = atWordStart ? entry.titleCount : entry.count
+                if count == 0 { return nil }
                 let mapped = atWordStart ? entry.title : entry.lower
                 base[out] = mapped.0
-                if entry.count > 1 { base[out + 1] = mapped.1 }
-                out += Int(entry.count)
+                if count > 1 { base[out + 1] = mapped.1 }
+                out += Int(count)
                 atWordStart = false
             case .unsupportedLetter:
                 return nil

@@ -118,20 +118,21 @@ extension MappingProgram {
         return .chain(chain, separator: separator, prefix: escaped(tag.prefix), suffix: escaped(tag.suffix))
     }
 
-    /// The most tags a contact gets (Omnisend's limit).
-    static let maxTags = 100
+    /// The most tags `writeTagsFromBytes` keeps track of (on the stack); a contact with more
+    /// goes through the text path, which also applies Omnisend's limit of 100.
+    static let maxByteTags = 32
 
     /// Writes `,"tags":[…]` as `writeTags` does, from bytes: each tag JSON-escaped straight into
     /// the item, and dropped again when an earlier one has the same bytes (ASCII text: the same
     /// bytes are the same text); how many tags it wrote (nothing at all for none). `nil`, with the
     /// writer back where it was, when a tag is not ASCII, a record has lists, or there are more
-    /// than `maxTags` (the text path then writes them and warns).
+    /// than `maxByteTags` (the text path then writes them, and warns beyond 100).
     private static func writeTagsFromBytes(
         _ tags: [TagStep], _ row: FieldRow, scratch: UnsafeMutablePointer<UInt8>, to out: inout RowWriter
     ) -> Int? {
         let mark = out.count
         out.write(tagsKey)
-        let written: Int? = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * maxTags) { ranges in
+        let written: Int? = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * maxByteTags) { ranges in
             var count = 0
             /// Keeps the tag written from `start` (after its comma, from `from`) unless it repeats
             /// one; `false` when it is one tag too many.
@@ -143,7 +144,7 @@ extension MappingProgram {
                         return true
                     }
                 }
-                if count == maxTags { return false }
+                if count == maxByteTags { return false }
                 ranges[2 * count] = start
                 ranges[2 * count + 1] = out.count
                 count += 1
