@@ -80,7 +80,7 @@ public struct ContactPageReader: Sendable {
     public func lookup(email: String, pacer: inout RequestPacer, summary: inout Summary) async throws -> [JSONObject] {
         let answer = try await fetch(path: "/contacts?email=\(ContactPaging.escape(email))", pacer: &pacer, summary: &summary)
         let page = try ContactPaging.link.page(body: answer.body, query: "")
-        return page.contacts.filter { FastJSON.email(ofItem: $0) == email }
+        return page.contacts.filter { ContactItem.email(of: $0) == email }
     }
 
     /// One GET with pacing and retries; the 2xx answer.

@@ -91,7 +91,7 @@ public struct ContactVerifier: Sendable {
                 let table = try candidates.emailTable(runDirectory: runDirectory)
                 let summary = try await reader.read { contacts, _ in
                     for contact in contacts {
-                        guard let email = FastJSON.email(ofItem: contact),
+                        guard let email = ContactItem.email(of: contact),
                             let candidate = table[email.hashValue] ?? table[EmailRedactor.normalize(email).hashValue]
                         else { continue }
                         try spool.keep(Int(candidate), contact: contact)
