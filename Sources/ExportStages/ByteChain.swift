@@ -11,7 +11,7 @@ import ExportFormats
 /// most names), by the table of `TwoByteText`. Anything else (other non-ASCII values under
 /// transforms, a record with lists) is not handled here: `apply` returns `nil` and the caller
 /// evaluates the spec as text (`FieldRow.evaluate`).
-struct ByteChain: Sendable {
+final class ByteChain: Sendable {
     /// One transform step over ASCII bytes.
     enum Step: Sendable {
         case trim, lower, upper, title, collapseSpaces
@@ -119,7 +119,7 @@ struct ByteChain: Sendable {
 }
 
 /// A `map` transform whose keys, values and fallback are all ASCII, looked up by bytes.
-struct ASCIIMap: Sendable {
+final class ASCIIMap: Sendable {
     private let keys: [[UInt8]]
     private let values: [[UInt8]]
     private let fallback: [UInt8]?

@@ -325,7 +325,6 @@ extension MappingProgram {
     ) {
         var opened = false
         for step in properties {
-            let property = step.property
             let value: MappingValue
             if case .column(let slot) = step.read, !row.hasLists {
                 guard let bytes = row.bytes(slot) else { continue }
@@ -342,18 +341,19 @@ extension MappingProgram {
             {
                 continue
             } else {
-                switch row.evaluate(property.spec) {
+                switch row.evaluate(step.property.spec) {
                 case .value(let v?): value = v
                 case .value(nil): continue
                 case .invalid(let why):
-                    state.problems.add("customProperties.\(property.name)", "custom_property_invalid", property.onInvalid, why)
+                    state.problems.add(
+                        "customProperties.\(step.property.name)", "custom_property_invalid", step.property.onInvalid, why)
                     continue
                 }
                 if value.isBlank { continue }
             }
             var json: [UInt8] = []
-            if case .invalid(let code, let detail) = CustomPropertyWriter.write(value, as: property, into: &json) {
-                state.problems.add("customProperties.\(property.name)", code, property.onInvalid, detail)
+            if case .invalid(let code, let detail) = CustomPropertyWriter.write(value, as: step.property, into: &json) {
+                state.problems.add("customProperties.\(step.property.name)", code, step.property.onInvalid, detail)
                 continue
             }
             Self.openProperty(step, opened: &opened, to: &out)
@@ -384,16 +384,15 @@ extension MappingProgram {
         _ value: UnsafeBufferPointer<UInt8>, _ step: PropertyStep, opened: inout Bool, state: inout Prepared,
         to out: inout RowWriter
     ) -> Bool {
-        let property = step.property
-        switch property.kind {
+        switch step.property.kind {
         case .string:
             guard value.count <= CustomPropertyWriter.maxStringCharacters else { return false }
             Self.openProperty(step, opened: &opened, to: &out)
             out.writeString(value)
         case .number, .integer:
-            guard property.decimal == UInt8(ascii: "."), NumberText.isCanonical(value) else { return false }
+            guard step.property.decimal == UInt8(ascii: "."), NumberText.isCanonical(value) else { return false }
             // A canonical integer of at most 18 digits fits in 64 bits.
-            if property.kind == .integer && (value.contains(UInt8(ascii: ".")) || value.count > 18) { return false }
+            if step.property.kind == .integer && (value.contains(UInt8(ascii: ".")) || value.count > 18) { return false }
             Self.openProperty(step, opened: &opened, to: &out)
             out.write(value)
         case .boolean:
@@ -408,7 +407,7 @@ extension MappingProgram {
             Self.openProperty(step, opened: &opened, to: &out)
             out.write(flag ? Self.trueBytes : Self.falseBytes)
         case .date:
-            guard let parts = Self.parseDate(value, property.formats) else { return false }
+            guard let parts = Self.parseDate(value, step.property.formats) else { return false }
             Self.openProperty(step, opened: &opened, to: &out)
             DatePattern.withDayText(parts) { out.writeString($0) }
         case .list:

@@ -185,7 +185,8 @@ extension MappingProgram {
                     var start = 0
                     var i = 0
                     while i + separator.count <= value.count {
-                        if separator.withUnsafeBufferPointer({ UnsafeBufferPointer(rebasing: value[i..<(i + $0.count)]).elementsEqual($0) }) {
+                        let here = UnsafeBufferPointer(rebasing: value[i..<(i + separator.count)])
+                        if separator.withUnsafeBufferPointer({ here.elementsEqual($0) }) {
                             if !add(UnsafeBufferPointer(rebasing: value[start..<i]), prefix, suffix) { return nil }
                             i += separator.count
                             start = i
