@@ -48,7 +48,7 @@ public enum JSONValueParser {
     /// whose value is null, is flagged in `nulls` (one flag per key). New keys are added to
     /// `table`; a key that repeats takes its last value. Returns how many bytes of `fields` were
     /// written, or `nil` where `parse` is needed (a nested value, an escaped key, a syntax error);
-    /// the outputs and `table.order` are then unspecified, and keys may have been added.
+    /// the outputs and the table's guesses are then unspecified, and keys may have been added.
     ///
     /// Strings and new keys are checked to be valid UTF-8 as they are read: a line this takes is
     /// valid UTF-8 (known keys were checked when added, the rest is ASCII), without a separate pass.

@@ -6,10 +6,14 @@ import ExportFormats
 /// `check` alike.
 ///
 /// Each field is read the cheapest way its plan allows (`Read`):
-/// - a column without transforms is written straight from the reader's bytes (ASCII white space
-///   trimmed in place, escaped from the bytes) when its kind writes text as it is;
-/// - anything else (transforms, several columns, constants, `first_non_empty`, a list from an
-///   NDJSON array, a kind with rules) decodes only that field, runs its steps and writes the result.
+/// - a column without transforms (or only `trim`) is written from the reader's bytes (ASCII white
+///   space trimmed in place, escaped from the bytes); a country, gender, date or typed property is
+///   read from them too when its text is ASCII or valid (`writeField`, `writeProperty`);
+/// - a column whose transforms have a byte form (`ByteChain`) runs them over its bytes into the
+///   row's scratch, after the item's room, and is written from there;
+/// - anything else (other transforms or texts, several columns, constants, `first_non_empty`, a
+///   list from an NDJSON array) decodes only that field, runs its steps and writes the result.
+/// Every byte path gives the bytes the text path gives, or hands the value over to it.
 /// `where`, `require`, the phone identifier, consent and every custom property type run on the same
 /// program, and `MappingProgram+Envelope` is the one writer of the contact envelope.
 ///
