@@ -7,8 +7,9 @@ import ExportFormats
 /// On ASCII text each step gives byte for byte what its `String` function gives (`Transform.apply`,
 /// `TextOps`): for ASCII, letter case is ASCII case, white space is space, tab, LF, VT, FF and CR,
 /// and `String` equality is byte equality. A chain of only `trim`, `title` and `collapse_spaces`
-/// also runs on text whose characters are all one or two bytes long (Latin, Greek, Cyrillic …:
-/// most names), by the table of `TwoByteText`. Anything else (other non-ASCII values under
+/// also runs on any other text (`TwoByteText`: a table for the one- and two-byte characters of
+/// Latin, Greek, Cyrillic … names, the properties of longer ones read as met), unless `title`
+/// meets a letter whose case mapping it cannot write in place. Anything else (other non-ASCII values under
 /// transforms, a record with lists) is not handled here: `apply` returns `nil` and the caller
 /// evaluates the spec as text (`FieldRow.evaluate`).
 final class ByteChain: Sendable {
@@ -88,12 +89,11 @@ final class ByteChain: Sendable {
         return UnsafeBufferPointer(start: base, count: ASCIIText.trim(base, count))
     }
 
-    /// The steps on `bytes` (ASCII-trimmed), when every character is one or two bytes long and
-    /// every letter's case mapping one character of at most its own length.
+    /// The steps on `bytes` (ASCII-trimmed), when every letter that `title` changes maps to one
+    /// character of at most its own length.
     private func applyTwoByte(_ bytes: UnsafeBufferPointer<UInt8>, at base: UnsafeMutablePointer<UInt8>)
         -> UnsafeBufferPointer<UInt8>?
     {
-        guard TwoByteText.isTwoByte(bytes) else { return nil }
         if let source = bytes.baseAddress { base.update(from: source, count: bytes.count) }
         var count = TwoByteText.trim(base, bytes.count)
         for step in steps {
@@ -258,9 +258,10 @@ enum ASCIIText {
     }
 }
 
-/// `TextOps.trim`, `collapseSpaces` and `title` on UTF-8 text whose characters are all one or two
-/// bytes long (U+0000 to U+07FF), in place, by a table of those characters' properties taken
-/// from the same Unicode properties the `String` functions read: the same results byte for byte.
+/// `TextOps.trim`, `collapseSpaces` and `title` on UTF-8 text, in place: for the characters of
+/// one or two bytes (U+0000 to U+07FF) by a table of their properties, for longer ones by their
+/// properties read as they are met (a letter only when it has no case), both taken from the same
+/// Unicode properties the `String` functions read: the same results byte for byte.
 enum TwoByteText {
     /// What `title` and the white space functions need to know of one character.
     struct Entry: Sendable {
@@ -309,21 +310,36 @@ enum TwoByteText {
         return Entry(kind: TextOps.isSpace(scalar) ? .space : .other)
     }
 
-    /// Whether every character of the valid UTF-8 `bytes` is one or two bytes long.
-    static func isTwoByte(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        !bytes.contains { $0 >= 0xE0 }
-    }
-
-    /// The character at `i` and its length.
+    /// The character at `i` of valid UTF-8 and its length.
     @inline(__always)
     private static func character(_ base: UnsafeMutablePointer<UInt8>, _ i: Int) -> (value: Int, length: Int) {
         let b = base[i]
         if b < 0x80 { return (Int(b), 1) }
-        return ((Int(b & 0x1F) << 6) | Int(base[i + 1] & 0x3F), 2)
+        if b < 0xE0 { return ((Int(b & 0x1F) << 6) | Int(base[i + 1] & 0x3F), 2) }
+        if b < 0xF0 { return ((Int(b & 0x0F) << 12) | (Int(base[i + 1] & 0x3F) << 6) | Int(base[i + 2] & 0x3F), 3) }
+        let value = (Int(b & 0x07) << 18) | (Int(base[i + 1] & 0x3F) << 12) | (Int(base[i + 2] & 0x3F) << 6)
+            | Int(base[i + 3] & 0x3F)
+        return (value, 4)
     }
 
     @inline(__always)
-    private static func isSpace(_ character: Int) -> Bool { table[character].kind == .space }
+    private static func isSpace(_ character: Int) -> Bool {
+        character < 0x800 ? table[character].kind == .space : TextOps.isSpace(Unicode.Scalar(UInt32(character))!)
+    }
+
+    /// What `title` does with a character beyond U+07FF: `nil` for a letter with case.
+    private static func wideKind(_ character: Int) -> Entry.Kind? {
+        let scalar = Unicode.Scalar(UInt32(character))!
+        let props = scalar.properties
+        if props.isAlphabetic {
+            let caseless = props.lowercaseMapping.unicodeScalars.elementsEqual(CollectionOfOne(scalar))
+                && props.titlecaseMapping.unicodeScalars.elementsEqual(CollectionOfOne(scalar))
+            return caseless ? .letter : nil
+        }
+        if props.numericType != nil { return .number }
+        if props.generalCategory == .nonspacingMark || props.generalCategory == .spacingMark { return .mark }
+        return .other
+    }
 
     /// `TextOps.trim`: moves the text between the white space to `base`; the new count.
     static func trim(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
@@ -335,8 +351,9 @@ enum TwoByteText {
         }
         var end = count
         while end > start {
-            // The last character starts at end - 1, or end - 2 when that is a continuation byte.
-            let lead = base[end - 1] & 0xC0 == 0x80 ? end - 2 : end - 1
+            // The last character starts at the last byte that is not a continuation byte.
+            var lead = end - 1
+            while base[lead] & 0xC0 == 0x80 { lead -= 1 }
             if !isSpace(character(base, lead).value) { break }
             end = lead
         }
@@ -374,6 +391,19 @@ enum TwoByteText {
         var atWordStart = true
         while i < count {
             let (c, n) = character(base, i)
+            if c >= 0x800 {
+                guard let kind = wideKind(c) else { return nil }
+                // A caseless letter, a number, a mark or another character: kept as it is.
+                for k in 0..<n { base[out + k] = base[i + k] }
+                out += n
+                if kind == .letter || kind == .number {
+                    atWordStart = false
+                } else if kind != .mark {
+                    atWordStart = true
+                }
+                i += n
+                continue
+            }
             let entry = table[c]
             switch entry.kind {
             case .letter:

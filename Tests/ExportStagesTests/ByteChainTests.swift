@@ -60,8 +60,9 @@ import Testing
     @Test func nonASCIITextIsLeftToTheTextPath() {
         #expect(Self.run([.lower], on: "ȘTEFAN") == nil)
         #expect(Self.run([.title, .upper], on: "josé") == nil)
-        #expect(Self.run([.title], on: "张伟") == nil)
-        #expect(Self.run([.collapseSpaces], on: "a\u{3000}b") == nil)
+        #expect(Self.run([.title], on: "ａｎａ") == nil)
+        #expect(Self.run([.title], on: "张伟") == "张伟")
+        #expect(Self.run([.collapseSpaces], on: "a\u{3000}\u{2003}b\u{3000}") == "a b")
         // Without steps, any text whose ends are surely trimmed is given as it is.
         #expect(Self.run([], on: " josé ") == "josé")
         #expect(Self.run([], on: "ana\u{00A0}") == nil)
@@ -86,6 +87,17 @@ import Testing
             }
         }
         #expect(handled > 30_000)
+        // Longer characters: caseless letters, numbers, marks, spaces, symbols, emoji, cased letters.
+        let wide = ["张伟", "田中 太郎", "민준", "Ｚｏë", "ａbc", "Ⅻ th", "x\u{20DD}y", "\u{3000}a\u{3000}\u{3000}b\u{2028}",
+            "Zoë 🎉 ana", "🙂x", "ა ბ", "Ⴀa", "ǅungla", "\u{1680}x", "١٢٣ab", "ꙁx", "𐐨𐐩 ab", "ﬃx", "ŉx"]
+        for text in wide {
+            for chain in chains {
+                if let got = Self.run(chain, on: text) {
+                    #expect(got == Self.expected(chain, on: text), "\(chain) of \(text.debugDescription)")
+                }
+            }
+        }
+        #expect(Self.run([.collapseSpaces, .title], on: "  田中\u{3000}\u{3000}ana 🎉 ") == "田中 Ana 🎉")
         #expect(Self.run([.collapseSpaces, .title], on: "  ȘTEFAN\u{00A0}\u{00A0}cel   MARE ") == "Ștefan Cel Mare")
     }
 
