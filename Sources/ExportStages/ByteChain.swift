@@ -7,7 +7,7 @@ import ExportFormats
 /// On ASCII text each step gives byte for byte what its `String` function gives (`Transform.apply`,
 /// `TextOps`): for ASCII, letter case is ASCII case, white space is space, tab, LF, VT, FF and CR,
 /// and `String` equality is byte equality. A chain of only `trim`, `title` and `collapse_spaces`
-/// also runs on any other text (`TwoByteText`: a table for the one- and two-byte characters of
+/// also runs on any other text (`UTF8Text`: a table for the one- and two-byte characters of
 /// Latin, Greek, Cyrillic … names, the properties of longer ones read as met), unless `title`
 /// meets a letter whose case mapping it cannot write in place. Anything else (other non-ASCII values under
 /// transforms, a record with lists) is not handled here: `apply` returns `nil` and the caller
@@ -25,8 +25,8 @@ final class ByteChain: Sendable {
     let steps: [Step]
     /// How much longer than its column a value can get: the longest text a map writes.
     let growth: Int
-    /// Whether every step also runs on two-byte characters (`trim`, `title`, `collapse_spaces`).
-    private let twoByte: Bool
+    /// Whether every step also runs on non-ASCII text (`trim`, `title`, `collapse_spaces`).
+    private let runsOnUTF8: Bool
 
     /// The chain of `spec`; `nil` when its source is not one column or a transform has no ASCII form.
     init?(_ spec: ValueSpec) {
@@ -51,7 +51,7 @@ final class ByteChain: Sendable {
         self.slot = slot
         self.steps = steps
         self.growth = growth
-        twoByte = steps.allSatisfy { step in
+        runsOnUTF8 = steps.allSatisfy { step in
             switch step {
             case .trim, .title, .collapseSpaces: return true
             case .lower, .upper, .map: return false
@@ -71,8 +71,8 @@ final class ByteChain: Sendable {
         if steps.isEmpty { return field.isTrimmed ? field.bytes : nil }
         guard let base = scratch else { return nil }
         if !field.isASCII {
-            guard twoByte else { return nil }
-            return applyTwoByte(field.bytes, at: base)
+            guard runsOnUTF8 else { return nil }
+            return applyUTF8(field.bytes, at: base)
         }
         if let source = field.bytes.baseAddress { base.update(from: source, count: field.bytes.count) }
         var count = field.bytes.count
@@ -91,22 +91,22 @@ final class ByteChain: Sendable {
 
     /// The steps on `bytes` (ASCII-trimmed), when every letter that `title` changes maps to one
     /// character of at most its own length.
-    private func applyTwoByte(_ bytes: UnsafeBufferPointer<UInt8>, at base: UnsafeMutablePointer<UInt8>)
+    private func applyUTF8(_ bytes: UnsafeBufferPointer<UInt8>, at base: UnsafeMutablePointer<UInt8>)
         -> UnsafeBufferPointer<UInt8>?
     {
         if let source = bytes.baseAddress { base.update(from: source, count: bytes.count) }
-        var count = TwoByteText.trim(base, bytes.count)
+        var count = UTF8Text.trim(base, bytes.count)
         for step in steps {
             switch step {
-            case .trim: count = TwoByteText.trim(base, count)
+            case .trim: count = UTF8Text.trim(base, count)
             case .title:
-                guard let titled = TwoByteText.title(base, count) else { return nil }
+                guard let titled = UTF8Text.title(base, count) else { return nil }
                 count = titled
-            case .collapseSpaces: count = TwoByteText.collapseSpaces(base, count)
+            case .collapseSpaces: count = UTF8Text.collapseSpaces(base, count)
             case .lower, .upper, .map: return nil
             }
         }
-        return UnsafeBufferPointer(start: base, count: TwoByteText.trim(base, count))
+        return UnsafeBufferPointer(start: base, count: UTF8Text.trim(base, count))
     }
 
     /// `apply(to:scratch:)` with scratch room of its own (for a caller without any).
@@ -262,7 +262,7 @@ enum ASCIIText {
 /// one or two bytes (U+0000 to U+07FF) by a table of their properties, for longer ones by their
 /// properties read as they are met (a letter only when it has no case), both taken from the same
 /// Unicode properties the `String` functions read: the same results byte for byte.
-enum TwoByteText {
+enum UTF8Text {
     /// What `title` and the white space functions need to know of one character.
     struct Entry: Sendable {
         enum Kind: UInt8, Sendable {
