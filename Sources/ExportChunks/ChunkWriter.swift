@@ -8,8 +8,7 @@ import Darwin
 
 /// Cuts contacts into chunk files, each the exact body of one `POST /batches`.
 ///
-/// A chunk is `{"method":"POST","endpoint":"contacts","items":[` and a newline, one contact per
-/// line separated by `,`, then `]}` and a newline. It holds at most `maxItems` contacts and at
+/// A chunk is laid out as `ChunkBody` says (one contact per line). It holds at most `maxItems` contacts and at
 /// most `maxBytes` bytes; chunks are numbered from 1 in the order contacts arrive, and each
 /// appears atomically (see `AtomicFileWriter`).
 ///
@@ -19,8 +18,8 @@ import Darwin
 /// durable and in place (so a manifest written after it lists only such files). A write error
 /// surfaces from a later `append` or from `finish`.
 public struct ChunkWriter {
-    private static let head = Array(#"{"method":"POST","endpoint":"contacts","items":["#.utf8) + [0x0A]
-    private static let tail: [UInt8] = [0x0A, UInt8(ascii: "]"), UInt8(ascii: "}"), 0x0A]
+    private static let head = ChunkBody.head
+    private static let tail = ChunkBody.tail
 
     /// The smallest chunk byte limit that still fits a contact.
     public static let framingBytes = head.count + tail.count

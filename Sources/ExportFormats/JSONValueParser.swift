@@ -48,7 +48,7 @@ public enum JSONValueParser {
     /// whose value is null, is flagged in `nulls` (one flag per key). New keys are added to
     /// `table`; a key that repeats takes its last value. Returns how many bytes of `fields` were
     /// written, or `nil` where `parse` is needed (a nested value, an escaped key, a syntax error);
-    /// the outputs and `table.order` are then unspecified, and keys may have been added.
+    /// the outputs and the table's guesses are then unspecified, and keys may have been added.
     ///
     /// Strings and new keys are checked to be valid UTF-8 as they are read: a line this takes is
     /// valid UTF-8 (known keys were checked when added, the rest is ASCII), without a separate pass.
@@ -140,14 +140,14 @@ private struct Parser {
         nulls.append(contentsOf: repeatElement(true, count: known))
         try openFlatObject()
         skipWhitespace()
-        var member = 0
+        var previous = -1
         if i < bytes.count && bytes[i] == UInt8(ascii: "}") {
             try closeFlatObject()
-            table.order.removeAll(keepingCapacity: true)
             return 0
         }
         while true {
-            let field = try keyedKey(table: &table, member: member)
+            let field = try keyedKey(table: &table, after: previous)
+            previous = field
             while field >= starts.count {
                 starts.append(0)
                 ends.append(0)
@@ -173,7 +173,6 @@ private struct Parser {
             starts[field] = start
             ends[field] = outputCount
             nulls[field] = isNull
-            member += 1
             skipWhitespace()
             guard i < bytes.count else { throw fail("") }
             if bytes[i] == UInt8(ascii: "}") { break }
@@ -182,17 +181,18 @@ private struct Parser {
             skipWhitespace()
         }
         try closeFlatObject()
-        if table.order.count > member { table.order.removeLast(table.order.count - member) }
         return outputCount
     }
 
-    /// Moves past the key of member `member` and its colon (and the white space after it),
-    /// leaving the cursor on the value, and returns the key's field in `table`: compared with the
-    /// key the last line had at this place first, else looked up (or added) by its bytes.
-    private mutating func keyedKey(table: inout NDJSONKeyTable, member: Int) throws(JSONSyntaxError) -> Int {
+    /// Moves past the key after field `previous` (`-1`: the first key) and its colon (and the
+    /// white space after it), leaving the cursor on the value, and returns the key's field in
+    /// `table`: compared with the key that followed `previous` before, and the ones after that
+    /// (a line that leaves keys out), first; else looked up (or added) by its bytes.
+    private mutating func keyedKey(table: inout NDJSONKeyTable, after previous: Int) throws(JSONSyntaxError) -> Int {
         let base = bytes.baseAddress!
-        if member < table.order.count {
-            let expected = table.order[member]
+        var expected = previous < 0 ? table.first : table.successor[previous]
+        var hops = 0
+        while expected >= 0 && hops <= NDJSONKeyTable.maxSkipped {
             let matched = table.quoted[expected].withUnsafeBufferPointer { key in
                 i + key.count < bytes.count && Self.equal(base + i, key.baseAddress!, key.count)
             }
@@ -202,6 +202,8 @@ private struct Parser {
                 guard i < bytes.count else { throw fail("") }
                 return expected
             }
+            expected = table.successor[expected]
+            hops += 1
         }
         guard i < bytes.count, bytes[i] == Self.quote else { throw fail("") }
         let keyStart = i + 1
@@ -219,7 +221,7 @@ private struct Parser {
         i += 1
         skipWhitespace()
         guard i < bytes.count else { throw fail("") }
-        if member < table.order.count { table.order[member] = field } else { table.order.append(field) }
+        if previous < 0 { table.first = field } else { table.successor[previous] = field }
         return field
     }
 

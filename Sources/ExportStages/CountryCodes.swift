@@ -38,6 +38,36 @@ public enum CountryCodes {
     }
 
     private static let cache = LookupCache()
+
+    /// The index's ASCII keys, by their bytes.
+    private static let asciiIndex = ByteKeyTable(
+        index.filter { $0.key.utf8.allSatisfy { $0 < 0x80 } }.map { (key: Array($0.key.utf8), value: $0.value) })
+
+    /// `alpha2(for:)` of the ASCII text `bytes` (trimmed), without making a `String`: its lookup
+    /// key folded as `TextOps.foldKey` folds ASCII (lower case, each run of other characters than
+    /// letters and digits one space, none at the ends). A non-ASCII key cannot equal it.
+    static func alpha2(ascii bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        if bytes.isEmpty { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { key in
+            var count = 0
+            var pendingSpace = false
+            for b in bytes {
+                let lower = b &- 0x41 < 26 ? b | 0x20 : b
+                if lower &- 0x61 < 26 || lower &- 0x30 < 10 {
+                    if pendingSpace && count > 0 {
+                        key[count] = 0x20
+                        count += 1
+                    }
+                    pendingSpace = false
+                    key[count] = lower
+                    count += 1
+                } else {
+                    pendingSpace = true
+                }
+            }
+            return asciiIndex.value(for: UnsafeBufferPointer(rebasing: key[0..<count]))
+        }
+    }
 }
 
 /// A bounded, thread-safe memo of non-ASCII country spellings (at most 4096 entries).

@@ -64,8 +64,12 @@ public struct DatePattern: Sendable, Equatable, CustomStringConvertible {
     /// The parts of `text` when it matches the whole pattern and names a real date.
     public func parse(_ text: String) -> DateParts? {
         var text = text
-        let parts = text.withUTF8 { isISO ? parseISO($0) : parseTokens($0) }
-        guard let parts, parts.isValid else { return nil }
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    /// `parse(_:)` of the UTF-8 text `bytes`.
+    func parse(bytes: UnsafeBufferPointer<UInt8>) -> DateParts? {
+        guard let parts = isISO ? parseISO(bytes) : parseTokens(bytes), parts.isValid else { return nil }
         return parts
     }
 
@@ -93,6 +97,26 @@ public struct DatePattern: Sendable, Equatable, CustomStringConvertible {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Calls `body` with the day of the valid `parts` as `YYYY-MM-DD`: what `format` writes for
+    /// that pattern, without making a `String`.
+    static func withDayText<R>(_ parts: DateParts, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { text in
+            func put(_ value: Int, at offset: Int, width: Int) {
+                var v = value
+                for i in stride(from: offset + width - 1, through: offset, by: -1) {
+                    text[i] = UInt8(v % 10) + 0x30
+                    v /= 10
+                }
+            }
+            put(parts.year, at: 0, width: 4)
+            text[4] = UInt8(ascii: "-")
+            put(parts.month, at: 5, width: 2)
+            text[7] = UInt8(ascii: "-")
+            put(parts.day, at: 8, width: 2)
+            return body(UnsafeBufferPointer(text))
+        }
     }
 
     /// Appends the decimal digits of `value` (0...9999), zero-padded to at least `width`.

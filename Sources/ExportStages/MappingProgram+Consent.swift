@@ -54,6 +54,13 @@ extension MappingProgram {
             dateWire: apiVersion.statusDateKey, problems: &problems)
     }
 
+    /// The SMS channel's status and date for `row`.
+    func smsConsent(_ field: MappingPlan.PhoneField, row: FieldRow, problems: inout MappingProblems) -> ChannelConsent {
+        consent(
+            status: field.smsStatus, constantStatus: nil, date: field.smsStatusDate, constantDate: nil,
+            isNow: field.smsStatusDateNow != nil, row: row, prefix: "sms_", dateWire: smsDateWire, problems: &problems)
+    }
+
     /// One channel's status and date for `row` (docs/mapping.md, "Consent"):
     /// - no status mapped: `nonSubscribed` dated `ConsentPolicy.keepExistingDate`, which Omnisend's
     ///   date rule ignores for an existing contact;

@@ -15,12 +15,11 @@ extension MappingProgram {
         out.append(contentsOf: (sendWelcomeMessage ? "true}" : "false}").utf8)
     }
 
-    /// The phone identifier, `,{"type":"phone","id":…,"channels":{"sms":{…}}}`.
-    static func appendPhone(
-        _ phone: String, consent: ConsentPolicy.Decision, apiVersion: APIVersion, to out: inout [UInt8]
-    ) {
-        out.append(contentsOf: ",{\"type\":\"phone\",\"id\":".utf8)
-        JSONText.appendString(phone, to: &out)
+    /// The phone identifier up to its id: `,{"type":"phone","id":`.
+    static let phoneHead = Array(",{\"type\":\"phone\",\"id\":".utf8)
+
+    /// The phone identifier after its id: `,"channels":{"sms":{…}}}`.
+    static func appendPhoneChannel(_ consent: ConsentPolicy.Decision, apiVersion: APIVersion, to out: inout [UInt8]) {
         out.append(contentsOf: ",\"channels\":{\"sms\":".utf8)
         appendChannel(consent, apiVersion: apiVersion, to: &out)
         out.append(contentsOf: "}}".utf8)

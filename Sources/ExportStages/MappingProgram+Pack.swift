@@ -56,26 +56,34 @@ extension MappingProgram {
             dedupeDate: columns.dedupeDate, into: arena)
     }
 
-    /// Which mapping fields a contact got, for `require` (only kept when the plan has rules).
+    /// Which of the fields that `require` rules name a contact got: one bit per name (the
+    /// program's `requirementBits`; `-1` is a field no rule names).
     struct Presence {
-        let tracks: Bool
-        var names: Set<String> = []
+        private var bits: UInt64 = 0
+        private var more: Set<Int> = []
 
-        mutating func mark(_ name: String) { if tracks { names.insert(name) } }
+        @inline(__always)
+        mutating func mark(_ bit: Int) {
+            if bit < 0 { return }
+            if bit < 64 { bits |= 1 << UInt64(bit) } else { more.insert(bit) }
+        }
+
+        func contains(_ bit: Int) -> Bool { bit < 64 ? bits & (1 << UInt64(bit)) != 0 : more.contains(bit) }
     }
 
     /// What is worked out once per row before its item is written: the envelope's variable
     /// parts, and the warnings and fields found so far.
     struct Prepared {
         var emailTail: [UInt8]
-        var phone: [UInt8]?
+        /// The phone's E.164 id and the rest of its identifier (`,"channels":…}}`).
+        var phone: (id: String, tail: [UInt8])?
         var problems: MappingProblems
         var presence: Presence
     }
 
     /// The program for one row: `where`, email, consent and phone, then the item into `arena`.
     func run(_ row: FieldRow, dedupeDate: Int, into arena: ByteArena) -> PackOutcome {
-        for condition in plan.conditions where !row.holds(condition) {
+        for (condition, step) in zip(plan.conditions, conditionSteps) where !holds(condition, step, in: row) {
             return .mapped(.filtered(detail: "where rule at \(condition.location) not met"))
         }
 
@@ -106,10 +114,13 @@ extension MappingProgram {
 
         // The email, then the item, written straight into the arena. Escaping at most sextuples a
         // value, but items are rarely more than twice their record: when one does not fit, again.
+        // The transformed values are written after the item's room, in `scratch`.
         var size = emailCount + 1024 + 2 * (row.fields.bytes.count + emailCount)
+        let scratchSize = row.fields.bytes.count + scratchGrowth
         var prepared: Prepared?
         while true {
-            let room = arena.reserve(size)
+            let room = arena.reserve(size + scratchSize)
+            let scratch = room.baseAddress! + size
             if var normalized {
                 normalized.withUTF8 { if let source = $0.baseAddress { room.baseAddress!.update(from: source, count: emailCount) } }
             } else {
@@ -120,15 +131,15 @@ extension MappingProgram {
                 if let problem = EmailAddress.validate(bytes: email) {
                     return .mapped(.rejected(reason: problem.reason, detail: problem.detail, email: raw()))
                 }
-                switch prepare(row) {
+                switch prepare(row, scratch: scratch) {
                 case .success(let ready): prepared = ready
                 case .failure(let rejection):
                     return .mapped(.rejected(reason: rejection.reason, detail: rejection.detail, email: raw()))
                 }
             }
             var state = prepared!
-            var out = RowWriter(UnsafeMutableBufferPointer(rebasing: room[emailCount...]))
-            write(row, email: email, state: &state, to: &out)
+            var out = RowWriter(UnsafeMutableBufferPointer(rebasing: room[emailCount..<size]))
+            write(row, email: email, state: &state, scratch: scratch, to: &out)
             if out.overflowed {
                 size *= 2
                 continue
@@ -136,7 +147,7 @@ extension MappingProgram {
             if let rejection = state.problems.rejection {
                 return .mapped(.rejected(reason: rejection.code, detail: rejection.detail, email: raw()))
             }
-            for requirement in plan.requirements where !state.presence.names.contains(requirement.field) {
+            for (requirement, bit) in zip(plan.requirements, requirementBits) where !state.presence.contains(bit) {
                 return .mapped(.rejected(
                     reason: requirement.reason, detail: "required field '\(requirement.field)' is empty", email: raw()))
             }
@@ -158,6 +169,17 @@ extension MappingProgram {
         }
     }
 
+    /// Whether `condition` holds for `row`: on its column's bytes when `step` allows, else on text.
+    private func holds(_ condition: MappingPlan.Condition, _ step: ConditionStep?, in row: FieldRow) -> Bool {
+        guard let step else { return row.holds(condition) }
+        if step.chain.steps.isEmpty {
+            if let bytes = step.chain.apply(to: row, scratch: nil), let holds = step.holds(bytes) { return holds }
+        } else if let bytes = step.chain.apply(to: row), let holds = bytes.withUnsafeBufferPointer(step.holds) {
+            return holds
+        }
+        return row.holds(condition)
+    }
+
     /// Why a row is rejected before its item is written.
     struct RowRejection: Error {
         var reason: String
@@ -165,9 +187,9 @@ extension MappingProgram {
     }
 
     /// The row's channels and phone: the envelope's variable parts, or the row's rejection.
-    private func prepare(_ row: FieldRow) -> Result<Prepared, RowRejection> {
+    private func prepare(_ row: FieldRow, scratch: UnsafeMutablePointer<UInt8>) -> Result<Prepared, RowRejection> {
         var problems = MappingProblems()
-        var presence = Presence(tracks: tracksPresence)
+        var presence = Presence()
         let decision: ConsentPolicy.Decision
         var emailTail: [UInt8]
         switch constantChannel {
@@ -185,233 +207,218 @@ extension MappingProgram {
             Self.appendEmailChannel(
                 decision, sendWelcomeMessage: plan.sendWelcomeMessage, apiVersion: apiVersion, to: &emailTail)
         }
-        presence.mark("email")
-        presence.mark("status")
+        presence.mark(emailBit)
+        presence.mark(statusBit)
         if plan.statusDate != nil && decision.date != nil && decision.date != ConsentPolicy.keepExistingDate {
-            presence.mark("status_date")
+            presence.mark(statusDateBit)
         }
 
-        var phoneBytes: [UInt8]?
-        if let field = plan.phone, case .value(let v?) = row.evaluate(field.spec) {
-            var phone: String?
-            let text = TextOps.trim(v.joined())
-            if !text.isEmpty {
-                var code = field.defaultCountryCode
-                if let country = field.country {
-                    code = nil
-                    if case .value(let c?) = row.evaluate(country), let alpha2 = CountryCodes.alpha2(for: c.joined()) {
-                        code = CallingCodes.code(for: alpha2)
-                    }
+        var phone: (id: String, tail: [UInt8])?
+        if let field = plan.phone, let parsed = parsePhone(field, in: row, scratch: scratch) {
+            switch parsed {
+            case .e164(let e164):
+                presence.mark(phoneBit)
+                if let tail = constantPhoneTail {
+                    phone = (e164, tail)
+                    break
                 }
-                switch PhoneNumber.parse(text, defaultCountryCode: code) {
-                case .e164(let e164):
-                    phone = e164
-                    presence.mark("phone")
-                case .needsCountry:
-                    problems.add("phone", "phone_country_unknown", field.onInvalid,
-                        "a national number, and the row's country is not known (no calling code to put in front)")
-                case .invalid:
-                    problems.add("phone", "phone_invalid", field.onInvalid, "not a phone number that can be written in E.164")
-                }
-            }
-            if let phone {
-                switch consent(
-                    status: field.smsStatus, constantStatus: nil, date: field.smsStatusDate, constantDate: nil,
-                    isNow: field.smsStatusDateNow != nil, row: row, prefix: "sms_",
-                    dateWire: "sms.\(apiVersion.statusDateKey)", problems: &problems)
-                {
+                switch smsConsent(field, row: row, problems: &problems) {
                 case .send(let sms):
-                    var bytes: [UInt8] = []
-                    Self.appendPhone(phone, consent: sms, apiVersion: apiVersion, to: &bytes)
-                    phoneBytes = bytes
+                    var tail: [UInt8] = []
+                    Self.appendPhoneChannel(sms, apiVersion: apiVersion, to: &tail)
+                    phone = (e164, tail)
                 case .reject(let reason, let detail):
                     return .failure(RowRejection(reason: reason, detail: detail))
                 }
+            case .needsCountry:
+                problems.add("phone", "phone_country_unknown", field.onInvalid,
+                    "a national number, and the row's country is not known (no calling code to put in front)")
+            case .invalid:
+                problems.add("phone", "phone_invalid", field.onInvalid, "not a phone number that can be written in E.164")
             }
         }
-        return .success(Prepared(emailTail: emailTail, phone: phoneBytes, problems: problems, presence: presence))
+        return .success(Prepared(emailTail: emailTail, phone: phone, problems: problems, presence: presence))
+    }
+
+    /// The row's phone read as a number; `nil` when it has none (no value, or only white space).
+    private func parsePhone(_ field: MappingPlan.PhoneField, in row: FieldRow, scratch: UnsafeMutablePointer<UInt8>)
+        -> PhoneNumber.Parsed?
+    {
+        var code = field.defaultCountryCode
+        func country() {
+            guard let country = field.country else { return }
+            code = nil
+            if case .value(let c?) = row.evaluate(country), let alpha2 = CountryCodes.alpha2(for: c.joined()) {
+                code = CallingCodes.code(for: alpha2)
+            }
+        }
+        if let bytes = phoneChain?.apply(to: row, scratch: scratch) {
+            if bytes.isEmpty { return nil }
+            country()
+            return PhoneNumber.parse(bytes: bytes, defaultCountryCode: code)
+        }
+        guard case .value(let v?) = row.evaluate(field.spec) else { return nil }
+        let text = TextOps.trim(v.joined())
+        if text.isEmpty { return nil }
+        country()
+        return PhoneNumber.parse(text, defaultCountryCode: code)
     }
 
     /// Writes the item of a row whose email and channels passed: the envelope, then each field,
     /// the tags and the custom properties, adding to `state`'s warnings and fields.
-    private func write(_ row: FieldRow, email: UnsafeBufferPointer<UInt8>, state: inout Prepared, to out: inout RowWriter) {
+    private func write(
+        _ row: FieldRow, email: UnsafeBufferPointer<UInt8>, state: inout Prepared, scratch: UnsafeMutablePointer<UInt8>,
+        to out: inout RowWriter
+    ) {
         out.write(Self.envelopeHead)
         out.writeString(email)
         out.write(state.emailTail)
-        if let phone = state.phone { out.write(phone) }
+        if let phone = state.phone {
+            out.write(Self.phoneHead)
+            out.writeString(phone.id)
+            out.write(phone.tail)
+        }
         out.write(UInt8(ascii: "]"))
 
         // Plain fields.
         for step in fields {
-            let field = step.field
             var text: String?
             if case .column(let slot) = step.read, !row.hasLists {
                 guard let bytes = row.bytes(slot) else { continue }
                 let value = TrimmedField(bytes)
                 if value.isEmpty { continue }
-                if step.writesBytes && value.isTrimmed {
-                    out.write(field.jsonKey)
-                    out.writeString(value.bytes)
-                    state.presence.mark(field.key)
-                    continue
-                }
+                if value.isTrimmed && writeField(value.bytes, step, state: &state, to: &out) { continue }
                 text = value.text
+            } else if let bytes = step.chain?.apply(to: row, scratch: scratch),
+                bytes.isEmpty || writeField(bytes, step, state: &state, to: &out)
+            {
+                continue
             } else {
-                switch row.evaluate(field.spec) {
+                switch row.evaluate(step.field.spec) {
                 case .value(let v?): text = TextOps.trim(v.joined())
                 case .value(nil): text = nil
-                case .invalid(let why): state.problems.add(field.wireName, "\(field.key)_invalid", field.onInvalid, why)
+                case .invalid(let why):
+                    state.problems.add(step.field.wireName, "\(step.field.key)_invalid", step.field.onInvalid, why)
                 }
             }
             guard let value = text, !value.isEmpty else { continue }
-            switch Self.render(value, as: field) {
+            switch Self.render(value, as: step.field) {
             case .invalid(let code, let detail):
-                state.problems.add(field.wireName, code, field.onInvalid, detail)
+                state.problems.add(step.field.wireName, code, step.field.onInvalid, detail)
             case .text(let rendered):
-                out.write(field.jsonKey)
+                out.write(step.field.jsonKey)
                 out.writeString(rendered)
-                state.presence.mark(field.key)
+                state.presence.mark(step.presence)
             }
         }
 
-        writeTags(row, state: &state, to: &out)
-        writeProperties(row, state: &state, to: &out)
+        writeTags(row, state: &state, scratch: scratch, to: &out)
+        writeProperties(row, state: &state, scratch: scratch, to: &out)
         out.write(UInt8(ascii: "}"))
     }
 
-    private static let tagsKey = Array(",\"tags\":[".utf8)
     private static let propertiesKey = Array(",\"customProperties\":{".utf8)
 
-    /// Writes `,"tags":[…]`: each source's items trimmed, with prefix and suffix, kept once, at
-    /// most 100.
-    private func writeTags(_ row: FieldRow, state: inout Prepared, to out: inout RowWriter) {
-        if tags.isEmpty { return }
-        // One source read as bytes (the usual case): at most one tag, no list to keep.
-        if tags.count == 1, case .column(let slot) = tags[0].read, !row.hasLists {
-            guard let bytes = row.bytes(slot) else { return }
-            let value = TrimmedField(bytes)
-            if value.isEmpty { return }
-            func writeTag(_ value: UnsafeBufferPointer<UInt8>) {
-                // Escaping the pieces apart gives the bytes of escaping them together: each is whole UTF-8.
-                out.write(Self.tagsKey)
-                out.write(UInt8(ascii: "\""))
-                tags[0].prefix.withUnsafeBufferPointer { out.writeEscaped($0) }
-                out.writeEscaped(value)
-                tags[0].suffix.withUnsafeBufferPointer { out.writeEscaped($0) }
-                out.write(UInt8(ascii: "\""))
-                out.write(UInt8(ascii: "]"))
-                state.presence.mark("tags")
-            }
-            if value.isTrimmed {
-                writeTag(value.bytes)
-            } else {
-                var text = value.text
-                if !text.isEmpty { text.withUTF8 { writeTag($0) } }
-            }
-            return
-        }
-
-        var list: [String] = []
-        var seen = Set<String>()
-        for step in tags {
-            var items: [String]
-            if case .column(let slot) = step.read, !row.hasLists {
-                guard let bytes = row.bytes(slot) else { continue }
-                items = [TrimmedField(bytes).text]
-            } else {
-                guard case .value(let v?) = row.evaluate(step.tag.spec) else { continue }
-                items = v.items
-                if let separator = step.tag.split {
-                    items = items.flatMap { $0.split(separator: separator).map(String.init) }
-                }
-            }
-            for item in items {
-                let trimmed = TextOps.trim(item)
-                if trimmed.isEmpty { continue }
-                let full = step.tag.prefix + trimmed + step.tag.suffix
-                // A linear scan beats hashing for the usual handful of tags.
-                if list.count < 16 {
-                    if !list.contains(full) { list.append(full) }
-                } else if seen.isEmpty {
-                    seen = Set(list)
-                    if seen.insert(full).inserted { list.append(full) }
-                } else if seen.insert(full).inserted {
-                    list.append(full)
-                }
-            }
-        }
-        if list.count > 100 {
-            state.problems.add(
-                "tags", "tags_over_limit", plan.tagsOnInvalid, "\(list.count) tags; Omnisend accepts at most 100")
-            list.removeLast(list.count - 100)
-        }
-        if list.isEmpty { return }
-        out.write(Self.tagsKey)
-        for (i, tag) in list.enumerated() {
-            if i > 0 { out.write(UInt8(ascii: ",")) }
-            out.writeString(tag)
-        }
-        out.write(UInt8(ascii: "]"))
-        state.presence.mark("tags")
-    }
-
     /// Writes `,"customProperties":{…}` with every property that has a valid value.
-    private func writeProperties(_ row: FieldRow, state: inout Prepared, to out: inout RowWriter) {
+    private func writeProperties(
+        _ row: FieldRow, state: inout Prepared, scratch: UnsafeMutablePointer<UInt8>, to out: inout RowWriter
+    ) {
         var opened = false
-        func open() {
-            if opened {
-                out.write(UInt8(ascii: ","))
-            } else {
-                out.write(Self.propertiesKey)
-                opened = true
-            }
-        }
         for step in properties {
-            let property = step.property
             let value: MappingValue
             if case .column(let slot) = step.read, !row.hasLists {
                 guard let bytes = row.bytes(slot) else { continue }
                 let trimmed = TrimmedField(bytes)
                 if trimmed.isEmpty { continue }
-                if trimmed.isTrimmed {
-                    let direct: Bool
-                    switch step.direct {
-                    case .string: direct = trimmed.bytes.count <= CustomPropertyWriter.maxStringCharacters
-                    case .number: direct = NumberText.isCanonical(trimmed.bytes)
-                    case .none: direct = false
-                    }
-                    if direct {
-                        open()
-                        out.write(step.key)
-                        if case .string = step.direct { out.writeString(trimmed.bytes) } else { out.write(trimmed.bytes) }
-                        state.presence.mark(step.presenceName)
-                        continue
-                    }
+                if trimmed.isTrimmed && writeProperty(trimmed.bytes, step, opened: &opened, state: &state, to: &out) {
+                    continue
                 }
                 let text = trimmed.text
                 if text.isEmpty { continue }
                 value = .text(text)
+            } else if let bytes = step.chain?.apply(to: row, scratch: scratch),
+                bytes.isEmpty || writeProperty(bytes, step, opened: &opened, state: &state, to: &out)
+            {
+                continue
             } else {
-                switch row.evaluate(property.spec) {
+                switch row.evaluate(step.property.spec) {
                 case .value(let v?): value = v
                 case .value(nil): continue
                 case .invalid(let why):
-                    state.problems.add("customProperties.\(property.name)", "custom_property_invalid", property.onInvalid, why)
+                    state.problems.add(
+                        "customProperties.\(step.property.name)", "custom_property_invalid", step.property.onInvalid, why)
                     continue
                 }
                 if value.isBlank { continue }
             }
             var json: [UInt8] = []
-            if case .invalid(let code, let detail) = CustomPropertyWriter.write(value, as: property, into: &json) {
-                state.problems.add("customProperties.\(property.name)", code, property.onInvalid, detail)
+            if case .invalid(let code, let detail) = CustomPropertyWriter.write(value, as: step.property, into: &json) {
+                state.problems.add("customProperties.\(step.property.name)", code, step.property.onInvalid, detail)
                 continue
             }
-            open()
-            out.write(step.key)
+            Self.openProperty(step, opened: &opened, to: &out)
             out.write(json)
-            state.presence.mark(step.presenceName)
+            state.presence.mark(step.presence)
         }
         if opened { out.write(UInt8(ascii: "}")) }
+    }
+
+    /// Writes the `,"customProperties":{` or `,` before a property, then its `"name":`.
+    private static func openProperty(_ step: PropertyStep, opened: inout Bool, to out: inout RowWriter) {
+        if opened {
+            out.write(UInt8(ascii: ","))
+        } else {
+            out.write(propertiesKey)
+            opened = true
+        }
+        out.write(step.key)
+    }
+
+    private static let trueWords: [StaticString] = ["true", "yes", "y", "1", "on"]
+    private static let falseWords: [StaticString] = ["false", "no", "n", "0", "off"]
+
+    /// Writes a property from the bytes of its trimmed, non-empty text as `CustomPropertyWriter`
+    /// writes a valid one; `false`, with nothing written, when the text is left to it (a value
+    /// that it may reject or must count in characters, or a number to rewrite).
+    private func writeProperty(
+        _ value: UnsafeBufferPointer<UInt8>, _ step: PropertyStep, opened: inout Bool, state: inout Prepared,
+        to out: inout RowWriter
+    ) -> Bool {
+        switch step.property.kind {
+        case .string:
+            guard value.count <= CustomPropertyWriter.maxStringCharacters else { return false }
+            Self.openProperty(step, opened: &opened, to: &out)
+            out.writeString(value)
+        case .number, .integer:
+            guard step.property.decimal == UInt8(ascii: "."), NumberText.isCanonical(value) else { return false }
+            // A canonical integer of at most 18 digits fits in 64 bits.
+            if step.property.kind == .integer && (value.contains(UInt8(ascii: ".")) || value.count > 18) { return false }
+            Self.openProperty(step, opened: &opened, to: &out)
+            out.write(value)
+        case .boolean:
+            let flag: Bool
+            if Self.trueWords.contains(where: { ASCIIText.equalsLowercased(value, $0) }) {
+                flag = true
+            } else if Self.falseWords.contains(where: { ASCIIText.equalsLowercased(value, $0) }) {
+                flag = false
+            } else {
+                return false
+            }
+            Self.openProperty(step, opened: &opened, to: &out)
+            out.write(flag ? Self.trueBytes : Self.falseBytes)
+        case .date:
+            guard let parts = Self.parseDate(value, step.property.formats) else { return false }
+            Self.openProperty(step, opened: &opened, to: &out)
+            DatePattern.withDayText(parts) { out.writeString($0) }
+        case .list:
+            guard value.count <= CustomPropertyWriter.maxStringCharacters else { return false }
+            Self.openProperty(step, opened: &opened, to: &out)
+            out.write(UInt8(ascii: "["))
+            out.writeString(value)
+            out.write(UInt8(ascii: "]"))
+        }
+        state.presence.mark(step.presence)
+        return true
     }
 
     /// What a plain field's trimmed, non-empty value becomes on the wire.
@@ -427,22 +434,77 @@ extension MappingProgram {
             return .text(value)
         case .countryCode:
             guard let code = CountryCodes.alpha2(for: value) else {
-                return .invalid(code: "country_code_unknown", detail: "not a country name or ISO 3166 code")
+                return .invalid(code: "country_code_unknown", detail: unknownCountry)
             }
             return .text(code)
         case .gender:
             switch value.lowercased() {
             case "m", "male": return .text("m")
             case "f", "female": return .text("f")
-            default: return .invalid(code: "gender_invalid", detail: "not m or f (map the source values with 'map')")
+            default: return .invalid(code: "gender_invalid", detail: unknownGender)
             }
         case .birthdate(let formats):
             guard let parts = formats.lazy.compactMap({ $0.parse(value) }).first else {
-                return .invalid(code: "birthdate_invalid", detail: "not a date in the configured formats")
+                return .invalid(code: "birthdate_invalid", detail: unknownBirthdate)
             }
             return .text(day.format(parts))
         }
     }
 
     private static let day = DatePattern("YYYY-MM-DD")!
+
+    /// Writes a plain field from the bytes of its trimmed, non-empty text as `render` renders
+    /// the text; `false`, with nothing written, when the text must be rendered as a `String`
+    /// (a country or gender that is not ASCII).
+    private func writeField(
+        _ value: UnsafeBufferPointer<UInt8>, _ step: FieldStep, state: inout Prepared, to out: inout RowWriter
+    ) -> Bool {
+        switch step.field.kind {
+        case .text:
+            out.write(step.field.jsonKey)
+            out.writeString(value)
+        case .countryCode:
+            guard ASCIIText.isASCII(value) else { return false }
+            guard let code = CountryCodes.alpha2(ascii: value) else {
+                state.problems.add(step.field.wireName, "country_code_unknown", step.field.onInvalid, Self.unknownCountry)
+                return true
+            }
+            out.write(step.field.jsonKey)
+            out.writeString(code)
+        case .gender:
+            guard ASCIIText.isASCII(value) else { return false }
+            let gender: StaticString
+            if ASCIIText.equalsLowercased(value, "m") || ASCIIText.equalsLowercased(value, "male") {
+                gender = "\"m\""
+            } else if ASCIIText.equalsLowercased(value, "f") || ASCIIText.equalsLowercased(value, "female") {
+                gender = "\"f\""
+            } else {
+                state.problems.add(step.field.wireName, "gender_invalid", step.field.onInvalid, Self.unknownGender)
+                return true
+            }
+            out.write(step.field.jsonKey)
+            out.write(UnsafeBufferPointer(start: gender.utf8Start, count: gender.utf8CodeUnitCount))
+        case .birthdate(let formats):
+            guard let parts = Self.parseDate(value, formats) else {
+                state.problems.add(step.field.wireName, "birthdate_invalid", step.field.onInvalid, Self.unknownBirthdate)
+                return true
+            }
+            out.write(step.field.jsonKey)
+            DatePattern.withDayText(parts) { out.writeString($0) }
+        }
+        state.presence.mark(step.presence)
+        return true
+    }
+
+    /// The first of `formats` that reads the UTF-8 text `bytes` as a date.
+    static func parseDate(_ bytes: UnsafeBufferPointer<UInt8>, _ formats: [DatePattern]) -> DateParts? {
+        for format in formats {
+            if let parts = format.parse(bytes: bytes) { return parts }
+        }
+        return nil
+    }
+
+    static let unknownCountry = "not a country name or ISO 3166 code"
+    static let unknownGender = "not m or f (map the source values with 'map')"
+    static let unknownBirthdate = "not a date in the configured formats"
 }

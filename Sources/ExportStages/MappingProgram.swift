@@ -6,10 +6,14 @@ import ExportFormats
 /// `check` alike.
 ///
 /// Each field is read the cheapest way its plan allows (`Read`):
-/// - a column without transforms is written straight from the reader's bytes (ASCII white space
-///   trimmed in place, escaped from the bytes) when its kind writes text as it is;
-/// - anything else (transforms, several columns, constants, `first_non_empty`, a list from an
-///   NDJSON array, a kind with rules) decodes only that field, runs its steps and writes the result.
+/// - a column without transforms (or only `trim`) is written from the reader's bytes (ASCII white
+///   space trimmed in place, escaped from the bytes); a country, gender, date or typed property is
+///   read from them too when its text is ASCII or valid (`writeField`, `writeProperty`);
+/// - a column whose transforms have a byte form (`ByteChain`) runs them over its bytes into the
+///   row's scratch, after the item's room, and is written from there;
+/// - anything else (other transforms or texts, several columns, constants, `first_non_empty`, a
+///   list from an NDJSON array) decodes only that field, runs its steps and writes the result.
+/// Every byte path gives the bytes the text path gives, or hands the value over to it.
 /// `where`, `require`, the phone identifier, consent and every custom property type run on the same
 /// program, and `MappingProgram+Envelope` is the one writer of the contact envelope.
 ///
@@ -28,42 +32,96 @@ public struct MappingProgram: Sendable {
         case evaluated
     }
 
-    /// A plain contact field.
-    struct FieldStep: Sendable {
+    /// A plain contact field (a class, so that a row's loop over the steps copies no field).
+    final class FieldStep: Sendable {
         let field: MappingPlan.ContactField
         let read: Read
-        /// Whether a trimmed value is written as it is (a `text` field: no country, gender or date rule).
-        let writesBytes: Bool
+        /// The evaluated spec over the column's bytes, when it has that form.
+        let chain: ByteChain?
+        /// The field's `require` bit.
+        let presence: Int
+
+        init(field: MappingPlan.ContactField, read: Read, chain: ByteChain?, presence: Int) {
+            self.field = field
+            self.read = read
+            self.chain = chain
+            self.presence = presence
+        }
     }
 
     /// A tag source.
-    struct TagStep: Sendable {
+    final class TagStep: Sendable {
         let tag: MappingPlan.TagSpec
         /// `.column` only when the source gives at most one tag (no `split`).
         let read: Read
         let prefix: [UInt8]
         let suffix: [UInt8]
+        /// How the source's tags are made from bytes, when they can be.
+        let bytes: TagBytes?
+
+        init(tag: MappingPlan.TagSpec, read: Read, prefix: [UInt8], suffix: [UInt8], bytes: TagBytes?) {
+            self.tag = tag
+            self.read = read
+            self.prefix = prefix
+            self.suffix = suffix
+            self.bytes = bytes
+        }
     }
 
-    /// How a custom property's trimmed text can be written straight from its bytes.
-    enum DirectKind: Sendable {
-        /// A `string` of at most 2048 bytes (so at most 2048 characters).
-        case string
-        /// A `number` with `.` as its decimal mark, already in canonical form (`12`, `-3.50`).
-        case number
-        /// Never: through `CustomPropertyWriter`.
-        case none
+    /// A tag source's tags made from bytes (`MappingProgram+Tags`).
+    enum TagBytes: Sendable {
+        /// A constant's tags, each `"prefix+text+suffix"` JSON-escaped with its quotes (ASCII).
+        case constant([[UInt8]])
+        /// A column through its byte chain, split on `separator` (ASCII, no CR or LF) when given,
+        /// with the JSON-escaped prefix and suffix.
+        case chain(ByteChain, separator: [UInt8]?, prefix: [UInt8], suffix: [UInt8])
+    }
+
+    /// A `where` rule that can be tested on its column's bytes: a chain, and ASCII options.
+    struct ConditionStep: Sendable {
+        let chain: ByteChain
+        let test: Test
+
+        enum Test: Sendable {
+            case equals([[UInt8]])
+            case notEquals([[UInt8]])
+            case present(Bool)
+        }
+
+        /// Whether the rule holds for the trimmed text `bytes`; `nil` when it must be tested on
+        /// text (options compared with a value that is not ASCII).
+        func holds(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+            func matchesOne(_ options: [[UInt8]]) -> Bool? {
+                if bytes.isEmpty { return false }
+                guard ASCIIText.isASCII(bytes) else { return nil }
+                return options.contains { $0.withUnsafeBufferPointer { $0.elementsEqual(bytes) } }
+            }
+            switch test {
+            case .equals(let options): return matchesOne(options)
+            case .notEquals(let options): return matchesOne(options).map { !$0 }
+            case .present(let wanted): return !bytes.isEmpty == wanted
+            }
+        }
     }
 
     /// A custom property.
-    struct PropertyStep: Sendable {
+    final class PropertyStep: Sendable {
         let property: MappingPlan.CustomProperty
         let read: Read
-        let direct: DirectKind
         /// `"name":`.
         let key: [UInt8]
-        /// The `require` name of the property (`custom_properties.NAME`).
-        let presenceName: String
+        /// The evaluated spec over the column's bytes, when it has that form.
+        let chain: ByteChain?
+        /// The property's `require` bit (of `custom_properties.NAME`).
+        let presence: Int
+
+        init(property: MappingPlan.CustomProperty, read: Read, key: [UInt8], chain: ByteChain?, presence: Int) {
+            self.property = property
+            self.read = read
+            self.key = key
+            self.chain = chain
+            self.presence = presence
+        }
     }
 
     /// The email channel when it is the same for every row: worked out once.
@@ -89,9 +147,23 @@ public struct MappingProgram: Sendable {
     private(set) var constantChannel: ConstantChannel? = nil
     let fields: [FieldStep]
     let tags: [TagStep]
+    /// Whether every tag source makes its tags from bytes.
+    let tagsFromBytes: Bool
     let properties: [PropertyStep]
-    /// Whether `require` rules need to know which fields each contact got.
-    let tracksPresence: Bool
+    /// Per `where` rule, its test on bytes when it has one.
+    let conditionSteps: [ConditionStep?]
+    /// The phone's spec over its column's bytes, when it has that form.
+    let phoneChain: ByteChain?
+    /// The SMS channel after the phone's id, `,"channels":{"sms":{…}}}`, when no row can change it.
+    private(set) var constantPhoneTail: [UInt8]? = nil
+    /// The SMS status date's name in warnings.
+    let smsDateWire: String
+    /// Per `require` rule, its name's bit.
+    let requirementBits: [Int]
+    /// How much more than a record's bytes a row's scratch needs (the chains' largest `growth`).
+    let scratchGrowth: Int
+    /// The `require` bits of the fields the envelope fills.
+    let emailBit: Int, statusBit: Int, statusDateBit: Int, phoneBit: Int, tagsBit: Int
 
     /// Compiles `plan`. Every plan feature is placed by an exhaustive `switch` (on value sources,
     /// field kinds and property types), so a new one does not compile until it is placed.
@@ -100,7 +172,17 @@ public struct MappingProgram: Sendable {
         self.apiVersion = apiVersion
         self.runDate = runDate
         emailRead = Self.read(plan.email)
-        tracksPresence = !plan.requirements.isEmpty
+        var requiredNames: [String] = []
+        for requirement in plan.requirements where !requiredNames.contains(requirement.field) {
+            requiredNames.append(requirement.field)
+        }
+        func bit(_ name: String) -> Int { requiredNames.firstIndex(of: name) ?? -1 }
+        requirementBits = plan.requirements.map { bit($0.field) }
+        emailBit = bit("email")
+        statusBit = bit("status")
+        statusDateBit = bit("status_date")
+        phoneBit = bit("phone")
+        tagsBit = bit("tags")
 
         let empty = FieldRow.empty(slots: plan.columns.count, runDate: runDate)
         if let spec = plan.status, MappingPlan.isConstant(spec) {
@@ -115,41 +197,77 @@ public struct MappingProgram: Sendable {
         }
 
         fields = plan.fields.map { field in
-            let writesBytes: Bool
-            switch field.kind {
-            case .text: writesBytes = true
-            case .countryCode, .gender, .birthdate: writesBytes = false
-            }
-            return FieldStep(field: field, read: Self.read(field.spec), writesBytes: writesBytes)
+            let read = Self.read(field.spec)
+            return FieldStep(field: field, read: read, chain: Self.chain(field.spec, read), presence: bit(field.key))
         }
         tags = plan.tags.map { tag in
             TagStep(
                 tag: tag, read: tag.split == nil ? Self.read(tag.spec) : .evaluated, prefix: Array(tag.prefix.utf8),
-                suffix: Array(tag.suffix.utf8))
+                suffix: Array(tag.suffix.utf8), bytes: Self.tagBytes(tag))
         }
+        tagsFromBytes = tags.allSatisfy { $0.bytes != nil }
+        conditionSteps = plan.conditions.map(Self.conditionStep)
+        phoneChain = plan.phone.flatMap { ByteChain($0.spec) }
+        smsDateWire = "sms.\(apiVersion.statusDateKey)"
         properties = plan.customProperties.map { property in
-            let direct: DirectKind
-            switch property.kind {
-            case .string: direct = .string
-            case .number: direct = property.decimal == UInt8(ascii: ".") ? .number : .none
-            case .integer, .boolean, .date, .list: direct = .none
-            }
             var key: [UInt8] = []
             JSONText.appendString(property.name, to: &key)
             key.append(UInt8(ascii: ":"))
+            let read = Self.read(property.spec)
             return PropertyStep(
-                property: property, read: Self.read(property.spec), direct: direct, key: key,
-                presenceName: "custom_properties.\(property.name)")
+                property: property, read: read, key: key, chain: Self.chain(property.spec, read),
+                presence: bit("custom_properties.\(property.name)"))
         }
+        var chains = fields.compactMap(\.chain) + properties.compactMap(\.chain) + (phoneChain.map { [$0] } ?? [])
+        for tag in tags { if case .chain(let chain, _, _, _)? = tag.bytes { chains.append(chain) } }
+        scratchGrowth = chains.map(\.growth).max() ?? 0
         constantChannel = compileChannel(empty)
+        constantPhoneTail = compilePhoneTail(empty)
     }
 
-    /// How `spec` is read: a column without transforms as bytes, everything else evaluated.
+    /// How `spec` is read: a column without transforms as bytes, everything else evaluated. A
+    /// `trim` is no transform here: a column's value is trimmed as it is read.
     static func read(_ spec: ValueSpec) -> Read {
         switch spec.source {
-        case .column(let slot): return spec.transforms.isEmpty ? .column(slot) : .evaluated
+        case .column(let slot):
+            let trimsOnly = spec.transforms.allSatisfy { if case .trim = $0 { true } else { false } }
+            return trimsOnly ? .column(slot) : .evaluated
         case .columns, .constant, .inputFile, .rowNumber, .line, .runDate, .firstNonEmpty: return .evaluated
         }
+    }
+
+    /// The byte chain of an evaluated `spec`, when it has one.
+    static func chain(_ spec: ValueSpec, _ read: Read) -> ByteChain? {
+        if case .evaluated = read { return ByteChain(spec) }
+        return nil
+    }
+
+    /// The byte test of `condition`, when its column has a chain and its options are ASCII (a
+    /// `matches` rule runs on text).
+    static func conditionStep(_ condition: MappingPlan.Condition) -> ConditionStep? {
+        guard let chain = ByteChain(condition.spec) else { return nil }
+        func ascii(_ options: [String]) -> [[UInt8]]? {
+            let bytes = options.map { Array($0.utf8) }
+            return bytes.allSatisfy { $0.allSatisfy { $0 < 0x80 } } ? bytes : nil
+        }
+        switch condition.test {
+        case .equals(let options): return ascii(options).map { ConditionStep(chain: chain, test: .equals($0)) }
+        case .notEquals(let options): return ascii(options).map { ConditionStep(chain: chain, test: .notEquals($0)) }
+        case .present(let wanted): return ConditionStep(chain: chain, test: .present(wanted))
+        case .matches: return nil
+        }
+    }
+
+    /// The SMS channel's bytes when the phone has no SMS status mapped (every phone then keeps its status).
+    private func compilePhoneTail(_ empty: FieldRow) -> [UInt8]? {
+        guard let field = plan.phone, field.smsStatus == nil else { return nil }
+        var problems = MappingProblems()
+        guard case .send(let sms) = smsConsent(field, row: empty, problems: &problems), problems.warnings.isEmpty,
+            problems.rejection == nil
+        else { return nil }
+        var tail: [UInt8] = []
+        Self.appendPhoneChannel(sms, apiVersion: apiVersion, to: &tail)
+        return tail
     }
 
     /// The email channel when no row can change it: no status (kept, see `ConsentPolicy`), or a

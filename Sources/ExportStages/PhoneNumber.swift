@@ -59,4 +59,58 @@ public enum PhoneNumber {
         guard digits.count >= 8 && digits.count <= 15, digits[0] != UInt8(ascii: "0") else { return .invalid }
         return .e164("+" + String(decoding: digits, as: UTF8.self))
     }
+
+    /// `parse(_:defaultCountryCode:)` of the UTF-8 text `bytes`, the digits gathered on the stack
+    /// (an E.164 number of up to 15 bytes is then a `String` without an allocation).
+    static func parse(bytes raw: UnsafeBufferPointer<UInt8>, defaultCountryCode: String?) -> Parsed {
+        guard var code = defaultCountryCode else { return parse(raw, code: nil) }
+        return code.withUTF8 { parse(raw, code: $0) }
+    }
+
+    private static func parse(_ raw: UnsafeBufferPointer<UInt8>, code: UnsafeBufferPointer<UInt8>?) -> Parsed {
+        // The digits go after room for `+` and the calling code, which may then go in front.
+        let front = 1 + (code?.count ?? 0)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: front + raw.count) { buffer in
+            var start = front
+            var end = front
+            var international = false
+            var seenAnything = false
+            for b in raw {
+                switch b {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    buffer[end] = b
+                    end += 1
+                    seenAnything = true
+                case UInt8(ascii: "+"):
+                    if seenAnything { return .invalid }
+                    international = true
+                    seenAnything = true
+                case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "("),
+                    UInt8(ascii: ")"), 0x09:
+                    continue
+                default:
+                    return .invalid
+                }
+            }
+            if !international && end - start > 2 && buffer[start] == UInt8(ascii: "0")
+                && buffer[start + 1] == UInt8(ascii: "0")
+            {
+                start += 2
+                international = true
+            }
+            if !international {
+                while start < end && buffer[start] == UInt8(ascii: "0") { start += 1 }
+                guard let code, !code.isEmpty else {
+                    // A national number that a calling code would make whole needs its country.
+                    return end - start >= 6 && end - start <= 14 ? .needsCountry : .invalid
+                }
+                start -= code.count
+                for i in 0..<code.count { buffer[start + i] = code[i] }
+            }
+            guard end - start >= 8 && end - start <= 15, buffer[start] != UInt8(ascii: "0") else { return .invalid }
+            start -= 1
+            buffer[start] = UInt8(ascii: "+")
+            return .e164(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self))
+        }
+    }
 }

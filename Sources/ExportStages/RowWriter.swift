@@ -66,6 +66,18 @@ struct RowWriter {
         count += JSONText.writeEscaped(bytes, to: base + count)
     }
 
+    /// The bytes written in `range` (within `0..<count`).
+    func written(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "range beyond the written bytes")
+        return UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+
+    /// Forgets the bytes written from `mark` on (a `count` read earlier).
+    mutating func rewind(to mark: Int) {
+        precondition(mark >= 0 && mark <= count, "rewind beyond the written bytes")
+        count = mark
+    }
+
     /// Writes `text` as a quoted JSON string.
     mutating func writeString(_ text: String) {
         var text = text

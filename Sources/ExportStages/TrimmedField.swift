@@ -44,21 +44,7 @@ struct TrimmedField {
     }
 
     /// Whether every byte is ASCII.
-    var isASCII: Bool {
-        var i = 0
-        let n = bytes.count
-        if let base = bytes.baseAddress {
-            while i + 8 <= n {
-                if UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-                i += 8
-            }
-        }
-        while i < n {
-            if bytes[i] >= 0x80 { return false }
-            i += 1
-        }
-        return true
-    }
+    var isASCII: Bool { ASCIIText.isASCII(bytes) }
 
     /// Writes the bytes lower-cased (what `EmailAddress.normalize` gives when `isASCII`) to
     /// `out`, which has room for `bytes.count`.

@@ -1,4 +1,5 @@
 import Crypto
+import ExportChunks
 import ExportCore
 import Foundation
 
@@ -49,16 +50,8 @@ public struct ChunkFile: Sendable {
         return try items.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
     }
 
-    /// The item lines of the chunk layout (one item a line between the envelope's first and last
-    /// line, trailing commas cut), or `nil` when the body is not in that layout. Not validated.
-    private func itemLines() -> [ArraySlice<UInt8>]? {
-        var lines = body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        guard lines.count >= 3, lines[0].last == UInt8(ascii: "["), lines[lines.count - 1].starts(with: Array("]}".utf8)) else {
-            return nil
-        }
-        return lines[1..<(lines.count - 1)].map { $0.last == UInt8(ascii: ",") ? $0.dropLast() : $0 }
-    }
+    /// The item lines of the chunk layout, or `nil` when the body is not in it.
+    private func itemLines() -> [ArraySlice<UInt8>]? { ChunkBody.itemLines(of: body) }
 
     /// The email of each item (`nil` for an item without an email identifier), in order.
     public func itemEmails() throws -> [String?] {
@@ -67,38 +60,39 @@ public struct ChunkFile: Sendable {
             emails.reserveCapacity(lines.count)
             for line in lines {
                 guard case .object(let object)? = FastJSON.value(line) else { break }
-                emails.append(FastJSON.email(ofItem: object))
+                emails.append(ContactItem.email(of: object))
             }
             if emails.count == lines.count { return emails }
         }
         return try itemTexts().map { Self.email(ofItemJSON: $0) }
     }
 
-    /// The email identifier of one contact item given as JSON text.
+    /// The email identifier of one contact item given as JSON text (see `ContactItem.email(of:)`).
     public static func email(ofItemJSON text: String) -> String? {
         guard case .object(let object)? = FastJSON.value(Array(text.utf8)) else { return nil }
-        return FastJSON.email(ofItem: object)
+        return ContactItem.email(of: object)
     }
 
-    /// The email identifier of one contact item (`identifiers[type=email].id`, or a top-level `email`).
+    /// `ContactItem.email(of:)` of an item in Foundation shapes (a request or contact bridged from
+    /// JSON): only the parts the rule reads are carried over.
     public static func email(ofItem object: [String: Any]) -> String? {
+        var item = JSONObject()
         if let identifiers = object["identifiers"] as? [[String: Any]] {
-            for identifier in identifiers where (identifier["type"] as? String) == "email" {
-                if let id = identifier["id"] as? String { return id }
+            let entries = identifiers.map { identifier in
+                FieldValue.object(JSONObject(
+                    keys: ["type", "id"],
+                    values: [identifier["type"] as? String, identifier["id"] as? String].map { $0.map(FieldValue.string) ?? .null }))
             }
+            item.keys.append("identifiers")
+            item.values.append(.array(entries))
         }
-        return object["email"] as? String
+        if let email = object["email"] as? String {
+            item.keys.append("email")
+            item.values.append(.string(email))
+        }
+        return ContactItem.email(of: item)
     }
 
     /// Writes a request body holding `items` (raw JSON texts) in the chunk layout.
-    public static func body(items: [String]) -> [UInt8] {
-        var out = Array("{\"method\":\"POST\",\"endpoint\":\"contacts\",\"items\":[\n".utf8)
-        for (index, item) in items.enumerated() {
-            out.append(contentsOf: Array(item.utf8))
-            if index < items.count - 1 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\n"))
-        }
-        out.append(contentsOf: Array("]}\n".utf8))
-        return out
-    }
+    public static func body(items: [String]) -> [UInt8] { ChunkBody.body(items: items) }
 }

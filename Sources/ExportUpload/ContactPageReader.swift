@@ -99,7 +99,7 @@ public struct ContactPageReader: Sendable {
     public func lookup(email: String) async throws -> [JSONObject] {
         let answer = try await fetch(path: "/contacts?email=\(ContactPaging.escape(email))")
         let page = try ContactPaging.link.page(body: answer.body, query: "")
-        return page.contacts.filter { FastJSON.email(ofItem: $0) == email }
+        return page.contacts.filter { ContactItem.email(of: $0) == email }
     }
 
     /// One GET through the gate, with retries; the 2xx answer.

@@ -175,7 +175,7 @@ public struct ContactVerifier: Sendable {
                 var current = progress
                 try await reader.read(from: progress.nextQuery) { contacts, nextQuery in
                     for contact in contacts {
-                        guard let email = FastJSON.email(ofItem: contact),
+                        guard let email = ContactItem.email(of: contact),
                             let candidate = table[email.hashValue] ?? table[EmailRedactor.normalize(email).hashValue]
                         else { continue }
                         try spool.keep(Int(candidate), contact: contact)

@@ -24,7 +24,7 @@ enum FastJSON {
 
     /// A `GET /batches/{id}/items` answer bridged to Foundation shapes, except that each entry's
     /// `request` is cut to what ``BatchResults`` reads of it: `{"email": …}` with its email (see
-    /// ``email(ofItem:)``), or `{}`. Bridging every request whole was most of the uploader's CPU.
+    /// `ContactItem.email(of:)`), or `{}`. Bridging every request whole was most of the uploader's CPU.
     static func itemsAnswer<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [String: Any]? {
         guard case .object(let object)? = value(bytes) else { return nil }
         var dictionary: [String: Any] = Dictionary(minimumCapacity: object.keys.count)
@@ -44,7 +44,7 @@ enum FastJSON {
         for (key, value) in zip(object.keys, object.values) {
             if key == "request", case .object(let request) = value {
                 var slim: [String: Any] = [:]
-                if let email = email(ofItem: request) { slim["email"] = email }
+                if let email = ContactItem.email(of: request) { slim["email"] = email }
                 dictionary[key] = slim
             } else {
                 dictionary[key] = foundation(value)
@@ -72,16 +72,5 @@ enum FastJSON {
         var dictionary: [String: Any] = Dictionary(minimumCapacity: object.keys.count)
         for (key, value) in zip(object.keys, object.values) { dictionary[key] = foundation(value) }
         return dictionary
-    }
-
-    /// The email identifier of a contact item (`identifiers[type=email].id`, or a top-level `email`).
-    static func email(ofItem object: JSONObject) -> String? {
-        if case .array(let identifiers)? = object["identifiers"] {
-            for case .object(let identifier) in identifiers where identifier["type"] == .string("email") {
-                if case .string(let id)? = identifier["id"] { return id }
-            }
-        }
-        if case .string(let email)? = object["email"] { return email }
-        return nil
     }
 }

@@ -54,7 +54,7 @@ public enum StateRebuilder {
     /// identifier, each with `statusDate` (v3, v5) or `statusChangedAt` (2026-03-15); when an
     /// identifier carries no channels, the 2026 `statuses` list fills in.
     public static func line(of contact: JSONObject, readAt: String) -> DestinationStateLine? {
-        guard let email = FastJSON.email(ofItem: contact) else { return nil }
+        guard let email = ContactItem.email(of: contact) else { return nil }
         let normalized = EmailRedactor.normalize(email)
         guard !normalized.isEmpty else { return nil }
         var channels: [String: DestinationStateLine.Channel] = [:]

@@ -85,7 +85,10 @@ import Testing
     /// came before): each key's text, `nil` for a null or a missing key; `nil` when it declines.
     static func keyed(_ text: String, keys: [String], table: inout NDJSONKeyTable) -> [String?]? {
         for key in keys { _ = Array(key.utf8).withUnsafeBufferPointer { table.field(of: $0) } }
-        if table.order.isEmpty { table.order = keys.indices.map { $0 } }
+        if table.first < 0 && !keys.isEmpty {
+            table.first = 0
+            for i in 0..<(keys.count - 1) { table.successor[i] = i + 1 }
+        }
         var fields: [UInt8] = [9, 9]
         var starts: [Int] = [7]
         var ends: [Int] = [7]
@@ -116,6 +119,25 @@ import Testing
             return
         }
         #expect(Self.keyed(text) == object.values.map(\.text))
+    }
+
+    /// Lines that leave keys out, start elsewhere, reorder them or add new ones, one after
+    /// another over one table (whose guesses each line changes): every line gives its own values.
+    @Test func keyedLinesReadByKeyWhateverTheGuesses() throws {
+        let keys = ["a", "b", "c", "d", "e", "f"]
+        let lines = [
+            #"{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6}"#, #"{"a":1,"c":3,"f":6}"#, #"{"a":1,"e":5,"f":6}"#,
+            #"{"d":4,"e":5,"f":6,"a":1,"b":2,"c":3}"#, #"{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6}"#, #"{"f":6,"e":5,"d":4}"#,
+            #"{"b":2,"g":7,"a":1}"#, #"{"a":1,"a":9,"b":2}"#, #"{}"#, #"{"c":3,"b":2,"a":1,"g":7,"f":6}"#,
+        ]
+        var table = NDJSONKeyTable()
+        for line in lines {
+            guard case .object(let object) = try Self.parse(line) else { Issue.record("not an object"); return }
+            let values = Self.keyed(line, keys: keys, table: &table)
+            var expected = [String?](repeating: nil, count: table.count)
+            for (key, value) in zip(object.keys, object.values) { expected[table.names.firstIndex(of: key)!] = value.text }
+            #expect(values == expected, "\(line)")
+        }
     }
 
     @Test(arguments: 0..<20)

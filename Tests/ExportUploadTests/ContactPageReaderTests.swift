@@ -60,7 +60,7 @@ extension SimulatorHarness {
         let summary = try await reader.read { contacts, next in
             sizes.append(contacts.count)
             queries.append(next)
-            emails += contacts.compactMap { FastJSON.email(ofItem: $0) }
+            emails += contacts.compactMap { ContactItem.email(of: $0) }
         }
         #expect(emails.sorted() == (0..<23).map(TestRunFolder.email).sorted())
         #expect(sizes == [5, 5, 5, 5, 3], "pages of the size asked, the last one short")
@@ -71,7 +71,7 @@ extension SimulatorHarness {
 
         // Resume from the query saved after page 2: the rest, and nothing twice.
         var rest: [String] = []
-        try await reader.read(from: queries[1]) { contacts, _ in rest += contacts.compactMap { FastJSON.email(ofItem: $0) } }
+        try await reader.read(from: queries[1]) { contacts, _ in rest += contacts.compactMap { ContactItem.email(of: $0) } }
         #expect(rest == Array(emails.dropFirst(10)))
     }
 
@@ -86,7 +86,7 @@ extension SimulatorHarness {
         for version in APIVersion.allCases {
             let (reader, client) = reader(simulator, version, pageSize: 2, tag: "source: ci")
             var emails: [String] = []
-            try await reader.read { contacts, _ in emails += contacts.compactMap { FastJSON.email(ofItem: $0) } }
+            try await reader.read { contacts, _ in emails += contacts.compactMap { ContactItem.email(of: $0) } }
             await client.shutdown()
             #expect(emails == ["t0@example.com", "t3@example.com", "t6@example.com"], "\(version)")
         }
@@ -101,7 +101,7 @@ extension SimulatorHarness {
         let (reader, client) = reader(simulator, .v5, pageSize: 3)
         defer { Task { await client.shutdown() } }
         var emails: [String] = []
-        let summary = try await reader.read { contacts, _ in emails += contacts.compactMap { FastJSON.email(ofItem: $0) } }
+        let summary = try await reader.read { contacts, _ in emails += contacts.compactMap { ContactItem.email(of: $0) } }
         #expect(emails.sorted() == (0..<40).map(TestRunFolder.email).sorted())
         #expect(summary.pages == 14 && summary.requests > summary.pages, "faults were met and retried: \(summary)")
     }
