@@ -25,43 +25,13 @@ public enum PhoneNumber {
 
     /// `raw` read as a phone number; a national number needs `defaultCountryCode` (digits only).
     public static func parse(_ raw: String, defaultCountryCode: String?) -> Parsed {
-        var digits: [UInt8] = []
-        var international = false
-        var seenAnything = false
-        for b in raw.utf8 {
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                digits.append(b)
-                seenAnything = true
-            case UInt8(ascii: "+"):
-                if seenAnything { return .invalid }
-                international = true
-                seenAnything = true
-            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "("),
-                UInt8(ascii: ")"), 0x09:
-                continue
-            default:
-                return .invalid
-            }
-        }
-        if !international && digits.count > 2 && digits[0] == UInt8(ascii: "0") && digits[1] == UInt8(ascii: "0") {
-            digits.removeFirst(2)
-            international = true
-        }
-        if !international {
-            while digits.first == UInt8(ascii: "0") { digits.removeFirst() }
-            guard let code = defaultCountryCode, !code.isEmpty else {
-                // A national number that a calling code would make whole needs its country.
-                return digits.count >= 6 && digits.count <= 14 ? .needsCountry : .invalid
-            }
-            digits = Array(code.utf8) + digits
-        }
-        guard digits.count >= 8 && digits.count <= 15, digits[0] != UInt8(ascii: "0") else { return .invalid }
-        return .e164("+" + String(decoding: digits, as: UTF8.self))
+        var raw = raw
+        return raw.withUTF8 { parse(bytes: $0, defaultCountryCode: defaultCountryCode) }
     }
 
-    /// `parse(_:defaultCountryCode:)` of the UTF-8 text `bytes`, the digits gathered on the stack
-    /// (an E.164 number of up to 15 bytes is then a `String` without an allocation).
+    /// `raw` read as a phone number from its UTF-8 text `bytes` (the one reading of both forms),
+    /// the digits gathered on the stack (an E.164 number of up to 15 bytes is then a `String`
+    /// without an allocation).
     static func parse(bytes raw: UnsafeBufferPointer<UInt8>, defaultCountryCode: String?) -> Parsed {
         guard var code = defaultCountryCode else { return parse(raw, code: nil) }
         return code.withUTF8 { parse(raw, code: $0) }
