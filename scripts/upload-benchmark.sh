@@ -134,8 +134,9 @@ if [ "$ONLY" != "ratelimit" ]; then
 fi
 
 if [ "$ONLY" != "nolimit" ]; then
-    # 100-contact chunks (the 2026-03-15 batch size), more than enough to last the minutes.
-    SOURCE=$(prepared_run 200000 100)
+    # 100-contact chunks (the 2026-03-15 batch size), enough to last the minutes even at about
+    # one request a chunk: 320 a minute is 32,000 contacts a minute, so 45,000 rows a minute.
+    SOURCE=$(prepared_run $((MINUTES * 45000)) 100)
     echo
     echo "(b) rate limited: simulator at 400/min, --rate-share 0.8 (320/min), --max-duration ${MINUTES}m, 100-contact chunks"
     for STRATEGY in $STRATEGIES; do
