@@ -99,7 +99,7 @@ struct CheckCommand: AsyncParsableCommand {
             loaded = try PipelineLoader.load(path: pipeline, environment: environment).destination
         } catch {
             Console.note("error: \(pipeline):\n\(error)")
-            throw ExitCode(ExitCodes.config)
+            throw ExitCode(ExitCodes.code(for: error))
         }
         if loaded.rehearses {
             print("\(pipeline): the destination is the bundled simulator (simulator: true); every upload is a rehearsal, nothing to check")
@@ -120,7 +120,7 @@ struct CheckCommand: AsyncParsableCommand {
                 openChunks = status.chunksPending + status.chunksInFlight
             }
         } catch {
-            throw ExitCode(UploadDriver.exitCode(for: error, note: Console.note))
+            throw ExitCode(ExitCodes.report(error, note: Console.note))
         }
         let identity = (try? InstallSecret(state: try StateDirectory(environment: environment))).map { target.identity(secret: $0).description }
         print("destination: \(identity ?? "\(target.baseURL) (API \(target.apiVersion.rawValue))")")

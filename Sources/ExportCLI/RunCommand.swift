@@ -59,7 +59,7 @@ struct RunCommand: AsyncParsableCommand {
             destination = try PipelineLoader.load(path: pipeline, environment: environment).destination
         } catch {
             Console.note("error: \(pipeline):\n\(error)")
-            throw ExitCode(recorder.finish(exitCode: ExitCodes.config))
+            throw ExitCode(recorder.finish(exitCode: ExitCodes.code(for: error)))
         }
         let runLock: PipelineRunLock
         do {
@@ -82,7 +82,7 @@ struct RunCommand: AsyncParsableCommand {
         } catch let exit as ExitCode {
             throw ExitCode(recorder.finish(exitCode: exit.rawValue))
         } catch {
-            throw ExitCode(recorder.finish(exitCode: UploadDriver.exitCode(for: error, note: Console.note)))
+            throw ExitCode(recorder.finish(exitCode: ExitCodes.report(error, note: Console.note)))
         }
         defer { runLock.release() }
         var job = PrepareJob(pipelinePath: pipeline, inputOverrides: inputs, outputDirectory: out)

@@ -180,8 +180,7 @@ enum UploadDriver {
         let redactor = RedactionKeyFile.redactor(runDirectory: runDirectory, showsEmails: flags.showEmails)
         let note: @Sendable (String) -> Void = { Console.note(redactor.scrub($0)) }
         do { options = try flags.options() } catch {
-            note("error: \(error)")
-            return ExitCodes.usage
+            return ExitCodes.report(error, note: note)
         }
         var simulator: RunningSimulator?
         defer { if let simulator { Task { try? await simulator.stop() } } }
@@ -254,7 +253,7 @@ enum UploadDriver {
             return code
         } catch {
             try? store?.recordStop("error", message: redactor.scrub(String(describing: error)))
-            return exitCode(for: error, note: note)
+            return ExitCodes.report(error, note: note)
         }
     }
 
