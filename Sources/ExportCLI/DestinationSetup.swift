@@ -60,7 +60,7 @@ enum ResumeCommand {
             words += ["--base-url", baseURL]
         }
         let defaults = UploadFlags.defaults
-        if flags.maxDuration != defaults.maxDuration { words += ["--max-duration", flags.maxDuration] }
+        if flags.maxDuration != defaults.maxDuration { words += ["--max-duration", flags.maxDuration.text] }
         if flags.concurrency != defaults.concurrency { words += ["--concurrency", String(flags.concurrency)] }
         if flags.rateShare != defaults.rateShare { words += ["--rate-share", String(flags.rateShare)] }
         if flags.rateLimit != defaults.rateLimit { words += ["--rate-limit", String(flags.rateLimit)] }
