@@ -39,8 +39,7 @@ struct CheckCommand: AsyncParsableCommand {
               OMNISEND_API_KEY=… omnisend-export check --destination pipelines/sample-csv.yaml --run runs/demo-sample-csv
             """)
 
-    @Argument(help: "The pipeline file (YAML).")
-    var pipeline: String
+    @OptionGroup var pipelineArgument: PipelineArgument
 
     @Option(help: "How many mapped contacts to show.")
     var preview: Int = 3
@@ -51,8 +50,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Show the preview as one line per contact: file:line, then the JSON exactly as sent.")
     var compact = false
 
-    @Option(help: "The date the mapping's run_date source sees, YYYY-MM-DD (default: today, UTC).")
-    var runDate: String?
+    @OptionGroup var runDate: RunDateOption
 
     @Flag(help: "Check the pipeline's destination (key, write permission, API version, rate budget) instead of its inputs.")
     var destination = false
@@ -77,9 +75,12 @@ struct CheckCommand: AsyncParsableCommand {
         guard sample >= 1 else { throw ValidationError("--sample must be at least 1") }
     }
 
+    /// The pipeline file.
+    private var pipeline: String { pipelineArgument.path }
+
     func run() async throws {
         if destination { return try await checkDestination() }
-        let report = PipelineCheck(pipelinePath: pipeline, sampleSize: sample, previewCount: preview, runDate: runDate).run()
+        let report = PipelineCheck(pipelinePath: pipeline, sampleSize: sample, previewCount: preview, runDate: runDate.runDate).run()
         let summary = report.summary(compactPreview: compact)
         if !summary.isEmpty { print(summary + "\n") }
         if !report.consentWarnings.isEmpty { Console.note(report.consentWarningText) }
@@ -99,7 +100,7 @@ struct CheckCommand: AsyncParsableCommand {
             loaded = try PipelineLoader.load(path: pipeline, environment: environment).destination
         } catch {
             Console.note("error: \(pipeline):\n\(error)")
-            throw ExitCode(ExitCodes.config)
+            throw ExitCode(ExitCodes.code(for: error))
         }
         if loaded.rehearses {
             print("\(pipeline): the destination is the bundled simulator (simulator: true); every upload is a rehearsal, nothing to check")
@@ -120,7 +121,7 @@ struct CheckCommand: AsyncParsableCommand {
                 openChunks = status.chunksPending + status.chunksInFlight
             }
         } catch {
-            throw ExitCode(UploadDriver.exitCode(for: error, note: Console.note))
+            throw ExitCode(ExitCodes.report(error, note: Console.note))
         }
         let identity = (try? InstallSecret(state: try StateDirectory(environment: environment))).map { target.identity(secret: $0).description }
         print("destination: \(identity ?? "\(target.baseURL) (API \(target.apiVersion.rawValue))")")

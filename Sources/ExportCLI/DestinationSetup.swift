@@ -60,7 +60,7 @@ enum ResumeCommand {
             words += ["--base-url", baseURL]
         }
         let defaults = UploadFlags.defaults
-        if flags.maxDuration != defaults.maxDuration { words += ["--max-duration", flags.maxDuration] }
+        if flags.maxDuration != defaults.maxDuration { words += ["--max-duration", flags.maxDuration.text] }
         if flags.concurrency != defaults.concurrency { words += ["--concurrency", String(flags.concurrency)] }
         if flags.rateShare != defaults.rateShare { words += ["--rate-share", String(flags.rateShare)] }
         if flags.rateLimit != defaults.rateLimit { words += ["--rate-limit", String(flags.rateLimit)] }
@@ -94,41 +94,11 @@ extension UploadDriver {
         fflush(nil)
         guard let problem = report.problem else { return nil }
         switch problem {
-        case .keyRefused(let message):
+        case .keyRefused(let message), .missingPermission(let message), .versionUnavailable(let message):
             Console.note("error: \(message); nothing was sent")
-            return ExitCodes.permission
-        case .missingPermission(let message):
-            Console.note("error: \(message); nothing was sent")
-            return ExitCodes.missingPermission
-        case .versionUnavailable(let message):
-            Console.note("error: \(message); nothing was sent")
-            return ExitCodes.config
         case .unreachable(let message):
             Console.note("error: \(message); nothing was sent; try again later")
-            return ExitCodes.temporaryFailure
         }
-    }
-
-    /// The exit code of an error thrown before or around an upload, after printing it.
-    static func exitCode(for error: any Error, note: (String) -> Void) -> Int32 {
-        switch error {
-        case let error as ExportError:
-            note("error: \(error)")
-            return ExitCodes.code(for: error)
-        case let error as UploadError:
-            note("error: \(error)")
-            switch error {
-            case .locked, .runInProgress: return ExitCodes.temporaryFailure
-            case .personalDataNotAcknowledged, .missingKey: return ExitCodes.config
-            case .invalidBaseURL: return ExitCodes.usage
-            case .destinationMismatch: return ExitCodes.destinationMismatch
-            }
-        case let error as ValidationError:
-            note("error: \(error.message)")
-            return ExitCodes.usage
-        default:
-            note("error: \(error)")
-            return ExitCodes.software
-        }
+        return ExitCodes.code(for: problem)
     }
 }

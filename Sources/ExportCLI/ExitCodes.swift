@@ -1,5 +1,7 @@
 import ArgumentParser
 import ExportCore
+import ExportStages
+import ExportUpload
 
 /// The documented exit codes of `omnisend-export`; sysexits where one fits.
 public enum ExitCodes {
@@ -62,7 +64,7 @@ public enum ExitCodes {
           70  a bug in the tool
           73  the run folder could not be created
           74  I/O error or disk full
-          75  Omnisend unreachable, or another run holds the lock; resumable
+          75  Omnisend unreachable, a run holds the lock, inputs not ready; resumable
           77  the API key was refused (401/403)
           78  configuration: invalid pipeline or mapping, no API key
          130  interrupted by SIGINT (Ctrl-C); resumable
@@ -73,9 +75,30 @@ public enum ExitCodes {
            3  unfinished and resumable
         """
 
-    /// The exit code for an `ExportError`.
-    public static func code(for error: ExportError) -> Int32 {
-        switch error.code {
+    /// The exit code of `error`: the one place an error becomes an exit code, for every command.
+    /// `ExportError`s by their code; `UploadError`s by their case; a pipeline that does not load
+    /// 78; a refused contact read 77;
+    /// `ValidationError` (a flag the parser could not check) 64; anything else is a bug, 70.
+    public static func code(for error: any Error) -> Int32 {
+        switch error {
+        case let error as ExportError: return code(for: error.code)
+        case let error as UploadError:
+            switch error {
+            case .locked, .runInProgress: return temporaryFailure
+            case .personalDataNotAcknowledged, .missingKey: return config
+            case .invalidBaseURL: return usage
+            case .destinationMismatch: return destinationMismatch
+            }
+        case is PipelineErrors: return config
+        case is ContactReadRefused: return permission
+        case is ValidationError: return usage
+        default: return software
+        }
+    }
+
+    /// The exit code of an `ExportError.Code` (its doc comment names the same number).
+    public static func code(for code: ExportError.Code) -> Int32 {
+        switch code {
         case .usage: return usage
         case .corruptInput, .limitExceeded, .tampered, .columnMissing: return dataError
         case .noInput: return noInput
@@ -87,5 +110,25 @@ public enum ExitCodes {
         case .internal: return software
         case .staleState: return staleState
         }
+    }
+
+    /// The exit code of a problem the destination check found.
+    public static func code(for problem: DestinationCheck.Problem) -> Int32 {
+        switch problem {
+        case .keyRefused: return permission
+        case .missingPermission: return missingPermission
+        case .versionUnavailable: return config
+        case .unreachable: return temporaryFailure
+        }
+    }
+
+    /// Prints `error` as an `error: …` line through `note` and returns its exit code.
+    static func report(_ error: any Error, note: (String) -> Void) -> Int32 {
+        if let error = error as? ValidationError {
+            note("error: \(error.message)")
+        } else {
+            note("error: \(error)")
+        }
+        return code(for: error)
     }
 }

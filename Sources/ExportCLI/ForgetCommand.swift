@@ -64,7 +64,7 @@ struct ForgetCommand: ParsableCommand {
                 failure = ExitCode(ExitCodes.code(for: error))
             } catch let error as UploadError {
                 Console.note("error: \(error)")
-                failure = ExitCode(ExitCodes.temporaryFailure)
+                failure = ExitCode(ExitCodes.code(for: error))
             }
         }
         do {

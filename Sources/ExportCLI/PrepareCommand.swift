@@ -41,29 +41,16 @@ struct PrepareCommand: ParsableCommand {
               jq -r '[.line, .reason, .detail] | @tsv' runs/today/rejects.ndjson
             """)
 
-    @Argument(help: "The pipeline file (YAML).")
-    var pipeline: String
-
-    @Option(name: .customLong("input"), help: "An input file or glob; repeatable. Replaces the pipeline's inputs.")
-    var inputs: [String] = []
-
-    @Option(name: .customLong("out"), help: "The run folder to write (default: a new folder under the pipeline's runs_dir).")
-    var out: String?
-
-    @Option(help: "The date the mapping's run_date source sees, YYYY-MM-DD (default: today, UTC).")
-    var runDate: String?
-
-    @OptionGroup var sync: SyncFlags
+    @OptionGroup var options: PrepareOptions
 
     @OptionGroup var output: OutputFlags
 
     func run() throws {
         Console.configure(output.style)
         let recorder = RunRecorder(command: "prepare", output: output)
-        recorder.usePipeline(at: pipeline)
-        var job = PrepareJob(pipelinePath: pipeline, inputOverrides: inputs, outputDirectory: out, runDate: runDate)
+        recorder.usePipeline(at: options.pipeline.path)
+        var job = try options.job()
         job.onRunDirectory = { recorder.prepared(runDirectory: $0, manifest: nil) }
-        try sync.configure(&job)
         let result: PrepareResult
         do {
             result = try Console.reportingErrors { try job.run(log: Console.note) }

@@ -49,11 +49,13 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let path: String
         if let runs {
-            guard FileManager.default.fileExists(atPath: RunHistoryFile.path(runsDirectory: runs)) else {
-                Console.note("error: \(RunHistoryFile.path(runsDirectory: runs)): no history yet (run or upload a pipeline first)")
-                throw ExitCode(ExitCodes.noInput)
+            path = try Console.reportingErrors {
+                let history = RunHistoryFile.path(runsDirectory: runs)
+                guard FileManager.default.fileExists(atPath: history) else {
+                    throw ExportError(.noInput, "no history yet (run or upload a pipeline first)", path: history)
+                }
+                return try RunIndex(runsDirectory: runs, pipeline: pipeline).write()
             }
-            path = try Console.reportingErrors { try RunIndex(runsDirectory: runs, pipeline: pipeline).write() }
         } else {
             let folder = runDirectory ?? "."
             path = try Console.reportingErrors { try RunReport(runDirectory: folder, showEmails: showEmails).write() }

@@ -33,18 +33,9 @@ struct RunCommand: AsyncParsableCommand {
             --quiet --summary-json /var/log/omnisend/last.json >>/var/log/omnisend/nightly.log 2>&1
             """)
 
-    @Argument(help: "The pipeline file (YAML).")
-    var pipeline: String
-
-    @Option(name: .customLong("input"), help: "An input file or glob; repeatable. Replaces the pipeline's inputs.")
-    var inputs: [String] = []
-
-    @Option(name: .customLong("out"), help: "The run folder to write (default: a new folder under the pipeline's runs_dir).")
-    var out: String?
+    @OptionGroup var prepare: PrepareOptions
 
     @OptionGroup var flags: UploadFlags
-
-    @OptionGroup var sync: SyncFlags
 
     @OptionGroup var output: OutputFlags
 
@@ -52,6 +43,7 @@ struct RunCommand: AsyncParsableCommand {
         var options = try flags.options()
         Console.configure(output.style)
         let recorder = RunRecorder(command: "run", output: output)
+        let pipeline = prepare.pipeline.path
         recorder.usePipeline(at: pipeline)
         let environment = ProcessInfo.processInfo.environment
         let destination: Destination
@@ -59,7 +51,7 @@ struct RunCommand: AsyncParsableCommand {
             destination = try PipelineLoader.load(path: pipeline, environment: environment).destination
         } catch {
             Console.note("error: \(pipeline):\n\(error)")
-            throw ExitCode(recorder.finish(exitCode: ExitCodes.config))
+            throw ExitCode(recorder.finish(exitCode: ExitCodes.code(for: error)))
         }
         let runLock: PipelineRunLock
         do {
@@ -82,12 +74,11 @@ struct RunCommand: AsyncParsableCommand {
         } catch let exit as ExitCode {
             throw ExitCode(recorder.finish(exitCode: exit.rawValue))
         } catch {
-            throw ExitCode(recorder.finish(exitCode: UploadDriver.exitCode(for: error, note: Console.note)))
+            throw ExitCode(recorder.finish(exitCode: ExitCodes.report(error, note: Console.note)))
         }
         defer { runLock.release() }
-        var job = PrepareJob(pipelinePath: pipeline, inputOverrides: inputs, outputDirectory: out)
+        var job = try prepare.job()
         job.onRunDirectory = { recorder.prepared(runDirectory: $0, manifest: nil) }
-        try sync.configure(&job)
         let result: PrepareResult
         do {
             result = try Console.reportingErrors { try job.run(log: Console.note) }

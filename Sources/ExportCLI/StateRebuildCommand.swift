@@ -65,7 +65,7 @@ struct StateRebuildCommand: AsyncParsableCommand {
             loaded = try PipelineLoader.load(path: pipeline, environment: environment)
         } catch {
             Console.note("error: \(pipeline):\n\(error)")
-            throw ExitCode(ExitCodes.config)
+            throw ExitCode(ExitCodes.code(for: error))
         }
         let target: UploadTarget
         let location: StateLocation
@@ -75,7 +75,7 @@ struct StateRebuildCommand: AsyncParsableCommand {
                 destination: loaded.destination, pipelineName: loaded.name, explicitPath: state ?? loaded.sync?.statePath,
                 stateDirectory: try StateDirectory(environment: environment))
         } catch {
-            throw ExitCode(UploadDriver.exitCode(for: error, note: Console.note))
+            throw ExitCode(ExitCodes.report(error, note: Console.note))
         }
         let redactor = EmailRedactor(key: Array(UUID().uuidString.utf8))
         let hint = { @Sendable (stopped: String) in

@@ -85,8 +85,11 @@ struct UploadFlags: ParsableArguments {
     @Flag(help: "Rehearse: upload to the bundled simulator (started on 127.0.0.1, state in RUN_DIR/simulator) instead of Omnisend; no key needed, nothing leaves the machine.")
     var rehearse = false
 
-    @Option(help: "Stop (resumably) before this much time has passed: 4h, 90m, 30s.")
-    var maxDuration: String = "4h"
+    // The help names the default itself: argument-parser shows defaults only of options without a transform.
+    @Option(
+        help: "Stop (resumably) before this much time has passed: 4h, 90m, 30s. (default: 4h)",
+        transform: DurationOption.parser(examples: "4h, 90m or 30s"))
+    var maxDuration: DurationOption = "4h"
 
     @Option(help: "Chunks in flight at once.")
     var concurrency: Int = 4
@@ -100,10 +103,12 @@ struct UploadFlags: ParsableArguments {
     @Option(help: "Seconds one request may take before it is abandoned (a POST abandoned so is then looked up on Omnisend, see --reconcile-horizon).")
     var requestTimeout: Double = 30
 
-    @Option(help: ArgumentHelp(
-        "How long after a POST without a usable answer (timeout, network error, 5xx) its batch is looked for before the chunk is posted again: 2m, 90s.",
-        valueName: "DURATION"))
-    var reconcileHorizon: String = "2m"
+    @Option(
+        help: ArgumentHelp(
+            "How long after a POST without a usable answer (timeout, network error, 5xx) its batch is looked for before the chunk is posted again: 2m, 90s. (default: 2m)",
+            valueName: "DURATION"),
+        transform: DurationOption.parser(examples: "2m or 90s"))
+    var reconcileHorizon: DurationOption = "2m"
 
     @Flag(help: "Send again the contacts that failed for transient reasons (5xx, timeouts, stopped batches).")
     var retryFailed = false
@@ -126,23 +131,17 @@ struct UploadFlags: ParsableArguments {
     /// The options, or a usage error.
     func options() throws -> UploadOptions {
         var options = UploadOptions()
-        guard let duration = DurationText.parse(maxDuration) else {
-            throw ValidationError("--max-duration: expected a duration such as 4h, 90m or 30s")
-        }
         guard concurrency >= 1, concurrency <= 64 else { throw ValidationError("--concurrency: expected 1 to 64") }
         guard rateShare > 0, rateShare <= 1 else { throw ValidationError("--rate-share: expected a number above 0 and at most 1") }
         guard rateLimit >= 0 else { throw ValidationError("--rate-limit: expected 0 or more requests a minute") }
         options.rateLimitPerMinute = rateLimit
         guard requestTimeout > 0 else { throw ValidationError("--request-timeout: expected a positive number of seconds") }
         options.requestTimeout = requestTimeout
-        options.maxDuration = duration
+        options.maxDuration = maxDuration.seconds
         options.concurrency = concurrency
         options.rateShare = rateShare
         options.baseURL = baseURL
-        guard let horizon = DurationText.parse(reconcileHorizon) else {
-            throw ValidationError("--reconcile-horizon: expected a duration such as 2m or 90s")
-        }
-        options.reconcileHorizon = horizon
+        options.reconcileHorizon = reconcileHorizon.seconds
         if let outage = ProcessInfo.processInfo.environment["OMNISEND_EXPORT_OUTAGE_SECONDS"].flatMap(Double.init), outage > 0 {
             // How long polls wait out an outage before the run stops (tests shorten the 5 minutes).
             options.outageLimit = outage
@@ -180,8 +179,7 @@ enum UploadDriver {
         let redactor = RedactionKeyFile.redactor(runDirectory: runDirectory, showsEmails: flags.showEmails)
         let note: @Sendable (String) -> Void = { Console.note(redactor.scrub($0)) }
         do { options = try flags.options() } catch {
-            note("error: \(error)")
-            return ExitCodes.usage
+            return ExitCodes.report(error, note: note)
         }
         var simulator: RunningSimulator?
         defer { if let simulator { Task { try? await simulator.stop() } } }
@@ -254,7 +252,7 @@ enum UploadDriver {
             return code
         } catch {
             try? store?.recordStop("error", message: redactor.scrub(String(describing: error)))
-            return exitCode(for: error, note: note)
+            return ExitCodes.report(error, note: note)
         }
     }
 

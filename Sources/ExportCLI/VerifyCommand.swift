@@ -93,7 +93,7 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             settings = try reading.settings(target: target)
         } catch {
-            let code = UploadDriver.exitCode(for: error, note: { Console.note(redactor.scrub($0)) })
+            let code = ExitCodes.report(error, note: { Console.note(redactor.scrub($0)) })
             throw ExitCode(code)
         }
         let repairWriter = RepairBox()
@@ -191,7 +191,7 @@ extension Console {
             throw ExitCode(ExitCodes.code(for: error))
         } catch let error as ContactReadRefused {
             note("error: \(redactor.scrub(error.message))")
-            throw ExitCode(ExitCodes.permission)
+            throw ExitCode(ExitCodes.code(for: error))
         }
     }
 }
