@@ -39,7 +39,8 @@ let package = Package(
             providers: [.apt(["libarchive-dev"])]),
 
         // The record path: no networking.
-        .target(name: "ExportCore", swiftSettings: strict),
+        .target(
+            name: "ExportCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(name: "ExportFormats", dependencies: ["ExportCore"], swiftSettings: strict),
         .target(
             name: "ExportSources", dependencies: ["ExportCore", "CExportZlib", "CExportArchive"],

@@ -1,3 +1,5 @@
+import Crypto
+
 /// Replaces emails in what the tool prints or logs with a keyed hash, `email#<12 hex>`: the
 /// first 6 bytes of HMAC-SHA256(key, normalised email). The same person gets the same token in
 /// one run folder (the key lives in `RUN_DIR/.redaction-key`), so lines can be correlated and
@@ -26,10 +28,10 @@ public struct EmailRedactor: Sendable {
     /// `email#<12 hex>` for `email` (or the email itself when `showsEmails`).
     public func token(_ email: String) -> String {
         if showsEmails { return email }
-        let code = HMACSHA256.authenticationCode(key: key, message: Array(Self.normalize(email).utf8))
+        let code = HMAC<SHA256>.authenticationCode(for: Array(Self.normalize(email).utf8), using: SymmetricKey(data: key))
         let digits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
-        for byte in code.prefix(6) {
+        for byte in Array(code).prefix(6) {
             hex.append(digits[Int(byte >> 4)])
             hex.append(digits[Int(byte & 0xF)])
         }
