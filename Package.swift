@@ -74,6 +74,7 @@ let package = Package(
         .target(
             name: "OmnisendSimulator",
             dependencies: [
+                "ExportCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
