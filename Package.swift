@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
@@ -39,7 +40,8 @@ let package = Package(
             providers: [.apt(["libarchive-dev"])]),
 
         // The record path: no networking.
-        .target(name: "ExportCore", swiftSettings: strict),
+        .target(
+            name: "ExportCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(name: "ExportFormats", dependencies: ["ExportCore"], swiftSettings: strict),
         .target(
             name: "ExportSources", dependencies: ["ExportCore", "CExportZlib", "CExportArchive"],
@@ -73,7 +75,9 @@ let package = Package(
         .target(
             name: "OmnisendSimulator",
             dependencies: [
+                "ExportCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,7 +92,6 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
@@ -109,7 +112,6 @@ let package = Package(
                 "ExportCore", "ExportPrepare", "ExportStages", "ExportChunks", "ExportUpload",
                 "OmnisendSimulator", "ExportReport", "ExportSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -123,34 +125,45 @@ let package = Package(
             swiftSettings: strict),
 
         .testTarget(name: "ExportCoreTests", dependencies: ["ExportCore", "ExportTestSupport"]),
-        .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "ExportTestSupport"]),
-        .testTarget(name: "ExportSourcesTests", dependencies: ["ExportSources", "ExportTestSupport"]),
-        .testTarget(name: "ExportStagesTests", dependencies: ["ExportStages", "ExportTestSupport"]),
-        .testTarget(name: "ExportSyncTests", dependencies: ["ExportSync", "ExportTestSupport"]),
-        .testTarget(name: "ExportChunksTests", dependencies: ["ExportChunks", "ExportTestSupport"]),
+        .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "ExportCore", "ExportTestSupport"]),
+        .testTarget(
+            name: "ExportSourcesTests", dependencies: ["ExportSources", "ExportCore", "CExportZlib", "CExportArchive"]),
+        .testTarget(name: "ExportStagesTests", dependencies: ["ExportStages", "ExportCore", "ExportFormats", "ExportTestSupport"]),
+        .testTarget(name: "ExportSyncTests", dependencies: ["ExportSync", "ExportCore", "ExportTestSupport"]),
+        .testTarget(name: "ExportChunksTests", dependencies: ["ExportChunks", "ExportCore", "ExportTestSupport"]),
         .testTarget(
             name: "ExportPrepareTests",
-            dependencies: ["ExportPrepare", "ExportSources", "ExportSync", "ExportTestSupport"]),
+            dependencies: [
+                "ExportPrepare", "ExportSources", "ExportSync", "ExportCore", "ExportFormats", "ExportStages", "ExportChunks",
+                "ExportTestSupport",
+            ]),
         .testTarget(
             name: "OmnisendSimulatorTests",
             dependencies: [
                 "OmnisendSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .testTarget(
             name: "ExportUploadTests",
             dependencies: [
-                "ExportUpload", "OmnisendSimulator", "ExportTestSupport", "ExportSync",
+                "ExportUpload", "OmnisendSimulator", "ExportTestSupport", "ExportSync", "ExportCore", "ExportChunks",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
-        .testTarget(name: "ExportReportTests", dependencies: ["ExportReport", "ExportUpload", "ExportTestSupport"]),
+        .testTarget(
+            name: "ExportReportTests", dependencies: ["ExportReport", "ExportUpload", "ExportCore", "ExportChunks", "ExportTestSupport"]),
         .testTarget(
             name: "ExportEndToEndTests",
-            dependencies: ["ExportCLI", "ExportUpload", "OmnisendSimulator", "ExportTestSupport"],
+            dependencies: [
+                "ExportCLI", "ExportUpload", "OmnisendSimulator", "ExportTestSupport", "ExportCore", "ExportChunks", "ExportSync",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             exclude: ["Golden"]),
     ]
 )

@@ -1,5 +1,7 @@
+import Crypto
+
 /// Replaces emails in what the tool prints or logs with a keyed hash, `email#<12 hex>`: the
-/// first 6 bytes of HMAC-SHA256(key, normalised email). The same person gets the same token in
+/// first 6 bytes of HMAC-SHA256(key, email normalised by `EmailNormalizer`). The same person gets the same token in
 /// one run folder (the key lives in `RUN_DIR/.redaction-key`), so lines can be correlated and
 /// `inspect --contact` can be matched, but the address cannot be read back or guessed from a
 /// dictionary without the key. With `showsEmails`, emails pass through unchanged.
@@ -15,21 +17,13 @@ public struct EmailRedactor: Sendable {
         self.showsEmails = showsEmails
     }
 
-    /// Trims white space at both ends and lower-cases, as prepare normalises emails.
-    public static func normalize(_ email: String) -> String {
-        var scalars = Substring(email).unicodeScalars[...]
-        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars)).lowercased()
-    }
-
     /// `email#<12 hex>` for `email` (or the email itself when `showsEmails`).
     public func token(_ email: String) -> String {
         if showsEmails { return email }
-        let code = HMACSHA256.authenticationCode(key: key, message: Array(Self.normalize(email).utf8))
+        let code = HMAC<SHA256>.authenticationCode(for: Array(EmailNormalizer.normalize(email).utf8), using: SymmetricKey(data: key))
         let digits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
-        for byte in code.prefix(6) {
+        for byte in Array(code).prefix(6) {
             hex.append(digits[Int(byte >> 4)])
             hex.append(digits[Int(byte & 0xF)])
         }

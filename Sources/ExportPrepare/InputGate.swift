@@ -56,20 +56,20 @@ struct InputGate {
                 if !folders.contains(folder) { folders.append(folder) }
             }
             for folder in folders where !FileManager.default.fileExists(atPath: folder + "/" + marker) {
-                unmet.append("no ready_marker '\(marker)' in \(DisplayPath.tidy(folder))/")
+                unmet.append("no ready_marker '\(marker)' in \(LexicalPath.normalize(folder))/")
             }
         }
         if let minAge = readiness.minAge {
             let current = now()
             for pattern in patterns {
                 let paths = (try? InputResolver.expand(pattern)) ?? []
-                if paths.isEmpty { unmet.append("no file matches \(DisplayPath.tidy(pattern)) yet") }
+                if paths.isEmpty { unmet.append("no file matches \(LexicalPath.normalize(pattern)) yet") }
                 for path in paths {
                     let attributes = try? FileManager.default.attributesOfItem(atPath: path)
                     guard let modified = attributes?[.modificationDate] as? Date else { continue }
                     let age = current.timeIntervalSince(modified)
                     if age < minAge {
-                        unmet.append("\(DisplayPath.tidy(path)) changed \(Self.seconds(max(0, age))) ago (inputs.min_age \(Self.seconds(minAge)))")
+                        unmet.append("\(LexicalPath.normalize(path)) changed \(Self.seconds(max(0, age))) ago (inputs.min_age \(Self.seconds(minAge)))")
                     }
                 }
             }

@@ -77,7 +77,7 @@ public struct PipelineCheck: Sendable {
     private func sample(
         _ input: ResolvedInput, pipeline: Pipeline, budget: DecompressionBudget, into sampler: inout CheckSampler
     ) throws {
-        let file = DisplayPath.tidy(input.path)
+        let file = LexicalPath.normalize(input.path)
         var notes: [String] = []
         _ = try InputWalker.walk(
             path: input.path, displayName: file, forced: ForcedFormat(rawValue: input.format) ?? .auto,
@@ -159,7 +159,7 @@ public struct PipelineCheck: Sendable {
         }
         var message = error.message
         if message.hasPrefix("input ") { message.removeFirst("input ".count) }
-        let resolved = DisplayPath.tidy(error.path ?? pattern)
+        let resolved = LexicalPath.normalize(error.path ?? pattern)
         let looked = resolved == pattern ? "" : " (looked for \(resolved))"
         let (line, column) = Self.position(of: pattern, inFile: pipeline.path)
         return ConfigProblem(

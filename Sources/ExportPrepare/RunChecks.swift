@@ -15,7 +15,7 @@ enum RunChecks {
         var sawNDJSON = false
         let budget = DecompressionBudget()
         for input in inputs {
-            let file = DisplayPath.tidy(input.path)
+            let file = LexicalPath.normalize(input.path)
             _ = try InputWalker.walk(
                 path: input.path, displayName: file, forced: ForcedFormat(rawValue: input.format) ?? .auto,
                 limits: DecompressionLimits(pipeline.limits), budget: budget, warn: { _ in }, members: input.members

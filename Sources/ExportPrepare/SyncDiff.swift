@@ -72,7 +72,7 @@ struct SyncDiff {
 
     /// A rejected row's email (as written in the row): its contact is no leaver.
     mutating func markSeen(rawEmail: String) {
-        plan.snapshot.markSeen(email: Array(EmailAddress.normalize(rawEmail).utf8))
+        plan.snapshot.markSeen(email: Array(EmailNormalizer.normalize(rawEmail).utf8))
     }
 
     /// The leavers (in the state, not left before, named by no row) and those the action applies

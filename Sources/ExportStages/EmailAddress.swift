@@ -1,8 +1,5 @@
-/// Email normalisation and validation, the rules of issue 2, on UTF-8 bytes.
-///
-/// Normalised means: Unicode whitespace trimmed at both ends, then lower-cased (Omnisend treats the
-/// email identifier as case-sensitive, so two spellings of one address would become two contacts).
-/// Valid means, byte for byte:
+/// Email validation, the rules of issue 2, on UTF-8 bytes, of an address normalised by
+/// `EmailNormalizer` (ExportCore). Valid means, byte for byte:
 /// - exactly one `@`; the whole address at most 254 bytes;
 /// - local part 1–64 bytes of RFC 5322 atext, `.` or non-ASCII UTF-8; no leading or trailing `.`,
 ///   no `..`; quoted local parts are rejected;
@@ -10,18 +7,6 @@
 ///   non-ASCII UTF-8, not starting or ending with `-`; the last label not all digits; no trailing
 ///   dot; IP literals (`[192.0.2.1]`) are rejected.
 public enum EmailAddress {
-    /// Trims Unicode whitespace and lower-cases `raw`; ASCII input takes a byte-level fast path.
-    public static func normalize(_ raw: String) -> String {
-        let trimmed = TextOps.trim(raw)
-        var isASCIILower = true
-        for b in trimmed.utf8 where b >= 0x80 || (b >= 0x41 && b <= 0x5A) {
-            isASCIILower = false
-            break
-        }
-        if isASCIILower { return trimmed }
-        return trimmed.lowercased()
-    }
-
     /// The first rule `normalized` breaks, or `nil` when it is a valid address.
     public static func validate(_ normalized: String) -> EmailProblem? {
         var copy = normalized

@@ -109,7 +109,7 @@ extension MappingProgram {
             rawEmail = text
         }
         func raw() -> String { rawEmail ?? ascii!.text }
-        let normalized = rawEmail.map(EmailAddress.normalize)
+        let normalized = rawEmail.map(EmailNormalizer.normalize)
         let emailCount = normalized?.utf8.count ?? ascii!.bytes.count
 
         // The email, then the item, written straight into the arena. Escaping at most sextuples a

@@ -451,26 +451,10 @@ public enum PipelineLoader {
         return file.isEmpty ? "pipeline" : file
     }
 
-    /// `path` relative to `base` (unless absolute), with `.` and `dir/..` segments removed.
+    /// `path` relative to `base` (unless absolute), with `.` and `dir/..` segments removed
+    /// (`LexicalPath.normalize`).
     static func resolve(_ path: String, against base: String) -> String {
-        if path.hasPrefix("/") || base.isEmpty { return normalize(path) }
-        return normalize(base + "/" + path)
-    }
-
-    static func normalize(_ path: String) -> String {
-        let absolute = path.hasPrefix("/")
-        var parts: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == "..", let last = parts.last, last != ".." {
-                parts.removeLast()
-                continue
-            }
-            if part == ".." && absolute { continue }
-            parts.append(part)
-        }
-        let joined = parts.joined(separator: "/")
-        if absolute { return "/" + joined }
-        return joined.isEmpty ? "." : joined
+        if path.hasPrefix("/") || base.isEmpty { return LexicalPath.normalize(path) }
+        return LexicalPath.normalize(base + "/" + path)
     }
 }

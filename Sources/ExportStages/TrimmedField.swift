@@ -46,7 +46,7 @@ struct TrimmedField {
     /// Whether every byte is ASCII.
     var isASCII: Bool { ASCIIText.isASCII(bytes) }
 
-    /// Writes the bytes lower-cased (what `EmailAddress.normalize` gives when `isASCII`) to
+    /// Writes the bytes lower-cased (what `EmailNormalizer.normalize` gives when `isASCII`) to
     /// `out`, which has room for `bytes.count`.
     func writeASCIILowercased(to out: UnsafeMutablePointer<UInt8>) {
         for i in 0..<bytes.count {

@@ -176,7 +176,7 @@ public struct ContactVerifier: Sendable {
                 try await reader.read(from: progress.nextQuery) { contacts, nextQuery in
                     for contact in contacts {
                         guard let email = ContactItem.email(of: contact),
-                            let candidate = table[email.hashValue] ?? table[EmailRedactor.normalize(email).hashValue]
+                            let candidate = table[email.hashValue] ?? table[EmailNormalizer.normalize(email).hashValue]
                         else { continue }
                         try spool.keep(Int(candidate), contact: contact)
                     }
@@ -242,7 +242,7 @@ public struct ContactVerifier: Sendable {
                 guard let sent = FastJSON.object(Array(text.utf8)), let email = ChunkFile.email(ofItem: sent) else { continue }
                 var difference = Difference(email: email, chunk: group.chunk, item: entry.item, fields: [], missing: false, sentItem: text)
                 let stored = try spool.storedText(entry.candidate).flatMap { FastJSON.object($0) }
-                if let stored, ChunkFile.email(ofItem: stored) == email || EmailRedactor.normalize(ChunkFile.email(ofItem: stored) ?? "") == email {
+                if let stored, ChunkFile.email(ofItem: stored) == email || EmailNormalizer.normalize(ChunkFile.email(ofItem: stored) ?? "") == email {
                     if ContactComparison.statusesKeptByDateRule(sent: sent, stored: stored, email: email) { result.keptByDateRule += 1 }
                     let storedEmail = ChunkFile.email(ofItem: stored) ?? email
                     difference.fields = ContactComparison.differences(sent: sent, stored: Self.aligned(stored, email: storedEmail, to: email), email: email)

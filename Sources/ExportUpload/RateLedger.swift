@@ -1,3 +1,4 @@
+import Crypto
 import ExportCore
 import Foundation
 
@@ -32,7 +33,7 @@ public struct RateLedger: Sendable {
     /// hash of its base URL.
     public static func path(in state: StateDirectory, identity: DestinationIdentity) throws -> String {
         let folder = try state.create("rate")
-        let key = identity.keyFingerprint ?? HMACSHA256.sha256(Array((identity.baseURL ?? "").utf8)).map { String(format: "%02x", $0) }.joined()
+        let key = identity.keyFingerprint ?? SHA256.hash(data: Array((identity.baseURL ?? "").utf8)).map { String(format: "%02x", $0) }.joined()
         let name = String(key.filter { $0.isLetter || $0.isNumber }.prefix(40))
         return "\(folder)/\(name.isEmpty ? "default" : name).ledger"
     }

@@ -20,7 +20,7 @@ public struct RunForgetter: Sendable {
 
     /// Creates a forgetter for `email` (normalised here: trimmed, lower-cased).
     public init(email: String, dryRun: Bool = false) {
-        self.email = EmailRedactor.normalize(email)
+        self.email = EmailNormalizer.normalize(email)
         self.dryRun = dryRun
     }
 
@@ -47,7 +47,7 @@ public struct RunForgetter: Sendable {
 
     private func matches(_ value: Any?) -> Bool {
         guard let text = value as? String else { return false }
-        return EmailRedactor.normalize(text) == email
+        return EmailNormalizer.normalize(text) == email
     }
 
     /// Forgets the person in one run folder.

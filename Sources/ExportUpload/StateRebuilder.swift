@@ -55,7 +55,7 @@ public enum StateRebuilder {
     /// identifier carries no channels, the 2026 `statuses` list fills in.
     public static func line(of contact: JSONObject, readAt: String) -> DestinationStateLine? {
         guard let email = ContactItem.email(of: contact) else { return nil }
-        let normalized = EmailRedactor.normalize(email)
+        let normalized = EmailNormalizer.normalize(email)
         guard !normalized.isEmpty else { return nil }
         var channels: [String: DestinationStateLine.Channel] = [:]
         if case .array(let identifiers)? = contact["identifiers"] {

@@ -1,3 +1,4 @@
+import Crypto
 import ExportCore
 import Foundation
 
@@ -54,7 +55,7 @@ struct VerifyCandidates {
                 for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
             }
         }
-        return HMACSHA256.sha256(bytes).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
     /// The candidates grouped by chunk, in run order: `(chunk, [(candidate, item)])`.

@@ -1,3 +1,4 @@
+import ExportCore
 import Foundation
 
 /// ISO 8601 and `YYYY-MM-DD` parsing and formatting without formatters, fast enough for a
@@ -8,7 +9,8 @@ enum DateText {
         let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         let days = totalMillis >= 0 ? totalMillis / 86_400_000 : (totalMillis - 86_399_999) / 86_400_000
         let millisOfDay = totalMillis - days * 86_400_000
-        let (year, month, day) = civil(fromDays: days)
+        let civil = CivilDate.date(days: Int(days))
+        let (year, month, day) = (Int64(civil.year), Int64(civil.month), Int64(civil.day))
         let hour = millisOfDay / 3_600_000
         let minute = millisOfDay / 60_000 % 60
         let second = millisOfDay / 1000 % 60
@@ -97,9 +99,9 @@ enum DateText {
     private static func parseDayBytes(_ b: [UInt8], _ at: Int) -> Int64? {
         guard b.count >= at + 10, let y = number(b, at, 4), b[at + 4] == UInt8(ascii: "-"), let m = number(b, at + 5, 2),
             b[at + 7] == UInt8(ascii: "-"), let d = number(b, at + 8, 2), (1...12).contains(m), d >= 1,
-            d <= daysIn(month: m, year: y)
+            d <= CivilDate.daysIn(month: m, year: y)
         else { return nil }
-        return days(fromCivil: Int64(y), Int64(m), Int64(d))
+        return Int64(CivilDate.days(year: y, month: m, day: d))
     }
 
     private static func number(_ b: [UInt8], _ at: Int, _ count: Int) -> Int? {
@@ -112,38 +114,8 @@ enum DateText {
         return value
     }
 
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
     private static func pad(_ value: some BinaryInteger, _ width: Int) -> String {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-    }
-
-    // Howard Hinnant's days_from_civil / civil_from_days.
-    private static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    private static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }

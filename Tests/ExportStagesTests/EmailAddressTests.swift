@@ -1,3 +1,4 @@
+import ExportCore
 import Testing
 @testable import ExportStages
 
@@ -9,7 +10,20 @@ import Testing
         ("", ""),
     ])
     func normalizesWhitespaceAndCase(raw: String, expected: String) {
-        #expect(EmailAddress.normalize(raw) == expected)
+        #expect(EmailNormalizer.normalize(raw) == expected)
+    }
+
+    /// The normaliser (ExportCore) gives what the mapping's former copy gave: `TextOps.trim`,
+    /// then lower case, on every white-space scalar at either end.
+    @Test func theNormaliserTrimsAsTheMappingLanguageTrims() {
+        let spaces = (0...0x3000).compactMap { Unicode.Scalar(UInt32($0)) }.filter(\.properties.isWhitespace).map { String(Character($0)) }
+        for core in ["Ana.Popescu@Example.COM", "ȘTEFAN@exemplu.ro", "x@y.io", "", "\u{200B}A@b.c\u{FEFF}"] {
+            for space in spaces + ["", "\u{200B}", "\u{1C}"] {
+                for raw in [space + core, core + space, space + core + space + space] {
+                    #expect(EmailNormalizer.normalize(raw) == TextOps.trim(raw).lowercased(), "\(raw.unicodeScalars.map(\.value))")
+                }
+            }
+        }
     }
 
     static let valid = [

@@ -98,7 +98,7 @@ public struct ContactMapper: Sendable {
         guard let rawEmail, !TextOps.isBlank(rawEmail) else {
             return .rejected(reason: "email_missing", detail: "the email field is empty", email: rawEmail)
         }
-        let email = EmailAddress.normalize(rawEmail)
+        let email = EmailNormalizer.normalize(rawEmail)
         if let problem = EmailAddress.validate(email) {
             return .rejected(reason: problem.reason, detail: problem.detail, email: rawEmail)
         }
