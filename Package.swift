@@ -161,6 +161,8 @@ let package = Package(
             name: "ExportEndToEndTests",
             dependencies: [
                 "ExportCLI", "ExportUpload", "OmnisendSimulator", "ExportTestSupport", "ExportCore", "ExportChunks", "ExportSync",
+                "ExportPrepare", "ExportStages",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
