@@ -65,11 +65,6 @@ public final class OmnisendClient: Sendable {
         await send(.GET, path: "/batches?\(query)")
     }
 
-    /// `GET /contacts?email=…`.
-    public func getContact(email: String) async -> RetryPolicy.Outcome {
-        await send(.GET, path: "/contacts?email=\(Self.escape(email))")
-    }
-
     /// Sends a request to an absolute URL on the same host (a `paging.next` link).
     public func get(absoluteURL: String) async -> RetryPolicy.Outcome {
         guard absoluteURL.hasPrefix(baseURL) else {
