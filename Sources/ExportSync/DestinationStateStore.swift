@@ -248,18 +248,13 @@ public final class DestinationStateStore: Sendable {
             while let row = try rows.next() {
                 let subscribed: Bool = row[3]
                 let left: Bool = row[4]
-                try row.withUnsafeData(atIndex: 0) { email in
-                    try row.withUnsafeData(atIndex: 1) { hash in
-                        try row.withUnsafeData(atIndex: 2) { unsubscribedAt in
-                            try Self.withBytes(email) { email in
-                                try Self.withBytes(hash) { hash in
-                                    try Self.withBytes(unsubscribedAt) { unsubscribedAt in
-                                        try body(EntryBytes(
-                                            email: email ?? UnsafeRawBufferPointer(start: nil, count: 0), payloadHash: hash,
-                                            unsubscribedAt: unsubscribedAt, subscribed: subscribed, left: left))
-                                    }
-                                }
-                            }
+                // Views of SQLite's own bytes, valid until the cursor moves on.
+                try Self.withBytes(row.dataNoCopy(atIndex: 0)) { email in
+                    try Self.withBytes(row.dataNoCopy(atIndex: 1)) { hash in
+                        try Self.withBytes(row.dataNoCopy(atIndex: 2)) { unsubscribedAt in
+                            try body(EntryBytes(
+                                email: email ?? UnsafeRawBufferPointer(start: nil, count: 0), payloadHash: hash,
+                                unsubscribedAt: unsubscribedAt, subscribed: subscribed, left: left))
                         }
                     }
                 }
