@@ -6,7 +6,9 @@
 # Targets: csv ndjson gzip walker mapping pipeline (default: all). Each target is
 # Fuzz/<target>/*.swift + Fuzz/common/*.swift, linked against the package's own modules compiled
 # here with `-sanitize=fuzzer,address` (ExportCore, ExportFormats, ExportSources, ExportStages and
-# Yams from .build/checkouts) into .build-fuzz/. The corpus a run grows lives in
+# Yams from .build/checkouts) into .build-fuzz/. swift-crypto (ExportCore hashes with it) is not
+# instrumented: its module and objects come from the package's debug build (`swift build
+# --target Crypto`, run here when they are missing). The corpus a run grows lives in
 # .build-fuzz/corpus/<target> (not committed); the committed seeds are Fuzz/<target>/seeds and
 # past crashes Fuzz/<target>/regressions, both read first on every run.
 #
@@ -44,7 +46,7 @@ SAN=(-sanitize=fuzzer,address)
 # support module (Tests/ExportTestSupport/ContactMapper.swift and Row.swift), which import ExportStages @testable.
 SWIFT_FLAGS=(-O -g -enable-testing -parse-as-library -swift-version 6 -enable-upcoming-feature ExistentialAny
     -enable-upcoming-feature MemberImportVisibility -I "$B/mods" -I Sources/CExportZlib
-    -I Sources/CExportArchive)
+    -I Sources/CExportArchive -I "$B/crypto-mods")
 YAMS=.build/checkouts/Yams/Sources
 
 # Compiles module $1 from the remaining arguments when a source is newer than its object, or an
@@ -58,6 +60,28 @@ module() {
     echo "fuzz.sh: compiling $name" >&2
     "$SWIFTC" "${SWIFT_FLAGS[@]}" "${SAN[@]}" -suppress-warnings -wmo -module-name "$name" -emit-module \
         -emit-module-path "$B/mods/$name.swiftmodule" -c -o "$obj" "$@"
+}
+
+# swift-crypto comes from the package's own debug build: its modules are copied into
+# $B/crypto-mods (not the whole Modules folder, which also holds SwiftPM's builds of our modules)
+# and its objects are linked as they are.
+CRYPTO_TARGETS=(Crypto CryptoBoringWrapper CCryptoBoringSSLShims CCryptoBoringSSL)
+CRYPTO_OBJS=()
+need_crypto() {
+    local bin
+    bin=$(swift build --show-bin-path)
+    if [ ! -f "$bin/Modules/Crypto.swiftmodule" ] || [ ! -d "$bin/CCryptoBoringSSL.build" ]; then
+        echo "fuzz.sh: building swift-crypto (swift build --target Crypto)" >&2
+        swift build --target Crypto >&2
+    fi
+    mkdir -p "$B/crypto-mods"
+    local m
+    for m in Crypto CryptoBoringWrapper; do
+        cp -p "$bin/Modules/$m.swiftmodule" "$B/crypto-mods/"
+    done
+    for m in "${CRYPTO_TARGETS[@]}"; do
+        mapfile -t -O "${#CRYPTO_OBJS[@]}" CRYPTO_OBJS < <(find "$bin/$m.build" -name '*.o' | sort)
+    done
 }
 
 # Yams comes from the package's checkout; resolve it when missing.
@@ -78,6 +102,7 @@ need_yams() {
 }
 
 build_modules() {
+    need_crypto
     module ExportCore Sources/ExportCore/*.swift
     module ExportFormats Sources/ExportFormats/*.swift
     case " ${TARGETS[*]} " in *" gzip "*|*" walker "*) module ExportSources Sources/ExportSources/*.swift ;; esac
@@ -86,7 +111,7 @@ build_modules() {
 
 # The objects and libraries target $1 links.
 link_inputs() {
-    local objs=("$B/obj/ExportCore.o" "$B/obj/ExportFormats.o")
+    local objs=("$B/obj/ExportCore.o" "${CRYPTO_OBJS[@]}" "$B/obj/ExportFormats.o")
     case "$1" in
         gzip|walker) objs+=("$B/obj/ExportSources.o" -lz -larchive) ;;
         mapping|pipeline) objs+=("$B/obj/Yams.o" "$B"/obj/CYaml/*.o "$B/obj/ExportStages.o") ;;

@@ -24,7 +24,7 @@ public enum ManifestFile {
         do {
             return try JSONDecoder().decode(RunManifest.self, from: data)
         } catch {
-            throw ExportError(.tampered, "the manifest cannot be read: \(error)", path: path)
+            throw ExportError(.tampered, "the manifest cannot be read", path: path, cause: error)
         }
     }
 }

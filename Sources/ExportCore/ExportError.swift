@@ -1,3 +1,5 @@
+import Foundation
+
 /// An error that stops a stage: an unusable file, a broken configuration, a failed write.
 ///
 /// Bad rows are `Rejection`s, not errors. Messages name files, lines and field *names*, never
@@ -45,19 +47,46 @@ public struct ExportError: Error, Sendable, CustomStringConvertible, Equatable {
     public var origin: RecordOrigin?
     /// The path of the file concerned, when not an input origin (a chunk, the pipeline).
     public var path: String?
+    /// The error underneath, when this one wraps another (SQLite's, a decoder's, the file
+    /// system's): kept whole for a caller that looks at it, and printed after `message`.
+    public var cause: (any Error)?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, origin: RecordOrigin? = nil, path: String? = nil) {
+    public init(_ code: Code, _ message: String, origin: RecordOrigin? = nil, path: String? = nil, cause: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.origin = origin
         self.path = path
+        self.cause = cause
     }
 
-    /// `file[:member]:line: message`, `path: message`, or the message alone.
+    /// `message`, then `: ` and the cause's own words when there is a cause; no location.
+    public var explanation: String {
+        guard let cause else { return message }
+        return "\(message): \(Self.words(of: cause))"
+    }
+
+    /// `file[:member]:line: explanation`, `path: explanation`, or the explanation alone.
     public var description: String {
-        if let origin { return "\(origin): \(message)" }
-        if let path { return "\(path): \(message)" }
-        return message
+        if let origin { return "\(origin): \(explanation)" }
+        if let path { return "\(path): \(explanation)" }
+        return explanation
+    }
+
+    /// Two errors are equal when they say the same thing about the same place; causes compare by
+    /// their words.
+    public static func == (lhs: ExportError, rhs: ExportError) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message && lhs.origin == rhs.origin && lhs.path == rhs.path
+            && lhs.cause.map(words) == rhs.cause.map(words)
+    }
+
+    /// How a cause reads in a message: Foundation's errors by their localized description (their
+    /// `description` is a dump of fields), every other error by its `description`.
+    static func words(of error: any Error) -> String {
+        switch error {
+        case let error as CocoaError: return error.localizedDescription
+        case let error as POSIXError: return error.localizedDescription
+        default: return String(describing: error)
+        }
     }
 }

@@ -53,7 +53,7 @@ public struct StateDirectory: Sendable, Equatable {
             try FileManager.default.createDirectory(
                 atPath: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw ExportError(.cannotCreate, "cannot create the state folder: \(error.localizedDescription)", path: target)
+            throw ExportError(.cannotCreate, "cannot create the state folder", path: target, cause: error)
         }
         return target
     }

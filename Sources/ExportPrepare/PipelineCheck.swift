@@ -58,7 +58,7 @@ public struct PipelineCheck: Sendable {
             do {
                 paths = try InputResolver.expand(spec.resolvedPattern)
             } catch {
-                sampler.add([inputProblem(error, pipeline: pipeline, pattern: spec.pattern)])
+                sampler.add([inputProblem(error, pipeline: pipeline, spec: spec)])
                 continue
             }
             for path in paths {
@@ -66,7 +66,7 @@ public struct PipelineCheck: Sendable {
                 do {
                     try sample(input, pipeline: pipeline, budget: budget, into: &sampler)
                 } catch {
-                    sampler.add([inputProblem(error, pipeline: pipeline, pattern: spec.pattern)])
+                    sampler.add([inputProblem(error, pipeline: pipeline, spec: spec)])
                 }
             }
         }
@@ -139,45 +139,35 @@ public struct PipelineCheck: Sendable {
         guard case .newest(let field) = pipeline.dedupe else { return [] }
         let top = field.split(separator: ".", maxSplits: 1).first.map(String.init) ?? field
         if header.index(of: field) != nil || header.index(of: top) != nil { return [] }
-        let (line, column) = Self.position(of: "field: \(field)", inFile: pipeline.path)
+        let location = pipeline.dedupeFieldLocation
         return [ConfigProblem(
-            file: pipeline.path, line: line, column: line > 0 ? column + "field: ".count : 0,
+            file: pipeline.path, line: location?.line ?? 0, column: location?.column ?? 0,
             message: "dedupe field '\(field)' is not in the header of \(name)",
             hint: "name the column that holds each row's date; the header has: \(header.names.prefix(20).joined(separator: ", "))")]
     }
 
     /// An input that cannot be read, as a problem: located in the input when the error says where,
     /// else in the pipeline.
-    private func inputProblem(_ error: any Error, pipeline: Pipeline, pattern: String) -> ConfigProblem {
+    private func inputProblem(_ error: any Error, pipeline: Pipeline, spec: InputSpec) -> ConfigProblem {
+        let pattern = spec.pattern
         guard let error = error as? ExportError else {
-            return ConfigProblem(file: pipeline.path, line: 0, column: 0, message: "input '\(pattern)': \(error)")
+            return ConfigProblem(
+                file: pipeline.path, line: spec.location?.line ?? 0, column: spec.location?.column ?? 0,
+                message: "input '\(pattern)': \(error)")
         }
         if let origin = error.origin {
             return ConfigProblem(
-                file: origin.inputName, line: origin.line, column: 0, message: error.message,
+                file: origin.inputName, line: origin.line, column: 0, message: error.explanation,
                 hint: "prepare would stop here too")
         }
-        var message = error.message
+        var message = error.explanation
         if message.hasPrefix("input ") { message.removeFirst("input ".count) }
         let resolved = LexicalPath.normalize(error.path ?? pattern)
         let looked = resolved == pattern ? "" : " (looked for \(resolved))"
-        let (line, column) = Self.position(of: pattern, inFile: pipeline.path)
         return ConfigProblem(
-            file: pipeline.path, line: line, column: column, message: "input '\(pattern)': \(message)\(looked)",
+            file: pipeline.path, line: spec.location?.line ?? 0, column: spec.location?.column ?? 0, message: "input '\(pattern)': \(message)\(looked)",
             hint: error.code == .noInput
                 ? "paths in inputs: are relative to the pipeline file's folder" : "prepare would stop here too")
-    }
-
-    /// The 1-based line and column where `text` first appears in `file`, or (0, 0).
-    static func position(of text: String, inFile file: String) -> (Int, Int) {
-        guard !text.isEmpty, let data = FileManager.default.contents(atPath: file) else { return (0, 0) }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        for (number, line) in lines.enumerated() {
-            if let range = line.range(of: text) {
-                return (number + 1, line.unicodeScalars.distance(from: line.startIndex, to: range.lowerBound) + 1)
-            }
-        }
-        return (0, 0)
     }
 
     private static func today() -> String {

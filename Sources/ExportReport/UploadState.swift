@@ -43,7 +43,7 @@ struct UploadState: Sendable {
                 let report = try JSONDecoder().decode(UploadReport.self, from: data)
                 return UploadState(report: report, live: false, failedGroups: groups)
             } catch {
-                throw ExportError(.io, "cannot read \(RunFolderLayout.report): \(error)", path: reportPath)
+                throw ExportError(.io, "cannot read \(RunFolderLayout.report)", path: reportPath, cause: error)
             }
         }
         guard let store else { return nil }

@@ -14,16 +14,19 @@ public struct InputSpec: Sendable, Equatable {
     public var csv: CSVOptions
     /// Which members of a zip or tar bundle are read (`members: { include, exclude }`).
     public var members: MemberFilter
+    /// Where the path was written in the pipeline file; nil for an input named on the command line.
+    public var location: SourceLocation?
 
     /// Creates an input spec.
     public init(
         pattern: String, resolvedPattern: String, format: String = "auto", csv: CSVOptions = CSVOptions(),
-        members: MemberFilter = MemberFilter()
+        members: MemberFilter = MemberFilter(), location: SourceLocation? = nil
     ) {
         self.pattern = pattern
         self.resolvedPattern = resolvedPattern
         self.format = format
         self.csv = csv
         self.members = members
+        self.location = location
     }
 }

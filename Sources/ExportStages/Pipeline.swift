@@ -12,6 +12,8 @@ public struct Pipeline: Sendable {
     public var inputs: [InputSpec]
     /// Which row wins among rows with the same email.
     public var dedupe: DedupePolicy
+    /// Where `dedupe`'s `field:` value was written in the pipeline file (`keep: newest` only).
+    public var dedupeFieldLocation: SourceLocation?
     /// The checked mapping.
     public var mapping: MappingPlan
     /// The mapping file, resolved like an input path; `nil` when the mapping is inline.

@@ -39,6 +39,7 @@ public enum PipelineLoader {
         var name = defaultName(path)
         var inputs: [InputSpec] = []
         var dedupe = DedupePolicy.first
+        var dedupeFieldLocation: SourceLocation?
         var mapping: MappingPlan?
         var mappingPath: String?
         var sawMapping = false
@@ -76,6 +77,7 @@ public enum PipelineLoader {
                 inputs = parseInputs(value, base: base, reader: &reader, readiness: &readiness)
             case "dedupe":
                 if let d = parseDedupe(value, reader: &reader) { dedupe = d }
+                dedupeFieldLocation = SourceLocation(value["field"])
             case "mapping":
                 sawMapping = true
                 if value.scalar != nil {
@@ -154,6 +156,7 @@ public enum PipelineLoader {
             path: path, name: name, inputs: inputs, dedupe: dedupe, mapping: mapping, mappingPath: mappingPath,
             maxItemsPerChunk: min(maxItems ?? ceiling, ceiling), maxBytesPerChunk: maxBytes, destination: destination,
             runsDirectory: runsDirectory, limits: limits)
+        pipeline.dedupeFieldLocation = dedupeFieldLocation
         pipeline.outcome = outcome
         pipeline.runLimits = runLimits
         pipeline.readiness = readiness
@@ -187,18 +190,21 @@ public enum PipelineLoader {
         for item in items {
             if item.scalar != nil {
                 guard let p = reader.string(item, what: "an input path") else { continue }
-                out.append(InputSpec(pattern: p, resolvedPattern: resolve(p, against: base)))
+                out.append(InputSpec(pattern: p, resolvedPattern: resolve(p, against: base), location: SourceLocation(item)))
                 continue
             }
             let allowed = inputKeys + (single ? readinessKeys : [])
             guard let entries = reader.entries(item, allowed: allowed, what: "an input") else { continue }
             var pattern: String?
+            var patternNode: Node?
             var format = "auto"
             var csv = CSVOptions()
             var members = MemberFilter()
             for e in entries {
                 switch e.key {
-                case "path": pattern = reader.string(e.value, what: "path")
+                case "path":
+                    pattern = reader.string(e.value, what: "path")
+                    patternNode = e.value
                 case "format": format = reader.choice(e.value, what: "format", formats) ?? format
                 case "members": members = parseMembers(e.value, reader: &reader) ?? members
                 case "csv": csv = parseCSV(e.value, reader: &reader) ?? csv
@@ -212,7 +218,7 @@ public enum PipelineLoader {
             }
             out.append(InputSpec(
                 pattern: pattern, resolvedPattern: resolve(pattern, against: base), format: format, csv: csv,
-                members: members))
+                members: members, location: SourceLocation(patternNode)))
         }
         return out
     }

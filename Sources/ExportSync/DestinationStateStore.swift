@@ -52,7 +52,7 @@ public final class DestinationStateStore: Sendable {
                 try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('version', '0')")
             }
         } catch {
-            throw ExportError(.io, "cannot open the destination state: \(error)", path: path)
+            throw ExportError(.io, "cannot open the destination state", path: path, cause: error)
         }
         for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
     }
@@ -434,13 +434,13 @@ public final class DestinationStateStore: Sendable {
 
     private func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try queue.read(body) } catch let error as ExportError { throw error } catch {
-            throw ExportError(.io, "cannot read the destination state: \(error)", path: path)
+            throw ExportError(.io, "cannot read the destination state", path: path, cause: error)
         }
     }
 
     private func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try queue.write(body) } catch let error as ExportError { throw error } catch {
-            throw ExportError(.io, "cannot write the destination state: \(error)", path: path)
+            throw ExportError(.io, "cannot write the destination state", path: path, cause: error)
         }
     }
 }

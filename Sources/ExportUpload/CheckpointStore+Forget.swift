@@ -89,13 +89,13 @@ extension CheckpointStore {
             try queue.vacuum()
             try queue.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         } catch {
-            throw ExportError(.io, "cannot vacuum the upload checkpoint: \(error)", path: path)
+            throw ExportError(.io, "cannot vacuum the upload checkpoint", path: path, cause: error)
         }
     }
 
     private func writeForget<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try queue.write(body) } catch let error as ExportError { throw error } catch {
-            throw ExportError(.io, "cannot write the upload checkpoint: \(error)", path: path)
+            throw ExportError(.io, "cannot write the upload checkpoint", path: path, cause: error)
         }
     }
 }

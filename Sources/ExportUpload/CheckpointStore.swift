@@ -36,7 +36,7 @@ public final class CheckpointStore: Sendable {
             queue = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(queue)
         } catch {
-            throw ExportError(.io, "cannot open the upload checkpoint: \(error)", path: path)
+            throw ExportError(.io, "cannot open the upload checkpoint", path: path, cause: error)
         }
         for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
     }
@@ -277,7 +277,7 @@ public final class CheckpointStore: Sendable {
         configuration.readonly = true
         configuration.busyMode = .timeout(5)
         do { queue = try DatabaseQueue(path: path, configuration: configuration) } catch {
-            throw ExportError(.io, "cannot open the upload checkpoint: \(error)", path: path)
+            throw ExportError(.io, "cannot open the upload checkpoint", path: path, cause: error)
         }
     }
 
@@ -285,13 +285,13 @@ public final class CheckpointStore: Sendable {
 
     private func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try queue.read(body) } catch let error as ExportError { throw error } catch {
-            throw ExportError(.io, "cannot read the upload checkpoint: \(error)", path: path)
+            throw ExportError(.io, "cannot read the upload checkpoint", path: path, cause: error)
         }
     }
 
     private func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try queue.write(body) } catch let error as ExportError { throw error } catch {
-            throw ExportError(.io, "cannot write the upload checkpoint: \(error)", path: path)
+            throw ExportError(.io, "cannot write the upload checkpoint", path: path, cause: error)
         }
     }
 }

@@ -41,7 +41,7 @@ public struct ContactReadCursor: Sendable, Codable, Equatable {
         do {
             return try JSONDecoder().decode(ContactReadCursor.self, from: Data(text.utf8))
         } catch {
-            throw ExportError(.corruptInput, "the saved read position does not parse (start over with --restart): \(error)", path: path)
+            throw ExportError(.corruptInput, "the saved read position does not parse (start over with --restart)", path: path, cause: error)
         }
     }
 

@@ -36,7 +36,7 @@ public struct NetworkSettings: Sendable, Equatable {
             } catch let error as ExportError {
                 throw error
             } catch {
-                throw ExportError(.config, "destination.ca_file is not a PEM bundle of CA certificates: \(error)", path: caFile)
+                throw ExportError(.config, "destination.ca_file is not a PEM bundle of CA certificates", path: caFile, cause: error)
             }
         }
         return settings

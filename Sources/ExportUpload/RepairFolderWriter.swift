@@ -42,7 +42,7 @@ public final class RepairFolderWriter {
         do {
             try FileManager.default.createDirectory(atPath: "\(chosen)/\(RunFolderLayout.chunksDirectory)", withIntermediateDirectories: true)
         } catch {
-            throw ExportError(.cannotCreate, "cannot create the repair folder: \(error.localizedDescription)", path: chosen)
+            throw ExportError(.cannotCreate, "cannot create the repair folder", path: chosen, cause: error)
         }
         self.directory = chosen
     }

@@ -209,6 +209,32 @@ private let peopleMapping = """
         #expect(report.rows == 6)
     }
 
+    @Test func aMissingInputIsLocatedAtItsEntryEvenWhenItsNameAppearsEarlier() throws {
+        // The name first appears in a comment and inside a longer path: the problem points at the
+        // entry the loader read, not at the first place the text occurs.
+        let fixture = try CheckFixture(
+            csv: people, mapping: peopleMapping, inputs: "  # gone.csv moved to archive/gone.csv\n  - in.csv\n  - \"gone.csv\"")
+        let problem = try #require(fixture.check().problems.first)
+        #expect(problem.file == fixture.pipeline && problem.line == 5 && problem.column == 5)
+        #expect(problem.message.hasPrefix("input 'gone.csv': no such file"))
+    }
+
+    @Test func aNewestDedupeFieldIsLocatedAtItsValueInABlockMapping() throws {
+        let fixture = try CheckFixture(csv: people, mapping: peopleMapping)
+        try fixture.directory.write("pipeline.yaml", """
+            version: 1
+            # field: UpdatedAt was the old name
+            inputs: [in.csv]
+            dedupe:
+              keep: newest
+              field:   UpdatedAt
+            mapping: mapping.yaml
+
+            """)
+        let problem = try #require(fixture.check().problems.first)
+        #expect(problem.line == 6 && problem.column == 12)
+    }
+
     @Test func pipelineErrorsAreReportedAllAtOnceWithoutReadingInputs() throws {
         let fixture = try CheckFixture(
             csv: people, mapping: peopleMapping.replacingOccurrences(of: "[lower]", with: "[lowercase]") + "frist_name: X\n")

@@ -28,6 +28,21 @@ import Testing
         }
     }
 
+    @Test func inputsAndTheNewestDedupeFieldKeepWhereTheyWereWritten() throws {
+        let pipeline = try PipelineLoader.parse(text: """
+            version: 1
+            inputs:
+              - a.csv
+              - path: "b/*.ndjson"
+                format: ndjson
+            dedupe: { keep: newest, field: UpdatedAt }
+            mapping: { email: Email }
+
+            """, path: "p.yaml", environment: [:])
+        #expect(pipeline.inputs.map(\.location) == [SourceLocation(line: 3, column: 5), SourceLocation(line: 4, column: 11)])
+        #expect(pipeline.dedupeFieldLocation == SourceLocation(line: 6, column: 32))
+    }
+
     @Test func loadsAFullPipelineWithRelativePathsAndEnv() throws {
         let dir = try Workdir()
         _ = try dir.write("mappings/contact.yaml", "version: 1\nemail: Email\n")
