@@ -141,6 +141,8 @@ let package = Package(
             name: "OmnisendSimulatorTests",
             dependencies: [
                 "OmnisendSimulator",
+                "ExportCore",
+                "ExportTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import ExportCore
 import Foundation
 
 /// A thread of its own for file work (hashing, writing, syncing, renaming), run in submission
@@ -8,82 +9,75 @@ import Foundation
 /// by the next `submit` or `drain`, so it surfaces with its own message (naming the file). Call
 /// `close()` when done (it waits for the thread to finish the pending jobs and end).
 public final class FileWorkQueue: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var jobs: [() throws -> Void] = []
-    private var head = 0
-    private var busy = false
-    private var closed = false
-    private var finished = false
+    /// What the thread takes next: a job, or a barrier that `drain` waits on.
+    private enum Work: @unchecked Sendable {
+        case job(() throws -> Void)
+        case barrier(DispatchSemaphore)
+    }
+
+    private let work: BoundedQueue<Work>
+    private let lock = NSLock()
     private var failure: (any Error)?
-    private let capacity: Int
+    private var thread: WorkerThread<Void>?
 
     /// Starts the thread, called `name`.
     public init(name: String, capacity: Int = 8) {
         precondition(capacity > 0, "a queue needs room for one job")
-        self.capacity = capacity
-        let thread = Thread { [self] in run() }
-        thread.name = name
-        thread.start()
+        work = BoundedQueue(capacity: capacity)
+        thread = WorkerThread(name: name) { [self] in run() }
     }
 
     /// Queues `job`, waiting for room.
     /// - Throws: the error of an earlier job, if one failed (`job` is then dropped).
     public func submit(_ job: @escaping () throws -> Void) throws {
-        condition.lock()
-        defer { condition.unlock() }
-        precondition(!closed, "submit after close")
-        while jobs.count - head >= capacity && failure == nil { condition.wait() }
-        if let failure { throw failure }
-        jobs.append(job)
-        condition.broadcast()
+        if let failure = firstFailure() { throw failure }
+        guard work.push(.job(job)) else {
+            throw ExportError(.internal, "a file job was submitted after its queue was closed")
+        }
     }
 
     /// Waits until every queued job has run.
     /// - Throws: the error of the first job that failed.
     public func drain() throws {
-        condition.lock()
-        defer { condition.unlock() }
-        while (jobs.count > head || busy) && failure == nil { condition.wait() }
-        if let failure { throw failure }
+        let done = DispatchSemaphore(value: 0)
+        if work.push(.barrier(done)) { done.wait() }
+        if let failure = firstFailure() { throw failure }
     }
 
     /// Lets the pending jobs run, then ends the thread and waits for it. Errors are left to
     /// `drain`; closing twice is harmless.
     public func close() {
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        while !finished { condition.wait() }
-        condition.unlock()
+        work.close()
+        lock.lock()
+        let running = thread
+        thread = nil
+        lock.unlock()
+        _ = try? running?.join()
     }
 
+    /// The thread's loop: run the jobs in order; after the first failure, drop the jobs and only
+    /// let barriers through.
     private func run() {
-        condition.lock()
-        while true {
-            while jobs.count == head && !closed { condition.wait() }
-            if jobs.count == head { break }
-            let job = jobs[head]
-            jobs[head] = {}
-            head += 1
-            if head == jobs.count {
-                jobs.removeAll(keepingCapacity: true)
-                head = 0
+        while let next = work.pop() {
+            switch next {
+            case .barrier(let done):
+                done.signal()
+            case .job(let job):
+                guard firstFailure() == nil else { continue }
+                do {
+                    try job()
+                } catch {
+                    lock.lock()
+                    if failure == nil { failure = error }
+                    lock.unlock()
+                }
             }
-            busy = true
-            let stopped = failure != nil
-            condition.broadcast()
-            condition.unlock()
-            var thrown: (any Error)?
-            if !stopped {
-                do { try job() } catch { thrown = error }
-            }
-            condition.lock()
-            busy = false
-            if let thrown, failure == nil { failure = thrown }
-            condition.broadcast()
         }
-        finished = true
-        condition.broadcast()
-        condition.unlock()
+    }
+
+    private func firstFailure() -> (any Error)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return failure
     }
 }

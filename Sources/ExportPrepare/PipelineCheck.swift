@@ -80,7 +80,7 @@ public struct PipelineCheck: Sendable {
         let file = LexicalPath.normalize(input.path)
         var notes: [String] = []
         _ = try InputWalker.walk(
-            path: input.path, displayName: file, forced: ForcedFormat(rawValue: input.format) ?? .auto,
+            path: input.path, displayName: file, forced: input.format,
             limits: DecompressionLimits(pipeline.limits), budget: budget, warn: { notes.append($0) },
             members: input.members, skipped: { member, reason in notes.append("\(file):\(member): skipped member: \(reason)") }
         ) { logical, source in

@@ -134,7 +134,7 @@ public struct PrepareJob: Sendable {
             return try inputOverrides.flatMap { pattern in
                 try InputResolver.expand(pattern).map {
                     ResolvedInput(
-                        path: $0, format: template?.format ?? "auto", csv: template?.csv ?? CSVOptions(),
+                        path: $0, format: template?.format ?? .auto, csv: template?.csv ?? CSVOptions(),
                         members: template?.members ?? MemberFilter())
                 }
             }
@@ -241,7 +241,7 @@ public struct NothingNew: Error, Sendable, CustomStringConvertible {
 /// One input file to read, with the options of the pipeline input that named it.
 struct ResolvedInput {
     var path: String
-    var format: String
+    var format: InputFormat
     var csv: CSVOptions
     var members = MemberFilter()
 }

@@ -7,7 +7,7 @@ import Foundation
 /// dedupe → chunk, with every row accounted for.
 ///
 /// Two stages on two threads: a `RowProducer` reads, parses and maps on a worker thread, and
-/// hands batches of results through a bounded `BatchQueue` to this thread, which deduplicates
+/// hands batches of results through a bounded `BoundedQueue` to this thread, which deduplicates
 /// and writes. Rows keep their input order, so the output is the same as a serial run's.
 ///
 /// Policy `first` needs one pass. Policies `last` and `newest` need to know the winner of each
@@ -341,8 +341,8 @@ struct RecordRun {
         inputs: [ResolvedInput], program: MappingProgram, prepare: (RowBatch, Range<Int>) -> Void,
         handle: (RowEvent, ByteArena) throws -> Void
     ) throws -> ReadSummary {
-        let queue = BatchQueue<RowBatch>(capacity: 4)
-        let returned = BatchQueue<RowBatch>(capacity: 4)
+        let queue = BoundedQueue<RowBatch>(capacity: 4)
+        let returned = BoundedQueue<RowBatch>(capacity: 4)
         let producer = RowProducer(pipeline: pipeline, inputs: inputs, program: program)
         let reader = WorkerThread(name: "prepare-read") {
             defer { queue.close() }

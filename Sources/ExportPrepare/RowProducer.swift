@@ -19,7 +19,7 @@ struct RowProducer: Sendable {
     /// the rows' strings and arrays are freed by the thread that allocated them (a free from
     /// another thread takes the allocator's lock of this one; on ten million rows that contention
     /// cost seconds) and the batch's storage is reused.
-    func run(into queue: BatchQueue<RowBatch>, returned: BatchQueue<RowBatch>) throws -> RecordRun.ReadSummary {
+    func run(into queue: BoundedQueue<RowBatch>, returned: BoundedQueue<RowBatch>) throws -> RecordRun.ReadSummary {
         let sink = BatchSink(queue: queue, returned: returned)
         let summary: RecordRun.ReadSummary
         do {
@@ -46,7 +46,7 @@ struct RowProducer: Sendable {
             // The input's SHA-256 is a second, independent read: it runs on its own thread.
             let path = input.path
             let fingerprint = WorkerThread(name: "prepare-hash") { try FileHasher.fingerprint(path) }
-            let forced = ForcedFormat(rawValue: input.format) ?? .auto
+            let forced = input.format
             let container: String
             var skipped: [String] = []
             do {
@@ -70,7 +70,7 @@ struct RowProducer: Sendable {
     /// rows through the `MappingProgram`: CSV rows and flat NDJSON lines straight from the
     /// parser's bytes, NDJSON lines with nested values from their `Record`.
     private func walk(
-        _ input: ResolvedInput, index: Int, forced: ForcedFormat, limits: DecompressionLimits,
+        _ input: ResolvedInput, index: Int, forced: InputFormat, limits: DecompressionLimits,
         budget: DecompressionBudget, presence: inout ColumnPresence, skipped: inout [String], into sink: BatchSink
     ) throws -> String {
         try InputWalker.walk(
@@ -126,11 +126,11 @@ final class BatchSink {
     /// Thrown when the consumer cancelled the queue.
     struct Cancelled: Error {}
 
-    private let queue: BatchQueue<RowBatch>
-    private let returned: BatchQueue<RowBatch>
+    private let queue: BoundedQueue<RowBatch>
+    private let returned: BoundedQueue<RowBatch>
     private var batch = RowBatch()
 
-    init(queue: BatchQueue<RowBatch>, returned: BatchQueue<RowBatch>) {
+    init(queue: BoundedQueue<RowBatch>, returned: BoundedQueue<RowBatch>) {
         self.queue = queue
         self.returned = returned
         batch.events.reserveCapacity(Self.batchSize)

@@ -17,7 +17,7 @@ enum RunChecks {
         for input in inputs {
             let file = LexicalPath.normalize(input.path)
             _ = try InputWalker.walk(
-                path: input.path, displayName: file, forced: ForcedFormat(rawValue: input.format) ?? .auto,
+                path: input.path, displayName: file, forced: input.format,
                 limits: DecompressionLimits(pipeline.limits), budget: budget, warn: { _ in }, members: input.members
             ) { logical, source in
                 guard logical.format == .csv else {

@@ -16,7 +16,7 @@ public enum InputWalker {
     /// - Returns: the container format name: `csv`, `ndjson.gz`, `zip`, `tar.gz`, …
     /// - Throws: `ExportError` (`.noInput`, `.io`, `.corruptInput`, `.limitExceeded`), or whatever `body` throws.
     public static func walk(
-        path: String, displayName: String, forced: ForcedFormat, limits: DecompressionLimits,
+        path: String, displayName: String, forced: InputFormat, limits: DecompressionLimits,
         budget: DecompressionBudget, warn: (String) -> Void, members: MemberFilter = MemberFilter(),
         skipped: (String, String) -> Void = { _, _ in },
         body: (LogicalInput, inout any ByteSource) throws -> Void

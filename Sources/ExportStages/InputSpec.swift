@@ -8,8 +8,8 @@ public struct InputSpec: Sendable, Equatable {
     /// `pattern` resolved against the pipeline file's folder (relative to the current directory,
     /// or absolute when either is).
     public var resolvedPattern: String
-    /// `auto` (sniffed from the content), `csv`, `ndjson`, `zip` or `tar`.
-    public var format: String
+    /// `auto` (sniffed from the content), or the format imposed on the input.
+    public var format: InputFormat
     /// The CSV dialect, header and encoding (used for CSV inputs and CSV members of bundles).
     public var csv: CSVOptions
     /// Which members of a zip or tar bundle are read (`members: { include, exclude }`).
@@ -19,7 +19,7 @@ public struct InputSpec: Sendable, Equatable {
 
     /// Creates an input spec.
     public init(
-        pattern: String, resolvedPattern: String, format: String = "auto", csv: CSVOptions = CSVOptions(),
+        pattern: String, resolvedPattern: String, format: InputFormat = .auto, csv: CSVOptions = CSVOptions(),
         members: MemberFilter = MemberFilter(), location: SourceLocation? = nil
     ) {
         self.pattern = pattern

@@ -8,7 +8,6 @@ public enum PipelineLoader {
     static let topKeys = ["version", "name", "inputs", "dedupe", "mapping", "chunks", "destination", "runs_dir", "limits", "consent", "sync"] + OutcomePolicy.keys
     static let inputKeys = ["path", "format", "csv", "members"]
     static let csvKeys = ["delimiter", "quote", "header", "columns", "encoding"]
-    static let formats = ["auto", "csv", "ndjson", "zip", "tar"]
 
     /// Loads the pipeline at `path`. Relative paths inside it are relative to its folder;
     /// `${NAME}` and `${NAME:-default}` are expanded from `environment`.
@@ -197,7 +196,7 @@ public enum PipelineLoader {
             guard let entries = reader.entries(item, allowed: allowed, what: "an input") else { continue }
             var pattern: String?
             var patternNode: Node?
-            var format = "auto"
+            var format = InputFormat.auto
             var csv = CSVOptions()
             var members = MemberFilter()
             for e in entries {
@@ -205,7 +204,7 @@ public enum PipelineLoader {
                 case "path":
                     pattern = reader.string(e.value, what: "path")
                     patternNode = e.value
-                case "format": format = reader.choice(e.value, what: "format", formats) ?? format
+                case "format": format = reader.choice(e.value, what: "format", InputFormat.allCases.map(\.rawValue)).flatMap(InputFormat.init) ?? format
                 case "members": members = parseMembers(e.value, reader: &reader) ?? members
                 case "csv": csv = parseCSV(e.value, reader: &reader) ?? csv
                 default: break  // readiness keys, below

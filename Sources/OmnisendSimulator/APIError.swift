@@ -1,3 +1,4 @@
+import ExportCore
 import Foundation
 import Hummingbird
 
@@ -58,22 +59,22 @@ struct APIError: Error, Sendable {
         if version.usesProblemDetails {
             let (slug, title) = Self.problemKind(status, validation: !problems.isEmpty)
             var fields = [
-                "\"type\":\(JSONText.quote("https://problems.omnisend.com/" + slug))",
-                "\"title\":\(JSONText.quote(title))",
+                "\"type\":\(JSONText.quoted("https://problems.omnisend.com/" + slug))",
+                "\"title\":\(JSONText.quoted(title))",
                 "\"status\":\(status)",
-                "\"detail\":\(JSONText.quote(detail ?? (problems.isEmpty ? title : "One or more fields are invalid.")))",
-                "\"instance\":\(JSONText.quote("urn:omnisend:request:" + UUID().uuidString.lowercased()))",
+                "\"detail\":\(JSONText.quoted(detail ?? (problems.isEmpty ? title : "One or more fields are invalid.")))",
+                "\"instance\":\(JSONText.quoted("urn:omnisend:request:" + UUID().uuidString.lowercased()))",
             ]
             if !problems.isEmpty {
                 let errors = problems.map {
-                    "{\"field\":\(JSONText.quote($0.field)),\"code\":\(JSONText.quote($0.code)),\"message\":\(JSONText.quote($0.message))}"
+                    "{\"field\":\(JSONText.quoted($0.field)),\"code\":\(JSONText.quoted($0.code)),\"message\":\(JSONText.quoted($0.message))}"
                 }
                 fields.append("\"errors\":[\(errors.joined(separator: ","))]")
             }
             if let retryAfter { fields.append("\"retryAfter\":\(retryAfter)") }
             return ("{" + fields.joined(separator: ",") + "}", "application/problem+json")
         }
-        var text = "{\"error\":\(JSONText.quote(detail ?? Self.v3Text(status)))"
+        var text = "{\"error\":\(JSONText.quoted(detail ?? Self.v3Text(status)))"
         if !problems.isEmpty {
             var grouped: [(String, [String])] = []
             for problem in problems {
@@ -84,7 +85,7 @@ struct APIError: Error, Sendable {
                 }
             }
             let fields = grouped.map { field, messages in
-                "\(JSONText.quote(field)):[\(messages.map(JSONText.quote).joined(separator: ","))]"
+                "\(JSONText.quoted(field)):[\(messages.map(JSONText.quoted).joined(separator: ","))]"
             }
             text += ",\"fields\":{\(fields.joined(separator: ","))}"
         }

@@ -1,3 +1,5 @@
+import ExportCore
+
 /// Writing a batch item as the items routes show it, as UTF-8 bytes (a whole items answer is
 /// about half a megabyte for a batch of a thousand).
 extension BatchItemRecord {
@@ -5,16 +7,16 @@ extension BatchItemRecord {
     func write(into out: inout [UInt8], batch: BatchRecord? = nil) {
         if let batch {
             out.append(contentsOf: "{\"batchID\":".utf8)
-            JSONText.writeQuoted(batch.batchID, into: &out)
+            JSONText.appendString(batch.batchID, to: &out)
             out.append(contentsOf: ",\"method\":".utf8)
-            JSONText.writeQuoted(batch.method, into: &out)
+            JSONText.appendString(batch.method, to: &out)
             out.append(contentsOf: ",\"endpoint\":".utf8)
-            JSONText.writeQuoted(batch.endpoint, into: &out)
+            JSONText.appendString(batch.endpoint, to: &out)
             out.append(contentsOf: ",\"itemID\":".utf8)
         } else {
             out.append(contentsOf: "{\"itemID\":".utf8)
         }
-        JSONText.writeQuoted(itemID, into: &out)
+        JSONText.appendString(itemID, to: &out)
         out.append(contentsOf: ",\"request\":".utf8)
         Self.append(request, to: &out)
         if let responseCode {

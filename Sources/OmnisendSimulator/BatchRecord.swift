@@ -1,3 +1,4 @@
+import ExportCore
 import Foundation
 
 /// One stored batch, as `GET /batches/{id}` shows it.
@@ -29,18 +30,18 @@ struct BatchRecord: Sendable, Equatable {
     /// route can append `errors` and `responses`).
     func json(version: SimulatorAPIVersion, open: Bool = false) -> String {
         var fields = [
-            "\"batchID\":\(JSONText.quote(batchID))",
-            "\"method\":\(JSONText.quote(method))",
-            "\"endpoint\":\(JSONText.quote(endpoint))",
-            "\"status\":\(JSONText.quote(status))",
-            "\"createdAt\":\(JSONText.quote(DateText.format(Date(timeIntervalSince1970: createdAt))))",
+            "\"batchID\":\(JSONText.quoted(batchID))",
+            "\"method\":\(JSONText.quoted(method))",
+            "\"endpoint\":\(JSONText.quoted(endpoint))",
+            "\"status\":\(JSONText.quoted(status))",
+            "\"createdAt\":\(JSONText.quoted(DateText.format(Date(timeIntervalSince1970: createdAt))))",
         ]
-        if let startedAt { fields.append("\"startedAt\":\(JSONText.quote(DateText.format(Date(timeIntervalSince1970: startedAt))))") }
-        if let endedAt { fields.append("\"endedAt\":\(JSONText.quote(DateText.format(Date(timeIntervalSince1970: endedAt))))") }
+        if let startedAt { fields.append("\"startedAt\":\(JSONText.quoted(DateText.format(Date(timeIntervalSince1970: startedAt))))") }
+        if let endedAt { fields.append("\"endedAt\":\(JSONText.quoted(DateText.format(Date(timeIntervalSince1970: endedAt))))") }
         fields.append("\"totalCount\":\(totalCount)")
         fields.append("\"finishedCount\":\(finishedCount)")
         fields.append("\"errorsCount\":\(errorsCount)")
-        if version.usesProblemDetails, let origin { fields.append("\"origin\":\(JSONText.quote(origin))") }
+        if version.usesProblemDetails, let origin { fields.append("\"origin\":\(JSONText.quoted(origin))") }
         return "{" + fields.joined(separator: ",") + (open ? "" : "}")
     }
 }

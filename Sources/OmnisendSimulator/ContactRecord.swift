@@ -1,3 +1,4 @@
+import ExportCore
 import Foundation
 
 /// One stored contact. `document` is the contact's JSON object without the output-only fields.
@@ -14,7 +15,7 @@ struct ContactRecord: Sendable, Equatable {
 
     /// The contact as `GET /contacts/{id}` shows it: the output-only fields, then the document's.
     var json: String {
-        let head = "{\"contactID\":\(JSONText.quote(contactID)),\"createdAt\":\(JSONText.quote(DateText.format(Date(timeIntervalSince1970: createdAt)))),\"updatedAt\":\(JSONText.quote(DateText.format(Date(timeIntervalSince1970: updatedAt))))"
+        let head = "{\"contactID\":\(JSONText.quoted(contactID)),\"createdAt\":\(JSONText.quoted(DateText.format(Date(timeIntervalSince1970: createdAt)))),\"updatedAt\":\(JSONText.quoted(DateText.format(Date(timeIntervalSince1970: updatedAt))))"
         let body = document.utf8.count > 2 ? "," + document.dropFirst() : "}"
         return head + body
     }

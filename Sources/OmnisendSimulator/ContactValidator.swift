@@ -9,7 +9,7 @@ enum ContactValidator {
     static let maxCustomPropertyName = 128
     static let maxCustomStringValue = 2048
 
-    static func validate(_ body: JSONValue, version: SimulatorAPIVersion) -> [FieldProblem] {
+    static func validate(_ body: BodyJSON, version: SimulatorAPIVersion) -> [FieldProblem] {
         guard let contact = body.object else {
             return [FieldProblem(field: "body", code: "invalid_type", message: "must be a JSON object")]
         }
@@ -35,7 +35,7 @@ enum ContactValidator {
         return problems
     }
 
-    private static func validateIdentifiers(_ value: JSONValue?, version: SimulatorAPIVersion, into problems: inout [FieldProblem]) {
+    private static func validateIdentifiers(_ value: BodyJSON?, version: SimulatorAPIVersion, into problems: inout [FieldProblem]) {
         guard let value else {
             problems.append(FieldProblem(field: "identifiers", code: "required", message: "field required but not found in Json"))
             return
@@ -93,7 +93,7 @@ enum ContactValidator {
     }
 
     private static func validateChannel(
-        _ name: String, _ value: JSONValue, path: () -> String, into problems: inout [FieldProblem]
+        _ name: String, _ value: BodyJSON, path: () -> String, into problems: inout [FieldProblem]
     ) {
         func channelPath() -> String { "\(path()).channels.\(name)" }
         guard name == "email" || name == "sms" else {
@@ -118,7 +118,7 @@ enum ContactValidator {
         }
     }
 
-    private static func validateTags(_ value: JSONValue?, into problems: inout [FieldProblem]) {
+    private static func validateTags(_ value: BodyJSON?, into problems: inout [FieldProblem]) {
         guard let value else { return }
         guard let tags = value.array, tags.allSatisfy({ $0.string != nil }) else {
             problems.append(FieldProblem(field: "tags", code: "invalid_type", message: "must be an array of strings"))
@@ -129,7 +129,7 @@ enum ContactValidator {
         }
     }
 
-    private static func validateCustomProperties(_ value: JSONValue?, into problems: inout [FieldProblem]) {
+    private static func validateCustomProperties(_ value: BodyJSON?, into problems: inout [FieldProblem]) {
         guard let value else { return }
         guard let properties = value.object else {
             problems.append(FieldProblem(field: "customProperties", code: "invalid_type", message: "must be an object"))
@@ -146,7 +146,7 @@ enum ContactValidator {
         }
     }
 
-    private static func validateCustomProperty(_ name: String, _ property: JSONValue, into problems: inout [FieldProblem]) {
+    private static func validateCustomProperty(_ name: String, _ property: BodyJSON, into problems: inout [FieldProblem]) {
         func path() -> String { "customProperties.\(name.utf8.count <= maxCustomPropertyName ? name : String(name.prefix(32)) + "…")" }
         if name.isEmpty || name.utf8.count > maxCustomPropertyName || !name.utf8.allSatisfy({ isASCIILetter($0) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) {
             problems.append(FieldProblem(field: path(), code: "invalid_format", message: "names may hold only Latin letters, digits and _ (1-128 characters)"))

@@ -20,7 +20,7 @@ enum ContactWriter {
 
     /// Upserts `contact`. `fresh` (from ``fresh(_:now:)``, same `now`) saves rebuilding the
     /// document when the contact turns out to be new with every identifier kept.
-    static func upsert(_ contact: [String: JSONValue], brand: String, now: Date, in db: Database, fresh: FreshContact? = nil) throws -> Outcome {
+    static func upsert(_ contact: [String: BodyJSON], brand: String, now: Date, in db: Database, fresh: FreshContact? = nil) throws -> Outcome {
         let identifiers = (contact["identifiers"]?.array ?? []).compactMap(\.object)
         let email = identifiers.first { $0["type"]?.string == "email" }?["id"]?.string
         let phone = identifiers.first { $0["type"]?.string == "phone" }?["id"]?.string
@@ -31,7 +31,7 @@ enum ContactWriter {
             target = try fetch(brand: brand, column: "phone", value: phone, in: db)
         }
         // Identifiers owned by another contact are ignored.
-        var kept: [[String: JSONValue]] = []
+        var kept: [[String: BodyJSON]] = []
         var keptPositions: [Int] = []
         var keptPhone: String?
         for (position, identifier) in identifiers.enumerated() {
@@ -53,10 +53,10 @@ enum ContactWriter {
         if target == nil, let fresh, fresh.keptPositions == keptPositions {
             text = fresh.document
         } else {
-            var document: [String: JSONValue] = [:]
-            if let target, let stored = JSONValue.parse(target.document)?.object { document = stored }
+            var document: [String: BodyJSON] = [:]
+            if let target, let stored = BodyJSON.parse(target.document)?.object { document = stored }
             merge(contact, identifiers: kept, into: &document, now: now)
-            text = JSONValue.object(document).text
+            text = BodyJSON.object(document).text
         }
         let stamp = now.timeIntervalSince1970
         if var target {
@@ -75,10 +75,10 @@ enum ContactWriter {
 
     /// The document `contact` gets as a new contact whose identifiers nobody else owns: the
     /// identifier rules that need no database (the first email, the first phone), then the merge.
-    static func fresh(_ contact: [String: JSONValue], now: Date) -> FreshContact {
+    static func fresh(_ contact: [String: BodyJSON], now: Date) -> FreshContact {
         let identifiers = (contact["identifiers"]?.array ?? []).compactMap(\.object)
         let email = identifiers.first { $0["type"]?.string == "email" }?["id"]?.string
-        var kept: [[String: JSONValue]] = []
+        var kept: [[String: BodyJSON]] = []
         var keptPositions: [Int] = []
         var keptPhone: String?
         for (position, identifier) in identifiers.enumerated() {
@@ -92,9 +92,9 @@ enum ContactWriter {
             kept.append(identifier)
             keptPositions.append(position)
         }
-        var document: [String: JSONValue] = [:]
+        var document: [String: BodyJSON] = [:]
         merge(contact, identifiers: kept, into: &document, now: now)
-        return FreshContact(keptPositions: keptPositions, document: JSONValue.object(document).text)
+        return FreshContact(keptPositions: keptPositions, document: BodyJSON.object(document).text)
     }
 
     static func fetch(brand: String, column: String, value: String, in db: Database) throws -> ContactRecord? {
@@ -111,7 +111,7 @@ enum ContactWriter {
     }
 
     private static func merge(
-        _ contact: [String: JSONValue], identifiers: [[String: JSONValue]], into document: inout [String: JSONValue], now: Date
+        _ contact: [String: BodyJSON], identifiers: [[String: BodyJSON]], into document: inout [String: BodyJSON], now: Date
     ) {
         for (key, value) in contact {
             switch key {
@@ -149,14 +149,14 @@ enum ContactWriter {
             }
             if let position { stored[position] = target } else { stored.append(target) }
         }
-        document["identifiers"] = .array(stored.map(JSONValue.object))
+        document["identifiers"] = .array(stored.map(BodyJSON.object))
     }
 
     /// The documented rule: "If you post status date earlier than in system, status and statusDate won't be changed."
     /// It applies to every channel (`email`, `sms`) and both date keys: `statusDate` (v3, v5) and
     /// `statusChangedAt` (2026-03-15); a missing date means now. The date is stored under the key
     /// it was posted with (the stored key when none was posted).
-    private static func mergeChannel(_ posted: [String: JSONValue], over stored: [String: JSONValue]?, now: Date) -> [String: JSONValue] {
+    private static func mergeChannel(_ posted: [String: BodyJSON], over stored: [String: BodyJSON]?, now: Date) -> [String: BodyJSON] {
         let postedKey = posted["statusChangedAt"] != nil ? "statusChangedAt" : posted["statusDate"] != nil ? "statusDate" : nil
         let postedDate = postedKey.flatMap { posted[$0]?.string }.flatMap(DateText.parseTimestamp) ?? now
         let storedKey = stored?["statusChangedAt"] != nil ? "statusChangedAt" : "statusDate"

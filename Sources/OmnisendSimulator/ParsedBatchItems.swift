@@ -5,15 +5,15 @@ import Foundation
 /// restart with `--state`) is parsed again from its stored request texts.
 final class ParsedBatchItems: @unchecked Sendable {
     private let lock = NSLock()
-    private var batches: [Int64: [JSONValue]] = [:]
+    private var batches: [Int64: [BodyJSON]] = [:]
 
     /// Keeps the parsed items of the batch with this row id (replacing any earlier ones).
-    func keep(_ items: [JSONValue], batch rowID: Int64) {
+    func keep(_ items: [BodyJSON], batch rowID: Int64) {
         lock.withLock { batches[rowID] = items }
     }
 
     /// The parsed items of the batch, in item order, if they are held.
-    func items(batch rowID: Int64) -> [JSONValue]? {
+    func items(batch rowID: Int64) -> [BodyJSON]? {
         lock.withLock { batches[rowID] }
     }
 

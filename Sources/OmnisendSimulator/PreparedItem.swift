@@ -2,5 +2,5 @@
 /// hit by a `partial` fault), or a valid contact with the document it gets if it is new.
 enum PreparedItem: Sendable {
     case answered(code: Int, response: String)
-    case contact([String: JSONValue], fresh: FreshContact)
+    case contact([String: BodyJSON], fresh: FreshContact)
 }

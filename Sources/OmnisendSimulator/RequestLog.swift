@@ -1,3 +1,4 @@
+import ExportCore
 import Foundation
 
 /// Every answered API request, in memory, for `GET /__simulator/requests`: when it arrived, what
@@ -18,8 +19,8 @@ final class RequestLog: @unchecked Sendable {
 
         /// `{"at":…,"method":…,"path":…,"status":…}`, plus `"query"` when there was one.
         var json: String {
-            "{\"at\":\(at),\"method\":\(JSONText.quote(method)),\"path\":\(JSONText.quote(path)),\"status\":\(JSONText.quote(status))"
-                + (query.map { ",\"query\":\(JSONText.quote($0))" } ?? "") + "}"
+            "{\"at\":\(at),\"method\":\(JSONText.quoted(method)),\"path\":\(JSONText.quoted(path)),\"status\":\(JSONText.quoted(status))"
+                + (query.map { ",\"query\":\(JSONText.quoted($0))" } ?? "") + "}"
         }
     }
 

@@ -1,3 +1,4 @@
+import ExportCore
 import Foundation
 import Hummingbird
 
@@ -9,7 +10,7 @@ extension SimulatorAPI {
     /// `hiddenFor` keeps the batch out of `GET /batches` that long (the `store-late` fault).
     func createBatch(_ request: Request, brand: String, version: SimulatorAPIVersion, hiddenFor: Duration? = nil) async throws -> Response {
         let bytes = try await collectBody(request)
-        guard let body = JSONValue.parse(bytes)?.object else {
+        guard let body = BodyJSON.parse(bytes)?.object else {
             throw APIError(status: 400, problems: [FieldProblem(field: "body", code: "invalid_json", message: "must be a JSON object")])
         }
         var problems: [FieldProblem] = []
@@ -65,11 +66,11 @@ extension SimulatorAPI {
             brand: brand, method: "POST", endpoint: "contacts", origin: body["origin"]?.string, items: texts, parsed: items, emails: emails,
             fault: fault?.rawValue, version: version, now: now, visibleAt: visibleAt)
         let status = configuration.batchCreatedStatus ?? version.defaultBatchCreatedStatus
-        return .json(status: status, text: "{\"batchID\":\(JSONText.quote(batch.batchID)),\"totalCount\":\(batch.totalCount)}")
+        return .json(status: status, text: "{\"batchID\":\(JSONText.quoted(batch.batchID)),\"totalCount\":\(batch.totalCount)}")
     }
 
     /// The id of the first email identifier of an item, if any.
-    static func firstEmail(_ item: JSONValue) -> String? {
+    static func firstEmail(_ item: BodyJSON) -> String? {
         for identifier in item["identifiers"]?.array ?? [] where identifier["type"]?.string == "email" {
             if let id = identifier["id"]?.string { return id }
         }

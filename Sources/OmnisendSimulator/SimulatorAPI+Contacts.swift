@@ -6,7 +6,7 @@ extension SimulatorAPI {
     /// 2026 answers 201 (created) or 200 (updated) with the contact.
     func createContact(_ request: Request, brand: String, version: SimulatorAPIVersion) async throws -> Response {
         let bytes = try await collectBody(request)
-        guard let body = JSONValue.parse(bytes) else {
+        guard let body = BodyJSON.parse(bytes) else {
             throw APIError(status: 400, problems: [FieldProblem(field: "body", code: "invalid_json", message: "must be a JSON object")])
         }
         let problems = ContactValidator.validate(body, version: version)

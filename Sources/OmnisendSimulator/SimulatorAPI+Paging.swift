@@ -1,3 +1,4 @@
+import ExportCore
 import Foundation
 import Hummingbird
 
@@ -44,8 +45,8 @@ extension SimulatorAPI {
 
     /// The 2026 `paging` object: `{"cursors": {"before", "after"}, "hasMore"}`, plus `limit` when given.
     func cursorPaging(first: Int64?, last: Int64?, hasEarlier: Bool, hasLater: Bool, limit: Int? = nil) -> String {
-        let before = hasEarlier ? first.map { JSONText.quote(Self.encodeCursor($0)) } ?? "null" : "null"
-        let after = hasLater ? last.map { JSONText.quote(Self.encodeCursor($0)) } ?? "null" : "null"
+        let before = hasEarlier ? first.map { JSONText.quoted(Self.encodeCursor($0)) } ?? "null" : "null"
+        let after = hasLater ? last.map { JSONText.quoted(Self.encodeCursor($0)) } ?? "null" : "null"
         let limitText = limit.map { ",\"limit\":\($0)" } ?? ""
         return "{\"cursors\":{\"before\":\(before),\"after\":\(after)},\"hasMore\":\(hasLater)\(limitText)}"
     }
@@ -55,7 +56,7 @@ extension SimulatorAPI {
     func afterLinkPaging(_ request: Request, version: SimulatorAPIVersion, path: String, query: String, last: Int64?, limit: Int) -> String {
         let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
         let next = last.map { "http://\(host)/\(version.pathPrefix)/\(path)?\(query.isEmpty ? "" : query + "&")after=\(Self.escapeQuery(Self.encodeCursor($0)))&limit=\(limit)" } ?? ""
-        return "{\"previous\":null,\"next\":\(JSONText.quote(next)),\"limit\":\(limit)}"
+        return "{\"previous\":null,\"next\":\(JSONText.quoted(next)),\"limit\":\(limit)}"
     }
 
     /// The v3/v5 `paging` object: `{"previous", "next", "offset", "limit"}` with full URLs ("" when none).
@@ -64,7 +65,7 @@ extension SimulatorAPI {
         let base = "http://\(host)/\(version.pathPrefix)/\(path)?\(query.isEmpty ? "" : query + "&")"
         let previous = offset > 0 ? "\(base)offset=\(max(0, offset - limit))&limit=\(limit)" : ""
         let next = more ? "\(base)offset=\(offset + limit)&limit=\(limit)" : ""
-        return "{\"previous\":\(JSONText.quote(previous)),\"next\":\(JSONText.quote(next)),\"offset\":\(offset),\"limit\":\(limit)}"
+        return "{\"previous\":\(JSONText.quoted(previous)),\"next\":\(JSONText.quoted(next)),\"offset\":\(offset),\"limit\":\(limit)}"
     }
 
     static func encodeCursor(_ rowID: Int64) -> String {

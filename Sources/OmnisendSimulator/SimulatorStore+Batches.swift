@@ -25,7 +25,7 @@ extension SimulatorStore {
     /// Stores a new batch and its items (and updates the received-items ledger) in one transaction.
     /// `parsed` (the items as parsed, in order) is kept in memory for the worker.
     func createBatch(
-        brand: String, method: String, endpoint: String, origin: String?, items: [String], parsed: [JSONValue]? = nil,
+        brand: String, method: String, endpoint: String, origin: String?, items: [String], parsed: [BodyJSON]? = nil,
         emails: [String?], fault: String?, version: SimulatorAPIVersion, now: Date, visibleAt: Date? = nil
     ) async throws -> BatchRecord {
         defer { newWork.ring() }

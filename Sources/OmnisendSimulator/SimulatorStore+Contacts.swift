@@ -3,7 +3,7 @@ import GRDB
 
 extension SimulatorStore {
     /// Upserts one contact body (`POST /contacts`), counting it as a received item.
-    func upsertContact(_ contact: [String: JSONValue], email: String?, brand: String, now: Date) async throws -> ContactWriter.Outcome {
+    func upsertContact(_ contact: [String: BodyJSON], email: String?, brand: String, now: Date) async throws -> ContactWriter.Outcome {
         try await writer.write { db in
             let outcome = try ContactWriter.upsert(contact, brand: brand, now: now, in: db)
             try Self.recordReceived(brand: brand, emails: [email], requestID: nil, in: db)

@@ -1,3 +1,4 @@
+import ExportCore
 import Foundation
 import GRDB
 
@@ -118,7 +119,7 @@ extension SimulatorStore {
         if item.partial {
             return .answered(code: 500, response: itemError(status: 500, detail: "Internal error - the item was not processed, try again", version: version))
         }
-        guard let body = item.value ?? item.request.flatMap(JSONValue.parse) else {
+        guard let body = item.value ?? item.request.flatMap(BodyJSON.parse) else {
             return .answered(code: 400, response: itemError([FieldProblem(field: "body", code: "invalid_json", message: "is not valid JSON")], version: version))
         }
         let problems = ContactValidator.validate(body, version: .v3)
@@ -145,23 +146,23 @@ extension SimulatorStore {
     /// `{"email": …, "contactID": …}` as v3 answers a contact POST.
     static func contactResult(_ contact: ContactRecord) -> String {
         var text = "{"
-        if let email = contact.email { text += "\"email\":\(JSONText.quote(email))," }
-        if let phone = contact.phone, contact.email == nil { text += "\"phone\":\(JSONText.quote(phone))," }
-        return text + "\"contactID\":\(JSONText.quote(contact.contactID))}"
+        if let email = contact.email { text += "\"email\":\(JSONText.quoted(email))," }
+        if let phone = contact.phone, contact.email == nil { text += "\"phone\":\(JSONText.quoted(phone))," }
+        return text + "\"contactID\":\(JSONText.quoted(contact.contactID))}"
     }
 
     /// A failed item's response: v3 `{"error","fields":{"0":[…]}}` (the documented example, used
     /// for v3 and v5), or an RFC 9457 problem with `errors[]` for a 2026-03-15 batch.
     static func itemError(_ problems: [FieldProblem], version: SimulatorAPIVersion) -> String {
         if version.usesProblemDetails { return APIError(status: 400, problems: problems).body(version: version).0 }
-        let messages = problems.map { JSONText.quote($0.v3Text) }.joined(separator: ",")
+        let messages = problems.map { JSONText.quoted($0.v3Text) }.joined(separator: ",")
         return "{\"error\":\"\(problems.count) error(s) found. Check 'fields' array for details.\",\"fields\":{\"0\":[\(messages)]}}"
     }
 
     /// A failed item's response without field problems (a `partial` fault's 500).
     static func itemError(status: Int, detail: String, version: SimulatorAPIVersion) -> String {
         if version.usesProblemDetails { return APIError(status: status, detail: detail).body(version: version).0 }
-        return "{\"error\":\(JSONText.quote(detail))}"
+        return "{\"error\":\(JSONText.quoted(detail))}"
     }
 
     /// Seeded, order-independent choice of the items a `partial` batch fails.

@@ -2,7 +2,7 @@
 /// already (`value`, as `POST /batches` parsed it), or its stored request text; and whether a
 /// `partial` fault fails it.
 struct SliceItem: Sendable {
-    var value: JSONValue?
+    var value: BodyJSON?
     var request: String?
     var partial: Bool
 }

@@ -12,7 +12,7 @@ import Testing
         try Data(count: 25_600).write(to: URL(fileURLWithPath: dir.path + "/a.csv"))
         try Data(count: 2_560).write(to: URL(fileURLWithPath: dir.path + "/b.ndjson.GZ"))
         let inputs = ["a.csv", "b.ndjson.GZ", "missing.csv"].map {
-            ResolvedInput(path: dir.path + "/" + $0, format: "auto", csv: CSVOptions())
+            ResolvedInput(path: dir.path + "/" + $0, format: .auto, csv: CSVOptions())
         }
         #expect(RecordRun.expectedRows(inputs) == 100 + 30)
         #expect(RecordRun.expectedRows([]) == 0)

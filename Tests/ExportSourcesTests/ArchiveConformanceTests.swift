@@ -20,7 +20,7 @@ struct ArchiveConformanceTests {
     }
 
     /// Walks one file with limits small enough that the 64 MiB bombs trip them, within 20 s.
-    static func outcome(_ url: URL, forced: ForcedFormat = .auto, sourceLocation: SourceLocation = #_sourceLocation)
+    static func outcome(_ url: URL, forced: InputFormat = .auto, sourceLocation: SourceLocation = #_sourceLocation)
         throws -> WalkResult
     {
         let limits = DecompressionLimits(maxBytesPerEntry: 16 << 20, maxBytesPerRun: 32 << 20)

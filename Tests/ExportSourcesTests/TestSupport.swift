@@ -171,7 +171,7 @@ struct WalkResult: Sendable {
 }
 
 func walkAll(
-    _ path: String, displayName: String? = nil, forced: ForcedFormat = .auto,
+    _ path: String, displayName: String? = nil, forced: InputFormat = .auto,
     limits: DecompressionLimits = DecompressionLimits(), budget: DecompressionBudget = DecompressionBudget()
 ) -> WalkResult {
     var result = WalkResult()

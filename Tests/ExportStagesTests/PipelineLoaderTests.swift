@@ -65,7 +65,7 @@ import Testing
         #expect(p.name == "sample-csv")
         #expect(p.inputs.map(\.pattern) == ["../exports/vip.csv", "../exports/*.ndjson.gz"])
         #expect(p.inputs.map(\.resolvedPattern) == [dir.root + "/exports/vip.csv", dir.root + "/exports/*.ndjson.gz"])
-        #expect(p.inputs[0].format == "csv")
+        #expect(p.inputs[0].format == .csv)
         #expect(p.inputs[0].csv.delimiter == UInt8(ascii: ";"))
         #expect(p.inputs[0].csv.quote == UInt8(ascii: "'"))
         #expect(p.inputs[0].csv.encoding == .latin1)

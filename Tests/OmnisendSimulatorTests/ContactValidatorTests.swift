@@ -4,7 +4,7 @@ import Testing
 @Suite("ContactValidator")
 struct ContactValidatorTests {
     private func problems(_ json: String) -> [String] {
-        ContactValidator.validate(JSONValue.parse(json) ?? .null, version: .v3).map(\.v3Text)
+        ContactValidator.validate(BodyJSON.parse(json) ?? .null, version: .v3).map(\.v3Text)
     }
 
     @Test func acceptsTheDocumentedExample() {

@@ -1,3 +1,4 @@
+import ExportCore
 import Testing
 @testable import OmnisendSimulator
 
@@ -17,11 +18,11 @@ struct JSONItemSplitterTests {
     }
 }
 
-@Suite("JSONValue")
+@Suite("BodyJSON")
 struct JSONValueTests {
     @Test func parsesAndWritesWithSortedKeys() throws {
         let text = #"{"z":[true,false,null],"a":{"n":3,"d":-1.5e3,"s":"q\"\\\n\u0001\u00e9\ud83d\ude00"},"m":-7}"#
-        let value = try #require(JSONValue.parse(text))
+        let value = try #require(BodyJSON.parse(text))
         #expect(value["m"] == .number("-7"))
         #expect(value["a"]?["s"]?.string == "q\"\\\n\u{1}é😀")
         #expect(value.text == #"{"a":{"d":-1.5e3,"n":3,"s":"q\"\\\n\u0001é😀"},"m":-7,"z":[true,false,null]}"#)
@@ -29,11 +30,11 @@ struct JSONValueTests {
 
     @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "tru", "\"\\x\"", "\"a", "[1] 2", "\"\\ud800\"", "{\"a\":1,}"])
     func rejectsInvalidJSON(_ text: String) {
-        #expect(JSONValue.parse(text) == nil)
+        #expect(BodyJSON.parse(text) == nil)
     }
 
     @Test func quoteEscapesOnlyWhatItMust() {
-        #expect(JSONText.quote("plain/é") == "\"plain/é\"")
-        #expect(JSONText.quote("a\"b\\c\n\u{1}") == #""a\"b\\c\n\u0001""#)
+        #expect(JSONText.quoted("plain/é") == "\"plain/é\"")
+        #expect(JSONText.quoted("a\"b\\c\n\u{1}") == #""a\"b\\c\n\u0001""#)
     }
 }

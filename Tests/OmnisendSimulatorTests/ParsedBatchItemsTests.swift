@@ -28,7 +28,7 @@ struct ParsedBatchItemsTests {
             let store = try SimulatorStore(directory: nil)
             let batch = try await store.createBatch(
                 brand: "default", method: "POST", endpoint: "contacts", origin: nil, items: items,
-                parsed: parsed ? items.compactMap { JSONValue.parse($0) } : nil, emails: ["a@example.com", "not-an-email"],
+                parsed: parsed ? items.compactMap { BodyJSON.parse($0) } : nil, emails: ["a@example.com", "not-an-email"],
                 fault: nil, version: .v3, now: now)
             #expect((store.parsedItems.items(batch: batch.rowID) != nil) == parsed)
             #expect(try await store.processSlice(rowID: batch.rowID, rules: Self.rules, now: now))

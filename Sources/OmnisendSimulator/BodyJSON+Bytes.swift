@@ -1,5 +1,7 @@
-/// Writing a ``JSONValue`` as UTF-8 bytes: the stored documents of a million contacts a run.
-extension JSONValue {
+import ExportCore
+
+/// Writing a ``BodyJSON`` as UTF-8 bytes: the stored documents of a million contacts a run.
+extension BodyJSON {
     /// The value as JSON text, object keys sorted.
     var text: String {
         var out: [UInt8] = []
@@ -14,7 +16,7 @@ extension JSONValue {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .number(var text): text.withUTF8 { out.append(contentsOf: $0) }
-        case .string(let text): JSONText.writeQuoted(text, into: &out)
+        case .string(let text): JSONText.appendString(text, to: &out)
         case .array(let list):
             out.append(UInt8(ascii: "["))
             for (index, element) in list.enumerated() {
@@ -26,7 +28,7 @@ extension JSONValue {
             out.append(UInt8(ascii: "{"))
             for (index, key) in fields.keys.sorted().enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONText.writeQuoted(key, into: &out)
+                JSONText.appendString(key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 fields[key]!.write(into: &out)
             }

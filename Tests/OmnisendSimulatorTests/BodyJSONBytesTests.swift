@@ -1,20 +1,21 @@
+import ExportCore
 import Foundation
 import Testing
 @testable import OmnisendSimulator
 
 @Suite("JSON bytes")
-struct JSONValueBytesTests {
+struct BodyJSONBytesTests {
     @Test func writesSortedKeysAndEscapes() throws {
-        let value = try #require(JSONValue.parse(#"{"b":[1,-2.5e3,"x\u0001\t\"é"],"a":{"d":true,"c":null,"e":false},"":{}}"#))
+        let value = try #require(BodyJSON.parse(#"{"b":[1,-2.5e3,"x\u0001\t\"é"],"a":{"d":true,"c":null,"e":false},"":{}}"#))
         #expect(value.text == #"{"":{},"a":{"c":null,"d":true,"e":false},"b":[1,-2.5e3,"x\u0001\t\"é"]}"#)
-        #expect(JSONValue.parse(value.text) == value)
+        #expect(BodyJSON.parse(value.text) == value)
     }
 
     @Test func quotesEveryControlCharacter() {
         for byte in UInt8(0)..<0x20 {
             let text = String(decoding: [byte], as: UTF8.self)
-            let quoted = JSONText.quote("a" + text + "b")
-            #expect(JSONValue.parse(quoted) == .string("a" + text + "b"))
+            let quoted = JSONText.quoted("a" + text + "b")
+            #expect(BodyJSON.parse(quoted) == .string("a" + text + "b"))
             #expect(!quoted.utf8.contains { $0 < 0x20 })
         }
     }

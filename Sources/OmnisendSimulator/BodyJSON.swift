@@ -1,34 +1,36 @@
-/// A parsed JSON value in plain Swift (no Foundation bridging), for the item path: a million
-/// items are parsed, validated and written back per run. Numbers keep their source text.
-enum JSONValue: Sendable, Equatable {
+/// A request body's JSON value as the simulator reads it, in plain Swift (no Foundation
+/// bridging), for the item path: a million items are parsed, validated and written back per run.
+/// Numbers keep their source text. Not the exporter's reader (`ExportFormats.JSONValueParser`):
+/// this one builds whole values, as a server does (see BodyJSONConformanceTests).
+enum BodyJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(String)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([BodyJSON])
+    case object([String: BodyJSON])
 
     var string: String? { if case .string(let text) = self { return text } else { return nil } }
-    var array: [JSONValue]? { if case .array(let list) = self { return list } else { return nil } }
-    var object: [String: JSONValue]? { if case .object(let fields) = self { return fields } else { return nil } }
+    var array: [BodyJSON]? { if case .array(let list) = self { return list } else { return nil } }
+    var object: [String: BodyJSON]? { if case .object(let fields) = self { return fields } else { return nil } }
 
     var isBool: Bool { if case .bool = self { return true } else { return false } }
 
-    subscript(key: String) -> JSONValue? { object?[key] }
+    subscript(key: String) -> BodyJSON? { object?[key] }
 
     /// Parses UTF-8 JSON text; `nil` when it is not exactly one JSON value.
-    static func parse(_ text: String) -> JSONValue? {
+    static func parse(_ text: String) -> BodyJSON? {
         var copy = text
         return copy.withUTF8 { parse($0) }
     }
 
     /// Parses UTF-8 JSON bytes; `nil` when they are not exactly one JSON value.
-    static func parse(_ bytes: [UInt8]) -> JSONValue? {
+    static func parse(_ bytes: [UInt8]) -> BodyJSON? {
         bytes.withUnsafeBufferPointer { parse($0) }
     }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> JSONValue? {
-        var parser = JSONValueParser(bytes: bytes)
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> BodyJSON? {
+        var parser = BodyJSONParser(bytes: bytes)
         guard let value = parser.value(depth: 0) else { return nil }
         parser.skipSpace()
         return parser.index == bytes.count ? value : nil
@@ -36,7 +38,7 @@ enum JSONValue: Sendable, Equatable {
 }
 
 /// A recursive-descent JSON parser over bytes (RFC 8259; depth limited to 64).
-struct JSONValueParser {
+struct BodyJSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 
@@ -52,14 +54,14 @@ struct JSONValueParser {
         }
     }
 
-    mutating func value(depth: Int) -> JSONValue? {
+    mutating func value(depth: Int) -> BodyJSON? {
         guard depth < 64 else { return nil }
         skipSpace()
         guard index < bytes.count else { return nil }
         switch bytes[index] {
         case UInt8(ascii: "{"): return object(depth: depth)
         case UInt8(ascii: "["): return array(depth: depth)
-        case UInt8(ascii: "\""): return string().map(JSONValue.string)
+        case UInt8(ascii: "\""): return string().map(BodyJSON.string)
         case UInt8(ascii: "t"): return literal("true", .bool(true))
         case UInt8(ascii: "f"): return literal("false", .bool(false))
         case UInt8(ascii: "n"): return literal("null", .null)
@@ -67,7 +69,7 @@ struct JSONValueParser {
         }
     }
 
-    private mutating func literal(_ word: StaticString, _ value: JSONValue) -> JSONValue? {
+    private mutating func literal(_ word: StaticString, _ value: BodyJSON) -> BodyJSON? {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { return nil }
         for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { return nil }
@@ -75,9 +77,9 @@ struct JSONValueParser {
         return value
     }
 
-    private mutating func object(depth: Int) -> JSONValue? {
+    private mutating func object(depth: Int) -> BodyJSON? {
         index += 1
-        var fields: [String: JSONValue] = [:]
+        var fields: [String: BodyJSON] = [:]
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -104,9 +106,9 @@ struct JSONValueParser {
         }
     }
 
-    private mutating func array(depth: Int) -> JSONValue? {
+    private mutating func array(depth: Int) -> BodyJSON? {
         index += 1
-        var list: [JSONValue] = []
+        var list: [BodyJSON] = []
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
@@ -134,7 +136,10 @@ struct JSONValueParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                // Invalid UTF-8 is refused, not repaired: a server answers 400 to it.
+                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) else {
+                    return nil
+                }
                 index += 1
                 return text
             }
@@ -151,7 +156,7 @@ struct JSONValueParser {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                return String(decoding: out, as: UTF8.self)
+                return String(validating: out, as: UTF8.self)
             }
             if byte < 0x20 { return nil }
             if byte != UInt8(ascii: "\\") {
@@ -206,7 +211,7 @@ struct JSONValueParser {
         return value
     }
 
-    private mutating func number() -> JSONValue? {
+    private mutating func number() -> BodyJSON? {
         let start = index
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard digits() else { return nil }

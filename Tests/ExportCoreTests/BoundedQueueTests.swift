@@ -1,9 +1,8 @@
+import ExportCore
 import Foundation
 import Testing
 
-@testable import ExportPrepare
-
-@Suite struct BatchQueueTests {
+@Suite struct BoundedQueueTests {
     /// A batch whose release the test can observe.
     final class Batch: @unchecked Sendable {
         let number: Int
@@ -11,7 +10,7 @@ import Testing
     }
 
     @Test func handsOutBatchesInOrderAcrossThreads() throws {
-        let queue = BatchQueue<Int>(capacity: 3)
+        let queue = BoundedQueue<Int>(capacity: 3)
         let producer = WorkerThread(name: "test-producer") {
             for i in 0..<10_000 { guard queue.push(i) else { return false } }
             queue.close()
@@ -25,7 +24,7 @@ import Testing
 
     /// A consumer that never lets the queue run empty must not keep every batch alive.
     @Test func doesNotHoldBatchesItHandedOut() {
-        let queue = BatchQueue<Batch>(capacity: 2)
+        let queue = BoundedQueue<Batch>(capacity: 2)
         weak var first: Batch?
         do {
             let batch = Batch(0)
@@ -39,24 +38,39 @@ import Testing
     }
 
     @Test func cancelStopsTheProducer() {
-        let queue = BatchQueue<Int>(capacity: 1)
+        let queue = BoundedQueue<Int>(capacity: 1)
         #expect(queue.push(1))
         queue.cancel()
         #expect(!queue.push(2))
     }
 
+    @Test func cancelWakesAWaitingProducerAndAWaitingConsumer() throws {
+        let full = BoundedQueue<Int>(capacity: 1)
+        #expect(full.push(1))
+        let producer = WorkerThread(name: "test-producer") { full.push(2) }
+        let empty = BoundedQueue<Int>(capacity: 1)
+        let consumer = WorkerThread(name: "test-consumer") { empty.pop() }
+        Thread.sleep(forTimeInterval: 0.05)  // both are waiting (or about to)
+        full.cancel()
+        empty.cancel()
+        #expect(try producer.join() == false)
+        #expect(try consumer.join() == nil)
+        #expect(full.pop() == nil)  // the queued element was dropped
+    }
+
     @Test func closeLetsTheConsumerDrainThenEnds() {
-        let queue = BatchQueue<Int>(capacity: 4)
+        let queue = BoundedQueue<Int>(capacity: 4)
         #expect(queue.push(1))
         #expect(queue.push(2))
         queue.close()
+        #expect(!queue.push(3))  // nobody would take it
         #expect(queue.pop() == 1)
         #expect(queue.pop() == 2)
         #expect(queue.pop() == nil)
     }
 
     @Test func offerAndPollNeverWait() {
-        let queue = BatchQueue<Int>(capacity: 2)
+        let queue = BoundedQueue<Int>(capacity: 2)
         #expect(queue.poll() == nil)
         #expect(queue.offer(1))
         #expect(queue.offer(2))

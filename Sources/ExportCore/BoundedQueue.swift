@@ -1,12 +1,15 @@
 import Foundation
 
-/// A bounded, blocking first-in first-out queue between one producing and one consuming thread.
+/// A bounded, blocking first-in first-out queue between threads: the one hand-off of the record
+/// path (row batches between the reader and the writer, blocks of a read-ahead, jobs of a file
+/// thread).
 ///
-/// It carries whole batches (thousands of rows), so the lock is taken a few hundred times per
-/// million rows, never per row. `push` waits while the queue is full, `pop` while it is empty;
-/// `close` ends the stream (the consumer drains what is left, then `pop` returns `nil`), and
-/// `cancel` makes a waiting or later `push` return `false` so that the producer stops early.
-final class BatchQueue<Element: Sendable>: @unchecked Sendable {
+/// It carries coarse elements (a batch of thousands of rows, a megabyte block, a file job), so
+/// the lock is taken a few hundred times per million rows, never per row. `push` waits while the
+/// queue is full, `pop` while it is empty; `close` ends the stream (the consumer drains what is
+/// left, then `pop` returns `nil`), and `cancel` drops what is queued and ends both sides at once:
+/// a waiting or later `push` returns `false`, a waiting or later `pop` returns `nil`.
+public final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     /// A ring of `capacity` slots: a popped slot is emptied at once, so the queue never keeps a
     /// batch alive after handing it out.
@@ -18,26 +21,26 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
     private var cancelled = false
 
     /// Creates a queue that holds at most `capacity` elements.
-    init(capacity: Int) {
+    public init(capacity: Int) {
         precondition(capacity > 0, "a queue needs room for one element")
         self.capacity = capacity
         slots = Array(repeating: nil, count: capacity)
     }
 
     /// Appends `element`, waiting for room.
-    /// - Returns: `false` when the consumer cancelled (the element is dropped).
-    func push(_ element: Element) -> Bool {
+    /// - Returns: `false` when the queue was cancelled or closed (the element is dropped).
+    public func push(_ element: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while count == capacity && !cancelled { condition.wait() }
-        if cancelled { return false }
+        while count == capacity && !cancelled && !closed { condition.wait() }
+        if cancelled || closed { return false }
         enqueue(element)
         return true
     }
 
     /// Appends `element` when there is room, without waiting.
     /// - Returns: whether it was queued.
-    func offer(_ element: Element) -> Bool {
+    public func offer(_ element: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         if count == capacity || cancelled || closed { return false }
@@ -46,15 +49,15 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// The oldest element, waiting for one; `nil` once the queue is closed and drained.
-    func pop() -> Element? {
+    public func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while count == 0 && !closed { condition.wait() }
+        while count == 0 && !closed && !cancelled { condition.wait() }
         return dequeue()
     }
 
     /// The oldest element if there is one, without waiting.
-    func poll() -> Element? {
+    public func poll() -> Element? {
         condition.lock()
         defer { condition.unlock() }
         return dequeue()
@@ -78,15 +81,16 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// Ends the stream: no more pushes will come.
-    func close() {
+    public func close() {
         condition.lock()
         closed = true
         condition.broadcast()
         condition.unlock()
     }
 
-    /// Stops the producer: pending and later pushes return `false`.
-    func cancel() {
+    /// Stops both sides: what is queued is dropped, pending and later pushes return `false`,
+    /// pending and later pops return `nil`.
+    public func cancel() {
         condition.lock()
         cancelled = true
         for i in slots.indices { slots[i] = nil }
