@@ -49,7 +49,7 @@ struct PrepareCommand: ParsableCommand {
         Console.configure(output.style)
         let recorder = RunRecorder(command: "prepare", output: output)
         recorder.usePipeline(at: options.pipeline.path)
-        var job = try options.job()
+        var job = options.job()
         job.onRunDirectory = { recorder.prepared(runDirectory: $0, manifest: nil) }
         let result: PrepareResult
         do {

@@ -37,10 +37,9 @@ struct PrepareOptions: ParsableArguments {
     @OptionGroup var sync: SyncFlags
 
     /// The prepare job these options ask for, its sync mode set.
-    /// - Throws: `ValidationError` for `--incremental` with `--full`.
-    func job() throws -> PrepareJob {
+    func job() -> PrepareJob {
         var job = PrepareJob(pipelinePath: pipeline.path, inputOverrides: inputs, outputDirectory: out, runDate: runDate.runDate)
-        try sync.configure(&job)
+        sync.configure(&job)
         return job
     }
 }

@@ -77,7 +77,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(recorder.finish(exitCode: ExitCodes.report(error, note: Console.note)))
         }
         defer { runLock.release() }
-        var job = try prepare.job()
+        var job = prepare.job()
         job.onRunDirectory = { recorder.prepared(runDirectory: $0, manifest: nil) }
         let result: PrepareResult
         do {

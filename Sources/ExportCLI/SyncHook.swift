@@ -14,15 +14,20 @@ struct SyncFlags: ParsableArguments {
     @Flag(help: "Send every contact, and record them in the destination state (overrides sync: incremental and full_every).")
     var full = false
 
-    /// The mode the flags ask for, or `nil` to follow the pipeline.
-    func mode() throws -> SyncSettings.Mode? {
+    /// Refuses `--incremental` with `--full` while the command line is parsed (exit 64, before
+    /// any work).
+    func validate() throws {
         if incremental && full { throw ValidationError("--incremental and --full cannot be used together") }
-        return incremental ? .incremental : (full ? .full : nil)
+    }
+
+    /// The mode the flags ask for, or `nil` to follow the pipeline.
+    var mode: SyncSettings.Mode? {
+        incremental ? .incremental : (full ? .full : nil)
     }
 
     /// Sets the job's sync mode and the replay that runs before its diff.
-    func configure(_ job: inout PrepareJob) throws {
-        job.syncMode = try mode()
+    func configure(_ job: inout PrepareJob) {
+        job.syncMode = mode
         job.beforeDiff = { store in try StateRecorder.replay(store: store, log: { Console.note($0) }) }
     }
 }

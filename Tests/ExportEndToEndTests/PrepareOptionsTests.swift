@@ -44,9 +44,13 @@ import Testing
         #expect(check.runDate.runDate == prepare.options.runDate.runDate)
     }
 
-    @Test func incrementalWithFullIsAUsageErrorInBothCommands() throws {
-        #expect(throws: ValidationError.self) { try PrepareCommand.parse(["p.yaml", "--incremental", "--full"]).options.job() }
-        #expect(throws: ValidationError.self) { try RunCommand.parse(["p.yaml", "--incremental", "--full"]).prepare.job() }
+    @Test func incrementalWithFullIsRefusedWhileParsingInBothCommands() throws {
+        for parse in [{ _ = try PrepareCommand.parse(["p.yaml", "--incremental", "--full"]) },
+            { _ = try RunCommand.parse(["p.yaml", "--incremental", "--full"]) }] as [() throws -> Void] {
+            let error = try #require(throws: (any Error).self) { try parse() }
+            #expect(PrepareCommand.message(for: error) == "--incremental and --full cannot be used together")
+            #expect(PrepareCommand.exitCode(for: error) == .validationFailure)
+        }
     }
 
     @Test func theSharedFlagsAreInEveryHelp() {
