@@ -58,17 +58,11 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("run"), help: ArgumentHelp("With --destination: estimate the upload of this prepared run folder.", valueName: "RUN_DIR"))
     var runFolder: String?
 
-    @Option(help: "With --destination: check this base URL instead of the pipeline's.")
-    var baseURL: String?
-
     @Flag(help: "With --destination: do not send the empty POST /batches that tells whether the key may write.")
     var noWriteProbe = false
 
-    @Option(help: "With --destination: the share of the rate limit the estimate assumes.")
-    var rateShare: Double = 0.8
-
-    @Option(help: "With --destination: the brand's requests a minute the estimate assumes when the API does not say.")
-    var rateLimit: Int = 400
+    /// With `--destination`: `--base-url`, and the rate budget the estimate assumes.
+    @OptionGroup var destinationFlags: DestinationFlags
 
     func validate() throws {
         guard preview >= 0 else { throw ValidationError("--preview must be 0 or more") }
@@ -107,9 +101,9 @@ struct CheckCommand: AsyncParsableCommand {
             return
         }
         var options = UploadOptions()
-        options.baseURL = baseURL
-        options.rateShare = rateShare
-        options.rateLimitPerMinute = rateLimit
+        options.baseURL = destinationFlags.baseURL
+        options.rateShare = destinationFlags.rateShare
+        options.rateLimitPerMinute = destinationFlags.rateLimit
         // The check sends no contact, so no personal-data acknowledgement is needed for it.
         options.acknowledgePersonalData = true
         let target: UploadTarget

@@ -15,14 +15,8 @@ struct ContactReadOptions: ParsableArguments {
         valueName: "auto|link|cursor"))
     var paging: String = "auto"
 
-    @Option(help: "Share of the brand's rate limit to use, shared with the uploads and reads of the same destination on this machine (other integrations take the rest).")
-    var rateShare: Double = 0.8
-
-    @Option(help: "The brand's requests a minute, until Omnisend's X-Rate-Limit-Limit header says otherwise (0: no limit).")
-    var rateLimit: Int = 400
-
-    @Option(help: "Read from this base URL instead of the pipeline's.")
-    var baseURL: String?
+    /// `--base-url`, `--rate-share`, `--rate-limit`.
+    @OptionGroup var destination: DestinationFlags
 
     @Flag(help: "Acknowledge that reading contacts back moves personal data (needed for non-loopback URLs).")
     var acknowledgePersonalData = false
@@ -32,15 +26,13 @@ struct ContactReadOptions: ParsableArguments {
             throw ValidationError("--paging must be auto, link or cursor, not \(paging)")
         }
         guard (1...ContactPaging.maxPageSize).contains(pageSize) else { throw ValidationError("--page-size must be 1 to \(ContactPaging.maxPageSize)") }
-        guard rateShare > 0, rateShare <= 1 else { throw ValidationError("--rate-share must be above 0 and at most 1") }
-        guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more") }
     }
 
     /// The destination to read: `destination` with `--base-url`, its key resolved.
     /// - Throws: what `UploadTarget.resolve` throws (no key, a non-loopback URL without the acknowledgement).
     func target(destination: Destination, warn: (String) -> Void) throws -> UploadTarget {
         var options = UploadOptions()
-        options.baseURL = baseURL
+        options.baseURL = self.destination.baseURL
         options.acknowledgePersonalData = acknowledgePersonalData
         return try UploadTarget.resolve(
             destination: destination, options: options, environment: ProcessInfo.processInfo.environment, relativeTo: nil, warn: warn)
@@ -58,8 +50,8 @@ struct ContactReadOptions: ParsableArguments {
         if let window = environment["OMNISEND_EXPORT_RATE_WINDOW_SECONDS"].flatMap(Double.init), window > 0 { settings.rateWindow = window }
         settings.paging = ContactPaging(rawValue: paging)
         settings.pageSize = pageSize
-        settings.rateShare = rateShare
-        settings.rateLimitPerMinute = rateLimit
+        settings.rateShare = destination.rateShare
+        settings.rateLimitPerMinute = destination.rateLimit
         settings.tag = tag
         return settings
     }

@@ -20,7 +20,7 @@ enum DestinationPlan {
         destination: Destination, flags: UploadFlags, options: UploadOptions, warn: (String) -> Void
     ) throws -> DestinationPlan {
         if flags.rehearse || destination.rehearses {
-            if flags.baseURL != nil {
+            if flags.destination.baseURL != nil {
                 throw ValidationError(
                     "--base-url cannot be combined with a rehearsal (--rehearse or destination: { simulator: true }): a rehearsal uses the bundled simulator")
             }
@@ -62,8 +62,8 @@ enum ResumeCommand {
         let defaults = UploadFlags.defaults
         if flags.maxDuration != defaults.maxDuration { words += ["--max-duration", flags.maxDuration.text] }
         if flags.concurrency != defaults.concurrency { words += ["--concurrency", String(flags.concurrency)] }
-        if flags.rateShare != defaults.rateShare { words += ["--rate-share", String(flags.rateShare)] }
-        if flags.rateLimit != defaults.rateLimit { words += ["--rate-limit", String(flags.rateLimit)] }
+        if flags.destination.rateShare != defaults.destination.rateShare { words += ["--rate-share", String(flags.destination.rateShare)] }
+        if flags.destination.rateLimit != defaults.destination.rateLimit { words += ["--rate-limit", String(flags.destination.rateLimit)] }
         if flags.requestTimeout != defaults.requestTimeout { words += ["--request-timeout", String(flags.requestTimeout)] }
         if flags.acknowledgePersonalData { words.append("--acknowledge-personal-data") }
         if flags.noDestinationCheck { words.append("--no-destination-check") }

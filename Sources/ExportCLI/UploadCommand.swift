@@ -79,8 +79,8 @@ struct UploadCommand: AsyncParsableCommand {
 
 /// The flags `upload` and `run` share.
 struct UploadFlags: ParsableArguments {
-    @Option(help: "Send to this base URL instead of the pipeline's (e.g. http://127.0.0.1:8089/v5).")
-    var baseURL: String?
+    /// `--base-url`, `--rate-share`, `--rate-limit`.
+    @OptionGroup var destination: DestinationFlags
 
     @Flag(help: "Rehearse: upload to the bundled simulator (started on 127.0.0.1, state in RUN_DIR/simulator) instead of Omnisend; no key needed, nothing leaves the machine.")
     var rehearse = false
@@ -93,12 +93,6 @@ struct UploadFlags: ParsableArguments {
 
     @Option(help: "Chunks in flight at once.")
     var concurrency: Int = 4
-
-    @Option(help: "Share of the brand's rate limit to use (other integrations share it).")
-    var rateShare: Double = 0.8
-
-    @Option(help: "The brand's requests a minute, until Omnisend's X-Rate-Limit-Limit header says otherwise (0: no limit, for a simulator without one).")
-    var rateLimit: Int = 400
 
     @Option(help: "Seconds one request may take before it is abandoned (a POST abandoned so is then looked up on Omnisend, see --reconcile-horizon).")
     var requestTimeout: Double = 30
@@ -132,15 +126,13 @@ struct UploadFlags: ParsableArguments {
     func options() throws -> UploadOptions {
         var options = UploadOptions()
         guard concurrency >= 1, concurrency <= 64 else { throw ValidationError("--concurrency: expected 1 to 64") }
-        guard rateShare > 0, rateShare <= 1 else { throw ValidationError("--rate-share: expected a number above 0 and at most 1") }
-        guard rateLimit >= 0 else { throw ValidationError("--rate-limit: expected 0 or more requests a minute") }
-        options.rateLimitPerMinute = rateLimit
+        options.rateLimitPerMinute = destination.rateLimit
         guard requestTimeout > 0 else { throw ValidationError("--request-timeout: expected a positive number of seconds") }
         options.requestTimeout = requestTimeout
         options.maxDuration = maxDuration.seconds
         options.concurrency = concurrency
-        options.rateShare = rateShare
-        options.baseURL = baseURL
+        options.rateShare = destination.rateShare
+        options.baseURL = destination.baseURL
         options.reconcileHorizon = reconcileHorizon.seconds
         if let outage = ProcessInfo.processInfo.environment["OMNISEND_EXPORT_OUTAGE_SECONDS"].flatMap(Double.init), outage > 0 {
             // How long polls wait out an outage before the run stops (tests shorten the 5 minutes).
