@@ -43,6 +43,8 @@ let package = Package(
         .target(
             name: "ExportCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(name: "ExportFormats", dependencies: ["ExportCore"], swiftSettings: strict),
+        // The run folder's layout and the types of its side files' lines.
+        .target(name: "ExportRunFolder", dependencies: ["ExportCore"], swiftSettings: strict),
         .target(
             name: "ExportSources", dependencies: ["ExportCore", "CExportZlib", "CExportArchive"],
             swiftSettings: strict),
@@ -52,7 +54,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "ExportChunks",
-            dependencies: ["ExportCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ExportCore", "ExportRunFolder", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         // The destination state of incremental sync (issue 15): payload hashes, the SQLite store.
         .target(
@@ -66,7 +68,7 @@ let package = Package(
         .target(
             name: "ExportPrepare",
             dependencies: [
-                "ExportCore", "ExportFormats", "ExportSources", "ExportStages", "ExportChunks", "ExportSync",
+                "ExportCore", "ExportFormats", "ExportSources", "ExportStages", "ExportChunks", "ExportSync", "ExportRunFolder",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
@@ -86,7 +88,7 @@ let package = Package(
         .target(
             name: "ExportUpload",
             dependencies: [
-                "ExportCore", "ExportChunks", "ExportFormats", "ExportSync",
+                "ExportCore", "ExportChunks", "ExportFormats", "ExportSync", "ExportRunFolder",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -100,7 +102,7 @@ let package = Package(
         .target(
             name: "ExportReport",
             dependencies: [
-                "ExportCore", "ExportChunks", "ExportUpload",
+                "ExportCore", "ExportChunks", "ExportUpload", "ExportRunFolder",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: strict),
@@ -110,7 +112,7 @@ let package = Package(
             name: "ExportCLI",
             dependencies: [
                 "ExportCore", "ExportPrepare", "ExportStages", "ExportChunks", "ExportUpload",
-                "OmnisendSimulator", "ExportReport", "ExportSync",
+                "OmnisendSimulator", "ExportReport", "ExportSync", "ExportRunFolder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -121,7 +123,7 @@ let package = Package(
 
         // Shared test helpers.
         .target(
-            name: "ExportTestSupport", dependencies: ["ExportCore", "ExportChunks", "ExportStages"], path: "Tests/ExportTestSupport",
+            name: "ExportTestSupport", dependencies: ["ExportCore", "ExportChunks", "ExportStages", "ExportRunFolder"], path: "Tests/ExportTestSupport",
             swiftSettings: strict),
 
         .testTarget(name: "ExportCoreTests", dependencies: ["ExportCore", "ExportTestSupport"]),
@@ -130,7 +132,12 @@ let package = Package(
             name: "ExportSourcesTests", dependencies: ["ExportSources", "ExportCore", "CExportZlib", "CExportArchive"]),
         .testTarget(name: "ExportStagesTests", dependencies: ["ExportStages", "ExportCore", "ExportFormats", "ExportTestSupport"]),
         .testTarget(name: "ExportSyncTests", dependencies: ["ExportSync", "ExportCore", "ExportTestSupport"]),
-        .testTarget(name: "ExportChunksTests", dependencies: ["ExportChunks", "ExportCore", "ExportTestSupport"]),
+        .testTarget(name: "ExportChunksTests", dependencies: ["ExportChunks", "ExportCore", "ExportTestSupport", "ExportRunFolder"]),
+        .testTarget(
+            name: "ExportRunFolderTests",
+            dependencies: [
+                "ExportRunFolder", "ExportCore", "ExportPrepare", "ExportUpload", "ExportChunks", "ExportTestSupport",
+            ]),
         .testTarget(
             name: "ExportPrepareTests",
             dependencies: [
@@ -150,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "ExportUploadTests",
             dependencies: [
-                "ExportUpload", "OmnisendSimulator", "ExportTestSupport", "ExportSync", "ExportCore", "ExportChunks",
+                "ExportUpload", "OmnisendSimulator", "ExportTestSupport", "ExportSync", "ExportCore", "ExportChunks", "ExportRunFolder",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -158,7 +165,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .testTarget(
-            name: "ExportReportTests", dependencies: ["ExportReport", "ExportUpload", "ExportCore", "ExportChunks", "ExportTestSupport"]),
+            name: "ExportReportTests", dependencies: ["ExportReport", "ExportUpload", "ExportCore", "ExportChunks", "ExportTestSupport", "ExportRunFolder"]),
         .testTarget(
             name: "ExportEndToEndTests",
             dependencies: [

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExportCore
+import ExportRunFolder
 import ExportUpload
 import Foundation
 import OmnisendSimulator
@@ -39,7 +40,7 @@ enum Rehearsal {
     static func start(runDirectory: String, apiVersion: APIVersion) async throws -> (RunningSimulator, UploadTarget) {
         var configuration = SimulatorConfiguration()
         configuration.port = 0
-        configuration.stateDirectory = "\(runDirectory)/simulator"
+        configuration.stateDirectory = "\(runDirectory)/\(RunFolderLayout.simulatorDirectory)"
         configuration.batchProcessingDelay = .milliseconds(20)
         let running = try await Simulator.start(configuration)
         let target = UploadTarget(

@@ -2,6 +2,7 @@ import ArgumentParser
 import ExportChunks
 import ExportCore
 import ExportReport
+import ExportRunFolder
 import Foundation
 
 /// `omnisend-export report`: (re)build a run folder's `report.html`, or a runs folder's `index.html`.

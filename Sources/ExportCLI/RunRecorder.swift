@@ -1,6 +1,7 @@
 import ExportChunks
 import ExportCore
 import ExportPrepare
+import ExportRunFolder
 import ExportStages
 import ExportUpload
 import Foundation

@@ -1,6 +1,7 @@
 import ExportCore
 
 #if canImport(Glibc)
+import ExportRunFolder
 import Glibc
 #elseif canImport(Darwin)
 import Darwin

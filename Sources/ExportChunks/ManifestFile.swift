@@ -1,4 +1,5 @@
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 /// Reads and writes `manifest.json`: sorted keys, pretty-printed, no timestamps, so the same run

@@ -1,4 +1,5 @@
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import ExportChunks
 import ExportCore
 import ExportFormats
+import ExportRunFolder
 import ExportSources
 import ExportStages
 import ExportSync

@@ -1,4 +1,5 @@
 import ExportCore
+import ExportRunFolder
 import ExportSources
 import ExportStages
 

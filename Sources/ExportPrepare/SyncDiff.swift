@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportRunFolder
 import ExportStages
 import ExportSync
 import Foundation

@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportRunFolder
 import ExportUpload
 import Foundation
 
@@ -34,9 +35,8 @@ public struct RunReport: Sendable {
         upload = try UploadState.load(runDirectory: runDirectory, manifest: manifest, mask: mask)
         let shownReasons = manifest.rejectReasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(Self.reasonLimit)
         rejects = RejectSamples(
-            path: "\(runDirectory)/\(RunFolderLayout.rejects)", reasons: Set(shownReasons.map(\.key)),
-            perReason: Self.examplesPerReason, mask: mask)
-        warnings = WarningSummary(path: "\(runDirectory)/\(RunFolderLayout.warnings)", manifestWarnings: manifest.warnings)
+            runDirectory: runDirectory, reasons: Set(shownReasons.map(\.key)), perReason: Self.examplesPerReason, mask: mask)
+        warnings = WarningSummary(runDirectory: runDirectory, manifestWarnings: manifest.warnings)
         let folder = URL(fileURLWithPath: runDirectory).standardizedFileURL
         let name = folder.lastPathComponent
         history = RunHistoryFile.read(runsDirectory: folder.deletingLastPathComponent().path).filter {

@@ -1,3 +1,5 @@
+import ExportRunFolder
+
 /// Warnings (a value left out of a contact) by field and code: from `warnings.ndjson`
 /// (`{input, line, field, code}`) when the run has one, else the manifest's counts per code.
 struct WarningSummary: Sendable, Equatable {
@@ -14,18 +16,15 @@ struct WarningSummary: Sendable, Equatable {
     /// Whether the rows come from the side file (by field) or the manifest (by code only).
     var byField: Bool
 
-    /// Reads `path`; falls back to `manifestWarnings` when there is no such file.
-    init(path: String, manifestWarnings: [String: Int]) {
+    /// Reads the run folder's warnings file; falls back to `manifestWarnings` when it has none.
+    init(runDirectory: String, manifestWarnings: [String: Int]) {
         var counts: [String: Row] = [:]
         var found = false
-        NDJSONLines.forEach(path: path) { line in
+        SideFileReader(runDirectory: runDirectory).forEach(WarningLine.self) { line in
             found = true
-            let field = NDJSONLines.string("field", in: line) ?? "?"
-            let code = NDJSONLines.string("code", in: line) ?? "?"
-            let key = field + "\u{0}" + code
+            let key = line.field + "\u{0}" + line.code
             if counts[key] == nil {
-                let place = (NDJSONLines.string("input", in: line) ?? "?") + (NDJSONLines.int("line", in: line).map { ":\($0)" } ?? "")
-                counts[key] = Row(field: field, code: code, count: 0, firstSeen: place)
+                counts[key] = Row(field: line.field, code: line.code, count: 0, firstSeen: "\(line.input):\(line.line)")
             }
             counts[key]!.count += 1
             return true

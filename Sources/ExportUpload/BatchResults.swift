@@ -11,33 +11,29 @@ struct BatchResults: Sendable {
     var reportedEmails: [String]
 
     /// Parses the items answer of the batch that carried `chunk` (whose item emails are `emails`).
-    init(itemsAnswer object: [String: Any], chunk: Int, emails: [String?]) {
+    init(itemsAnswer answer: BatchItemsAnswer, chunk: Int, emails: [String?]) {
         var indexByEmail: [String: Int] = [:]
         for (index, email) in emails.enumerated() { if let email { indexByEmail[email] = index } }
         var seen = Set<Int>()
         var accepted = 0
         var failed: [FailedItem] = []
         var reported: [String] = []
-        let entries = ((object["responses"] as? [[String: Any]]) ?? []) + ((object["errors"] as? [[String: Any]]) ?? [])
-        for entry in entries {
-            let request = entry["request"] as? [String: Any]
-            let email = request.flatMap { ChunkFile.email(ofItem: $0) }
+        for entry in answer.responses + answer.errors {
+            let email = entry.email
             if let email { reported.append(email) }
             var index = email.flatMap { indexByEmail[$0] }
-            if index == nil, let id = entry["itemID"] as? String ?? (entry["itemID"] as? Int).map(String.init), let n = Int(id),
-                n >= 1, n <= emails.count
-            {
+            if index == nil, let id = entry.itemID, let n = Int(id), n >= 1, n <= emails.count {
                 index = n - 1
             }
             guard let index, !seen.contains(index) else { continue }
             seen.insert(index)
-            let code = (entry["responseCode"] as? Int) ?? 0
+            let code = entry.responseCode ?? 0
             if (200..<300).contains(code) {
                 accepted += 1
             } else {
                 failed.append(
                     FailedItem(
-                        chunk: chunk, item: index, responseCode: code, response: Self.json(entry["response"] ?? "no answer"),
+                        chunk: chunk, item: index, responseCode: code, response: Self.json(entry.response.map(FastJSON.foundation) ?? "no answer"),
                         retryable: FailedItem.isRetryable(responseCode: code)))
             }
         }
@@ -45,7 +41,7 @@ struct BatchResults: Sendable {
             failed.append(
                 FailedItem(
                     chunk: chunk, item: index, responseCode: 0,
-                    response: Self.json("not processed: the batch ended (\(object["status"] as? String ?? "?")) without a result for this item"),
+                    response: Self.json("not processed: the batch ended (\(answer.status ?? "?")) without a result for this item"),
                     retryable: true))
         }
         self.accepted = accepted

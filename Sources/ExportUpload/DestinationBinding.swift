@@ -1,4 +1,5 @@
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 /// Binds a run folder's checkpoint to one destination identity. Called with the run folder's
@@ -66,8 +67,8 @@ public enum DestinationBinding {
     static func archive(runDirectory: String) throws -> String {
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: runDirectory)) ?? []
         var number = 1
-        while existing.contains("checkpoint-\(number).sqlite") { number += 1 }
-        let name = "checkpoint-\(number).sqlite"
+        while existing.contains(RunFolderLayout.archivedCheckpoint(number)) { number += 1 }
+        let name = RunFolderLayout.archivedCheckpoint(number)
         for suffix in ["", "-wal", "-shm"] {
             let from = "\(runDirectory)/\(RunFolderLayout.checkpoint)\(suffix)"
             guard FileManager.default.fileExists(atPath: from) else { continue }

@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 /// Writes `failed.ndjson` from the checkpoint: one line per contact Omnisend refused or never

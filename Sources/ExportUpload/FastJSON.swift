@@ -4,7 +4,8 @@ import Foundation
 
 /// JSON reading on the upload path with ExportFormats' strict byte-level parser, several times
 /// faster than `JSONSerialization` on the large `/batches/{id}/items` answers and on chunk items.
-/// Values can be bridged to the Foundation shapes the uploader reads (`[String: Any]`, `[Any]`,
+/// Answers decode into `Decodable` structs (`decode`, through `FieldValueDecoder`); contacts
+/// compared field by field can be bridged to Foundation shapes (`[String: Any]`, `[Any]`,
 /// `String`, `Int`, `Double`, `Bool`, `NSNull`).
 enum FastJSON {
     /// The value `bytes` hold, or `nil` when they are not one JSON text.
@@ -22,35 +23,11 @@ enum FastJSON {
         return foundation(object)
     }
 
-    /// A `GET /batches/{id}/items` answer bridged to Foundation shapes, except that each entry's
-    /// `request` is cut to what ``BatchResults`` reads of it: `{"email": …}` with its email (see
-    /// `ContactItem.email(of:)`), or `{}`. Bridging every request whole was most of the uploader's CPU.
-    static func itemsAnswer<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [String: Any]? {
-        guard case .object(let object)? = value(bytes) else { return nil }
-        var dictionary: [String: Any] = Dictionary(minimumCapacity: object.keys.count)
-        for (key, value) in zip(object.keys, object.values) {
-            if key == "responses" || key == "errors", case .array(let entries) = value {
-                dictionary[key] = entries.map(itemEntry)
-            } else {
-                dictionary[key] = foundation(value)
-            }
-        }
-        return dictionary
-    }
-
-    private static func itemEntry(_ entry: FieldValue) -> Any {
-        guard case .object(let object) = entry else { return foundation(entry) }
-        var dictionary: [String: Any] = Dictionary(minimumCapacity: object.keys.count)
-        for (key, value) in zip(object.keys, object.values) {
-            if key == "request", case .object(let request) = value {
-                var slim: [String: Any] = [:]
-                if let email = ContactItem.email(of: request) { slim["email"] = email }
-                dictionary[key] = slim
-            } else {
-                dictionary[key] = foundation(value)
-            }
-        }
-        return dictionary
+    /// `bytes` decoded as `T` (through `FieldValueDecoder`); `nil` when they are not one JSON
+    /// text or not a `T`.
+    static func decode<T: Decodable, Bytes: Collection<UInt8>>(_ type: T.Type, from bytes: Bytes) -> T? {
+        guard let value = value(bytes) else { return nil }
+        return try? T(from: FieldValueDecoder(value))
     }
 
     /// `value` in the shapes `JSONSerialization` produces (integers as `Int`, other numbers as `Double`).

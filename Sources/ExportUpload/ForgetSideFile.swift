@@ -1,32 +1,35 @@
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 /// An NDJSON side file of a run folder (`contacts`, `rejects`, `duplicates`, `warnings`, `failed`) held in
-/// memory while `forget` removes lines from it. Lines it does not change keep their exact bytes.
-struct SideFile {
+/// memory while `forget` removes lines from it. Lines it does not change keep their exact bytes:
+/// the decoded `Line`s decide, the bytes are what is written back.
+struct SideFile<Line: SideFileLine> {
     /// The name inside the run folder.
-    let name: String
+    var name: String { Line.fileName }
     /// The lines, without their newline.
     private(set) var lines: [[UInt8]]
-    /// Each line parsed (`nil` when it is not a JSON object).
-    private(set) var objects: [[String: Any]?]
+    /// Each line decoded (`nil` when it is not a `Line`).
+    private(set) var objects: [Line?]
     /// Lines removed so far.
     private(set) var removed = 0
     /// Whether a kept line was renumbered.
     private(set) var changed = false
 
-    /// Reads `name` (empty when the file does not exist).
-    init(runDirectory: String, name: String) throws {
-        self.name = name
-        let data = FileManager.default.contents(atPath: "\(runDirectory)/\(name)") ?? Data()
+    /// Reads `Line`'s file (empty when the file does not exist).
+    init(runDirectory: String) {
+        let data = FileManager.default.contents(atPath: "\(runDirectory)/\(Line.fileName)") ?? Data()
         lines = data.split(separator: UInt8(ascii: "\n")).map { [UInt8]($0) }
-        objects = lines.map { (try? JSONSerialization.jsonObject(with: Data($0))) as? [String: Any] }
+        let decoder = JSONDecoder()
+        objects = lines.map { SideFileReader.decode(Line.self, from: $0, decoder: decoder) }
     }
 
-    /// Removes the lines whose object satisfies `predicate`; returns how many.
-    mutating func remove(_ predicate: ([String: Any]) -> Bool) -> Int {
+    /// Removes the lines whose `Line` satisfies `predicate`; returns how many.
+    @discardableResult
+    mutating func remove(_ predicate: (Line) -> Bool) -> Int {
         var keptLines: [[UInt8]] = []
-        var keptObjects: [[String: Any]?] = []
+        var keptObjects: [Line?] = []
         var count = 0
         for (line, object) in zip(lines, objects) {
             if let object, predicate(object) {
@@ -42,6 +45,15 @@ struct SideFile {
         return count
     }
 
+    /// How many lines each value of `key` has (`""` for a line that did not decode).
+    func tally(_ key: (Line) -> String) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for object in objects { out[object.map(key) ?? "", default: 0] += 1 }
+        return out
+    }
+}
+
+extension SideFile where Line == ContactLine {
     /// `contacts.ndjson` after removals: each item index becomes its rank within its chunk and,
     /// when `chunks` (no checkpoint numbers chunks yet), each chunk number its rank among the
     /// chunks left, so the numbers match the rewritten chunk files and manifest positions again.
@@ -49,8 +61,8 @@ struct SideFile {
     mutating func renumber(chunks: Bool) {
         var byChunk: [Int: [(line: Int, item: Int)]] = [:]
         for (index, object) in objects.enumerated() {
-            guard let chunk = object?["chunk"] as? Int, let item = object?["item"] as? Int else { continue }
-            byChunk[chunk, default: []].append((index, item))
+            guard let object else { continue }
+            byChunk[object.chunk, default: []].append((index, object.item))
         }
         let chunkRank = Dictionary(uniqueKeysWithValues: byChunk.keys.sorted().enumerated().map { ($0.element, $0.offset + 1) })
         for (chunk, entries) in byChunk {
@@ -60,13 +72,15 @@ struct SideFile {
                 var line = Self.replacingNumber(of: "chunk", with: newChunk, in: lines[entry.line])
                 line = Self.replacingNumber(of: "item", with: rank, in: line)
                 lines[entry.line] = line
-                objects[entry.line]?["chunk"] = newChunk
-                objects[entry.line]?["item"] = rank
+                objects[entry.line]?.chunk = newChunk
+                objects[entry.line]?.item = rank
                 changed = true
             }
         }
     }
+}
 
+extension SideFile {
     /// The file's bytes: each line and a newline.
     var bytes: [UInt8] {
         var out: [UInt8] = []
@@ -96,15 +110,12 @@ enum ForgetCounts {
     /// Sets kept, rejected and duplicates (per input, member and in total) and the reject reasons
     /// from the side files; `forgotten` takes up the difference to `rows`. An entry whose numbers
     /// would not balance (side files that never matched it) keeps its old counts.
-    static func recount(_ manifest: inout RunManifest, contacts: SideFile, rejects: SideFile, duplicates: SideFile) {
-        func tally(_ file: SideFile) -> [String: Int] {
-            var out: [String: Int] = [:]
-            for object in file.objects { out[object?["input"] as? String ?? "", default: 0] += 1 }
-            return out
-        }
-        let kept = tally(contacts)
-        let rejected = tally(rejects)
-        let dups = tally(duplicates)
+    static func recount(
+        _ manifest: inout RunManifest, contacts: SideFile<ContactLine>, rejects: SideFile<RejectLine>, duplicates: SideFile<DuplicateLine>
+    ) {
+        let kept = contacts.tally(\.input)
+        let rejected = rejects.tally(\.input)
+        let dups = duplicates.tally(\.input)
         func set(_ counts: inout RunCounts, kept k: Int, rejected r: Int, duplicates d: Int) {
             let forgotten = counts.rows - k - r - d - counts.filtered
             guard forgotten >= 0, forgotten >= (counts.forgotten ?? 0) else { return }
@@ -126,8 +137,7 @@ enum ForgetCounts {
             set(&manifest.inputs[i].counts, kept: k, rejected: r, duplicates: d)
         }
         set(&manifest.counts, kept: contacts.lines.count, rejected: rejects.lines.count, duplicates: duplicates.lines.count)
-        var reasons: [String: Int] = [:]
-        for object in rejects.objects { reasons[object?["reason"] as? String ?? "", default: 0] += 1 }
+        let reasons = rejects.tally(\.reason)
         if reasons.values.reduce(0, +) == manifest.counts.rejected {
             manifest.rejectReasons = reasons
         }

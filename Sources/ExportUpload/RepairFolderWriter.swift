@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 /// `verify --repair`: writes a new run folder holding the contacts whose stored values differ

@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 /// For `--retry-failed`: gathers the items that failed for transient reasons (5xx, 408, 429, not

@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 /// A run folder checked against its manifest before an upload: the manifest decodes, every side

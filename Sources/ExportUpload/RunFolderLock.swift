@@ -1,4 +1,5 @@
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 #if canImport(Glibc)
@@ -12,7 +13,7 @@ import Foundation
 /// never leaves a stale lock behind.
 public final class RunFolderLock: Sendable {
     /// The lock file name inside the run folder.
-    public static let fileName = "upload.lock"
+    public static let fileName = RunFolderLayout.uploadLock
     private let file: HeldFileLock
 
     /// Takes the lock of `runDirectory` without waiting.

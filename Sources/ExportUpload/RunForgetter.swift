@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 /// `forget EMAIL`: erases one person (by normalised email) from a run folder, for erasure
@@ -45,8 +46,8 @@ public struct RunForgetter: Sendable {
         return found.sorted()
     }
 
-    private func matches(_ value: Any?) -> Bool {
-        guard let text = value as? String else { return false }
+    private func matches(_ text: String?) -> Bool {
+        guard let text else { return false }
         return EmailNormalizer.normalize(text) == email
     }
 
@@ -54,13 +55,6 @@ public struct RunForgetter: Sendable {
     /// - Throws: `ExportError.noInput` without a manifest, `.tampered` when a chunk does not match
     ///   its checksum, `.usage` when a chunk holding the person is in flight (`posting`/`posted`),
     ///   `UploadError.locked` while an upload runs.
-    /// `checkpoint-<n>.sqlite`: an earlier destination's checkpoint (`DestinationBinding.archive`).
-    static func isArchivedCheckpoint(_ name: String) -> Bool {
-        guard name.hasPrefix("checkpoint-"), name.hasSuffix(".sqlite") else { return false }
-        let number = name.dropFirst("checkpoint-".count).dropLast(".sqlite".count)
-        return !number.isEmpty && number.allSatisfy(\.isNumber)
-    }
-
     public func forget(runDirectory: String, token: String) throws -> ForgetResult {
         var result = ForgetResult(runDirectory: runDirectory)
         guard !email.isEmpty else { return result }
@@ -72,11 +66,9 @@ public struct RunForgetter: Sendable {
         let records = try store?.chunks() ?? []
         let recordByFile = Dictionary(records.map { ($0.file, $0) }, uniquingKeysWith: { a, _ in a })
 
-        var contacts = try SideFile(runDirectory: runDirectory, name: RunFolderLayout.contacts)
+        var contacts = SideFile<ContactLine>(runDirectory: runDirectory)
         var marked = Set<[Int]>()
-        for object in contacts.objects where matches(object?["email"]) {
-            if let chunk = object?["chunk"] as? Int, let item = object?["item"] as? Int { marked.insert([chunk, item]) }
-        }
+        for case let object? in contacts.objects where matches(object.email) { marked.insert([object.chunk, object.item]) }
 
         // Chunk files: the manifest's, then the retry chunks only the checkpoint knows.
         var rewrites: [ChunkRewrite] = []
@@ -145,23 +137,27 @@ public struct RunForgetter: Sendable {
         for file in result.removedChunks { result.removedLines[file] = nil }
 
         // Side files.
-        var sides: [SideFile] = []
-        let removedContacts = contacts.remove { matches($0["email"]) }
-        contacts.renumber(chunks: store == nil)
-        if removedContacts > 0 || contacts.changed { sides.append(contacts) }
-        var rejects = try SideFile(runDirectory: runDirectory, name: RunFolderLayout.rejects)
-        var duplicates = try SideFile(runDirectory: runDirectory, name: RunFolderLayout.duplicates)
-        for index in [0, 1] {
-            var file = index == 0 ? rejects : duplicates
-            if file.remove({ matches($0["email"]) }) > 0 { sides.append(file) }
-            if index == 0 { rejects = file } else { duplicates = file }
+        // Each side file to rewrite, as its name, its bytes, its line count and the lines removed.
+        var sides: [(name: String, bytes: [UInt8], lines: Int, removed: Int)] = []
+        func rewrite<Line>(_ file: SideFile<Line>) {
+            if file.removed > 0 || file.changed { sides.append((file.name, file.bytes, file.lines.count, file.removed)) }
         }
+        contacts.remove { matches($0.email) }
+        contacts.renumber(chunks: store == nil)
+        rewrite(contacts)
+        var rejects = SideFile<RejectLine>(runDirectory: runDirectory)
+        rejects.remove { matches($0.email) }
+        rewrite(rejects)
+        var duplicates = SideFile<DuplicateLine>(runDirectory: runDirectory)
+        duplicates.remove { matches($0.email) }
+        rewrite(duplicates)
         // warnings.ndjson (fields left out of a contact) names the contact's email too.
-        var warnings = try SideFile(runDirectory: runDirectory, name: RunFolderLayout.warnings)
-        if warnings.remove({ matches($0["email"]) }) > 0 { sides.append(warnings) }
+        var warnings = SideFile<WarningLine>(runDirectory: runDirectory)
+        warnings.remove { matches($0.email) }
+        rewrite(warnings)
         for side in sides where side.removed > 0 { result.removedLines[side.name] = side.removed }
-        var failed = try SideFile(runDirectory: runDirectory, name: RunFolderLayout.failed)
-        let failedRemoved = failed.remove { matches($0["email"]) }
+        var failed = SideFile<FailedLine>(runDirectory: runDirectory)
+        let failedRemoved = failed.remove { matches($0.email) }
         if failedRemoved > 0 { result.removedLines[failed.name] = failedRemoved }
 
         let anyChange = !rewrites.isEmpty || !sides.isEmpty || !result.removedChunks.isEmpty || failedRemoved > 0
@@ -169,12 +165,12 @@ public struct RunForgetter: Sendable {
             manifest.chunks = chunkEntries
             for side in sides {
                 guard let index = manifest.files.firstIndex(where: { $0.file == side.name }) else { continue }
-                manifest.files[index] = .init(file: side.name, lines: side.lines.count, bytes: side.bytes.count, sha256: ChunkFile.sha256Hex(side.bytes))
+                manifest.files[index] = .init(file: side.name, lines: side.lines, bytes: side.bytes.count, sha256: ChunkFile.sha256Hex(side.bytes))
             }
             ForgetCounts.recount(&manifest, contacts: contacts, rejects: rejects, duplicates: duplicates)
         }
         let manifestBytes = try ForgetCounts.encode(manifest)
-        let simulatorFolder = "\(runDirectory)/simulator"
+        let simulatorFolder = "\(runDirectory)/\(RunFolderLayout.simulatorDirectory)"
         result.simulatorStateRemoved = ForgetScan.mentions(in: simulatorFolder, needle: needle).isEmpty == false
         result.verifySpoolRemoved = !ForgetScan.mentions(in: VerifyProgress.spoolPath(runDirectory: runDirectory), needle: needle).isEmpty
         if dryRun { return result }
@@ -186,7 +182,7 @@ public struct RunForgetter: Sendable {
             result.checkpointChunksUpdated = counts.updated
         }
         // Checkpoints kept as history of an earlier destination hold the same chunks' answers.
-        for name in FileSystem.contents(of: runDirectory) where Self.isArchivedCheckpoint(name) {
+        for name in FileSystem.contents(of: runDirectory) where RunFolderLayout.isArchivedCheckpoint(name) {
             let archived = try CheckpointStore(path: "\(runDirectory)/\(name)")
             let counts = try archived.applyForget(rewrites, needle: email, token: token, manifestSHA256: ChunkFile.sha256Hex(manifestBytes))
             result.checkpointRowsRemoved += counts.rows

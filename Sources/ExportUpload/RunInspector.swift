@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 /// A human view of a run folder: a summary, one chunk's contacts, where one email went, the
@@ -13,9 +14,8 @@ public struct RunInspector: Sendable {
         self.runDirectory = runDirectory
     }
 
-    private func lines(_ name: String) -> [[String: Any]] {
-        guard let data = FileManager.default.contents(atPath: "\(runDirectory)/\(name)") else { return [] }
-        return data.split(separator: UInt8(ascii: "\n")).compactMap { (try? JSONSerialization.jsonObject(with: Data($0))) as? [String: Any] }
+    private func lines<Line: SideFileLine>(_ type: Line.Type) -> [Line] {
+        SideFileReader(runDirectory: runDirectory).lines(type)
     }
 
     private func chunkRecords() -> [Int: ChunkRecord] {
@@ -88,38 +88,35 @@ public struct RunInspector: Sendable {
         let wanted = email.trimmingCharacters(in: .whitespaces).lowercased()
         var out: [String] = []
         let records = chunkRecords()
-        for line in lines(RunFolderLayout.contacts) where (line["email"] as? String)?.lowercased() == wanted {
-            let chunk = line["chunk"] as? Int ?? 0
-            out.append("kept: \(line["input"] as? String ?? "?"):\(line["line"] as? Int ?? 0), chunk \(chunk) item \(line["item"] as? Int ?? 0), \(Self.describe(records[chunk]))")
+        for line in lines(ContactLine.self) where line.email.lowercased() == wanted {
+            out.append("kept: \(line.input):\(line.line), chunk \(line.chunk) item \(line.item), \(Self.describe(records[line.chunk]))")
         }
-        for line in lines(RunFolderLayout.failed) where (line["email"] as? String)?.lowercased() == wanted {
-            out.append("failed at Omnisend (chunk \(line["chunk"] as? Int ?? 0)): \(ItemError.fromLine(line)?.text ?? "?")")
+        for line in lines(FailedLine.self) where line.email.lowercased() == wanted {
+            out.append("failed at Omnisend (chunk \(line.chunk)): \(line.error.text)")
         }
-        for line in lines(RunFolderLayout.rejects) where (line["email"] as? String)?.lowercased() == wanted {
-            out.append("rejected: \(line["input"] as? String ?? "?"):\(line["line"] as? Int ?? 0) \(line["reason"] as? String ?? "") \(line["detail"] as? String ?? "")")
+        for line in lines(RejectLine.self) where line.email?.lowercased() == wanted {
+            out.append("rejected: \(line.input):\(line.line) \(line.reason) \(line.detail)")
         }
-        for line in lines(RunFolderLayout.duplicates) where (line["email"] as? String)?.lowercased() == wanted {
-            out.append("duplicate: \(line["input"] as? String ?? "?"):\(line["line"] as? Int ?? 0) of \(line["keptInput"] as? String ?? "?"):\(line["keptLine"] as? Int ?? 0)")
+        for line in lines(DuplicateLine.self) where line.email.lowercased() == wanted {
+            out.append("duplicate: \(line.input):\(line.line) of \(line.keptInput):\(line.keptLine)")
         }
         return out.isEmpty ? nil : out.joined(separator: "\n")
     }
 
     /// Reject reasons with counts and the first examples.
     public func rejects(examples: Int = 20) -> String {
-        summarize(lines(RunFolderLayout.rejects), key: { $0["reason"] as? String ?? "?" }, examples: examples) {
-            "\($0["input"] as? String ?? "?"):\($0["line"] as? Int ?? 0) \($0["reason"] as? String ?? "") \($0["detail"] as? String ?? "")"
-        }
+        summarize(lines(RejectLine.self), key: \.reason, examples: examples) { "\($0.input):\($0.line) \($0.reason) \($0.detail)" }
     }
 
     /// Failure reasons (Omnisend's answers) with counts and the first examples.
     public func failures(examples: Int = 20) -> String {
-        summarize(lines(RunFolderLayout.failed), key: { ItemError.fromLine($0)?.text ?? "?" }, examples: examples) {
-            "\($0["input"] as? String ?? "?"):\($0["line"] as? Int ?? 0) chunk \($0["chunk"] as? Int ?? 0) item \($0["item"] as? Int ?? 0) \($0["email"] as? String ?? "")"
+        summarize(lines(FailedLine.self), key: \.error.text, examples: examples) {
+            "\($0.input):\($0.line) chunk \($0.chunk) item \($0.item) \($0.email)"
         }
     }
 
-    private func summarize(
-        _ lines: [[String: Any]], key: ([String: Any]) -> String, examples: Int, describe: ([String: Any]) -> String
+    private func summarize<Line: SideFileLine>(
+        _ lines: [Line], key: (Line) -> String, examples: Int, describe: (Line) -> String
     ) -> String {
         guard !lines.isEmpty else { return "none" }
         var counts: [String: Int] = [:]

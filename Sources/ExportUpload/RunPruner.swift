@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 /// `keep_runs: N`: after a successful run, deletes the older run folders of the same pipeline in

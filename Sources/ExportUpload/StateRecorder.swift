@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportRunFolder
 import ExportSync
 import Foundation
 
@@ -123,12 +124,13 @@ public enum StateRecorder {
 
     /// The emails of `leavers.ndjson`.
     static func leaverEmails(runDirectory: String) throws -> Set<String> {
-        guard let data = FileManager.default.contents(atPath: runDirectory + "/" + RunFolderLayout.leavers) else {
+        guard FileManager.default.fileExists(atPath: runDirectory + "/" + RunFolderLayout.leavers) else {
             throw ExportError(.tampered, "leavers.ndjson is missing; the run folder changed since prepare", path: runDirectory)
         }
         var emails = Set<String>()
-        for line in data.split(separator: UInt8(ascii: "\n")) {
-            if case .object(let object)? = FastJSON.value(line), case .string(let email)? = object["email"] { emails.insert(email) }
+        SideFileReader(runDirectory: runDirectory).forEach(LeaverLine.self) { line in
+            emails.insert(line.email)
+            return true
         }
         return emails
     }

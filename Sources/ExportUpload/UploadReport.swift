@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 /// The end-of-upload report: `report.json` in the run folder and a short table on screen.

@@ -61,7 +61,7 @@ extension UploadSession {
     /// The per-item results of a batch, waiting (polling it with `GET /batches/{id}` and backoff)
     /// until it is `finished` or `stopped`. Follows `paging.next` links of the items list.
     /// Reconciliation uses it for candidate batches; posted chunks are polled by `BatchWatch`.
-    func finishedItems(batchID: String, kind: RequestKind) async -> (items: [String: Any]?, failure: String?) {
+    func finishedItems(batchID: String, kind: RequestKind) async -> (items: BatchItemsAnswer?, failure: String?) {
         var delay = await gate.firstPollDelay(ceiling: options.pollInitialDelay)
         while true {
             guard await pause(delay) else { return (nil, nil) }
@@ -69,12 +69,8 @@ extension UploadSession {
             case .unavailable: return (nil, nil)
             case .failed(let reason): return (nil, "GET /batches/\(batchID): \(reason)")
             case .answer(let answer):
-                let object = answer.jsonObject
-                let status = object?["status"] as? String ?? ""
-                if status == "finished" || status == "stopped" {
-                    if let created = (object?["createdAt"] as? String).flatMap(Self.parseDate),
-                        let ended = (object?["endedAt"] as? String).flatMap(Self.parseDate)
-                    {
+                if let entry = BatchEntry(answer), entry.hasEnded {
+                    if let created = entry.createdAt.flatMap(Self.parseDate), let ended = entry.endedAt.flatMap(Self.parseDate) {
                         await gate.learnBatchDuration(ended.timeIntervalSince(created))
                     }
                     return await allItems(batchID: batchID, kind: kind)
@@ -86,8 +82,8 @@ extension UploadSession {
 
     /// Every page of `GET /batches/{id}/items`, following `paging.next` (item paging is not
     /// documented: a link is followed when present), merged into one answer.
-    func allItems(batchID: String, kind: RequestKind) async -> (items: [String: Any]?, failure: String?) {
-        var merged: [String: Any]?
+    func allItems(batchID: String, kind: RequestKind) async -> (items: BatchItemsAnswer?, failure: String?) {
+        var merged: BatchItemsAnswer?
         var next: String?
         for _ in 0..<1000 {
             let result = await read(kind, patient: true, { () async -> RetryPolicy.Outcome in
@@ -98,17 +94,9 @@ extension UploadSession {
             case .unavailable: return (nil, nil)
             case .failed(let reason): return (nil, "GET /batches/\(batchID)/items: \(reason)")
             case .answer(let answer):
-                guard let object = FastJSON.itemsAnswer(answer.body) else { return (nil, "GET /batches/\(batchID)/items: not a JSON object") }
-                if var sofar = merged {
-                    for key in ["responses", "errors"] {
-                        sofar[key] = ((sofar[key] as? [Any]) ?? []) + ((object[key] as? [Any]) ?? [])
-                    }
-                    merged = sofar
-                } else {
-                    merged = object
-                }
-                let link = (object["paging"] as? [String: Any])?["next"] as? String
-                guard let link, !link.isEmpty else { return (merged, nil) }
+                guard let page = BatchItemsAnswer(answer.body) else { return (nil, "GET /batches/\(batchID)/items: not a JSON object") }
+                if merged == nil { merged = page } else { merged?.append(page) }
+                guard let link = page.next, !link.isEmpty else { return (merged, nil) }
                 next = link
             }
         }

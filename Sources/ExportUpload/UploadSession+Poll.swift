@@ -9,14 +9,12 @@ extension UploadSession {
     /// has its items read (every page) and its failed items saved in the same transaction as
     /// `done`. When the items cannot be read because Omnisend no longer knows the batch, the chunk
     /// fails keeping its batch ID, so `--retry-failed` never posts it again.
-    func settle(_ batch: WatchedBatch, entry: [String: Any]) async throws {
-        if let created = (entry["createdAt"] as? String).flatMap(Self.parseDate),
-            let ended = ((entry["endedAt"] ?? entry["enddedAt"]) as? String).flatMap(Self.parseDate)
-        {
+    func settle(_ batch: WatchedBatch, entry: BatchEntry) async throws {
+        if let created = entry.createdAt.flatMap(Self.parseDate), let ended = entry.endedAt.flatMap(Self.parseDate) {
             await gate.learnBatchDuration(ended.timeIntervalSince(created))
         }
-        let status = entry["status"] as? String ?? "finished"
-        if !options.readCleanBatchItems, Self.isClean(entry, contacts: batch.contacts) {
+        let status = entry.status ?? "finished"
+        if !options.readCleanBatchItems, entry.isClean(contacts: batch.contacts) {
             try store.markDone(batch.chunk, accepted: batch.contacts, failedItems: [])
             try? store.count("accepted", by: batch.contacts)
             await watch.remove(batch.batchID)
@@ -35,7 +33,7 @@ extension UploadSession {
         try store.markDone(batch.chunk, accepted: results.accepted, failedItems: results.failedItems)
         try? store.count("accepted", by: results.accepted)
         await watch.remove(batch.batchID)
-        log("chunk \(batch.chunk): batch \(items["status"] as? String ?? status), \(results.accepted) accepted, \(results.failedItems.count) failed")
+        log("chunk \(batch.chunk): batch \(items.status ?? status), \(results.accepted) accepted, \(results.failedItems.count) failed")
     }
 
     /// Fails a posted chunk whose batch cannot be read (404 after Omnisend's 7-day retention),
@@ -46,20 +44,5 @@ extension UploadSession {
         try? store.note("chunk \(batch.chunk): \(reason)", chunk: batch.chunk)
         log("chunk \(batch.chunk): failed: \(reason)")
         await watch.remove(batch.batchID)
-    }
-
-    /// Whether a batch entry proves that every item of a chunk of `contacts` items was accepted:
-    /// `finished`, no errors, and every one of the chunk's items finished.
-    static func isClean(_ entry: [String: Any], contacts: Int) -> Bool {
-        guard entry["status"] as? String == "finished", let total = entry["totalCount"] as? Int,
-            let finished = entry["finishedCount"] as? Int, let errors = entry["errorsCount"] as? Int
-        else { return false }
-        return errors == 0 && finished == total && total == contacts
-    }
-
-    /// Whether a batch entry's status is final (`finished` or `stopped`).
-    static func hasEnded(_ entry: [String: Any]) -> Bool {
-        let status = entry["status"] as? String
-        return status == "finished" || status == "stopped"
     }
 }

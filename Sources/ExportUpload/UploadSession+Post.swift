@@ -108,7 +108,6 @@ extension UploadSession {
 
     /// The `batchID` of a `POST /batches` answer (`batchID`, or `id` in newer shapes).
     static func batchID(in answer: HTTPAnswer) -> String? {
-        guard let object = answer.jsonObject else { return nil }
-        return (object["batchID"] as? String) ?? (object["id"] as? String)
+        BatchEntry(answer)?.id
     }
 }

@@ -40,26 +40,25 @@ extension UploadSession {
         }
         let known = try store.knownBatchIDs()
         let candidates = batches.filter { batch in
-            guard let id = batch["batchID"] as? String ?? batch["id"] as? String, !known.contains(id) else { return false }
-            if let endpoint = batch["endpoint"] as? String, endpoint != "contacts" { return false }
-            if let total = batch["totalCount"] as? Int, total != record.contacts { return false }
-            if let created = (batch["createdAt"] as? String).flatMap(Self.parseDate), created < since { return false }
+            guard let id = batch.id, !known.contains(id) else { return false }
+            if let endpoint = batch.endpoint, endpoint != "contacts" { return false }
+            if let total = batch.totalCount, total != record.contacts { return false }
+            if let created = batch.createdAt.flatMap(Self.parseDate), created < since { return false }
             return true
         }
         var claimed: String?
         for candidate in candidates.reversed() {
-            guard let id = candidate["batchID"] as? String ?? candidate["id"] as? String else { continue }
+            guard let id = candidate.id else { continue }
             if claimed != nil {
                 // A second batch with the same items: a duplicate Omnisend already holds. Only
                 // ended batches are compared (no waiting for them).
-                let status = candidate["status"] as? String
-                guard status == "finished" || status == "stopped" else { continue }
+                guard candidate.hasEnded else { continue }
             }
             let (items, failure) = await finishedItems(batchID: id, kind: .reconcile)
             if failure != nil { continue }
             guard let items else { return .unknown }
             let reported = BatchResults(itemsAnswer: items, chunk: record.number, emails: emails).reportedEmails
-            let stopped = (items["status"] as? String) == "stopped"
+            let stopped = items.status == "stopped"
             guard !reported.isEmpty, Set(reported).isSubset(of: wanted), reported.count == wanted.count || stopped else { continue }
             if claimed == nil {
                 try store.markPosted(record.number, batchID: id)
@@ -111,14 +110,14 @@ extension UploadSession {
     }
 
     /// Every contacts batch created since `since` (offset paging for v3/v5, cursors for 2026).
-    private func listBatches(since: Date) async -> [[String: Any]]? {
+    private func listBatches(since: Date) async -> [BatchEntry]? {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd"
         // One day earlier: `dateFrom` is a date, and time zones differ.
         let dateFrom = formatter.string(from: since.addingTimeInterval(-86_400))
-        var all: [[String: Any]] = []
+        var all: [BatchEntry] = []
         var offset = 0
         var after: String?
         let limit = 250
@@ -131,18 +130,15 @@ extension UploadSession {
             }
             let pageQuery = query
             guard case .answer(let answer) = await read(.reconcile, { await client.listBatches(query: pageQuery) }),
-                let object = answer.jsonObject
+                let page = BatchListPage(answer)
             else { return nil }
-            let page = (object["batches"] as? [[String: Any]]) ?? (object["data"] as? [[String: Any]]) ?? []
-            all.append(contentsOf: page)
-            let paging = object["paging"] as? [String: Any]
+            all.append(contentsOf: page.entries)
             if target.apiVersion == .v2026_03_15 {
-                let cursors = paging?["cursors"] as? [String: Any]
-                guard (paging?["hasMore"] as? Bool) == true, let next = cursors?["after"] as? String, !next.isEmpty else { break }
+                guard page.hasMore, let next = page.after, !next.isEmpty else { break }
                 after = next
             } else {
-                guard page.count == limit else { break }
-                offset += page.count
+                guard page.entries.count == limit else { break }
+                offset += page.entries.count
             }
         }
         return all

@@ -36,7 +36,7 @@ extension UploadSession {
         var position = start
         var restarted = false
         var seen = Set<String>()
-        var ended: [[String: Any]] = []
+        var ended: [BatchEntry] = []
         var pages = 0
         var ordered = true
         var lastCreated: Date?
@@ -53,7 +53,7 @@ extension UploadSession {
             }
             let pageQuery = query
             let result = await read(.list, patient: true, { await client.listBatches(query: pageQuery) })
-            guard case .answer(let answer) = result, let object = answer.jsonObject else {
+            guard case .answer(let answer) = result, let object = BatchListPage(answer) else {
                 if case .failed(let reason) = result {
                     try? store.note("the batch list could not be read (\(reason)); asking per batch", chunk: nil)
                     await watch.finishPass(wanted: wanted, seen: seen, pages: 1_000_000, ordered: ordered, next: nil)
@@ -61,8 +61,8 @@ extension UploadSession {
                 return
             }
             pages += 1
-            let page = (object["batches"] as? [[String: Any]]) ?? (object["data"] as? [[String: Any]]) ?? []
-            if !restarted, let anchor = position.anchor, Self.batchID(of: page.first) != anchor {
+            let page = object.entries
+            if !restarted, let anchor = position.anchor, page.first?.id != anchor {
                 // The list changed under the saved position: start over from the beginning, once.
                 restarted = true
                 position = .start(position.dateFrom)
@@ -70,14 +70,14 @@ extension UploadSession {
                 continue
             }
             for (index, entry) in page.enumerated() {
-                guard let id = Self.batchID(of: entry) else { continue }
-                if let created = (entry["createdAt"] as? String).flatMap(Self.parseDate) {
+                guard let id = entry.id else { continue }
+                if let created = entry.createdAt.flatMap(Self.parseDate) {
                     if let lastCreated, created < lastCreated { ordered = false }
                     lastCreated = created
                 }
                 if wanted.contains(id), !seen.contains(id) {
                     seen.insert(id)
-                    if Self.hasEnded(entry) {
+                    if entry.hasEnded {
                         ended.append(entry)
                     } else {
                         await watch.stillOpen(id)
@@ -87,19 +87,16 @@ extension UploadSession {
                 if !blocked {
                     // Every open batch comes after this entry: the next pass may start here.
                     next = cursors
-                        ? ListPosition(dateFrom: position.dateFrom, after: position.after, anchor: Self.batchID(of: page.first))
+                        ? ListPosition(dateFrom: position.dateFrom, after: position.after, anchor: page.first?.id)
                         : ListPosition(dateFrom: position.dateFrom, offset: position.offset + index, anchor: id)
                 }
             }
             if seen.isSuperset(of: wanted) { break pageLoop }
-            let paging = object["paging"] as? [String: Any]
             if cursors {
-                let after = (paging?["cursors"] as? [String: Any])?["after"] as? String
-                guard (paging?["hasMore"] as? Bool) == true, let after, !after.isEmpty else { break pageLoop }
+                guard object.hasMore, let after = object.after, !after.isEmpty else { break pageLoop }
                 position.after = after
             } else {
-                let link = paging?["next"] as? String
-                guard page.count > 0, link.map({ !$0.isEmpty }) ?? (page.count == limit) else { break pageLoop }
+                guard page.count > 0, object.next.map({ !$0.isEmpty }) ?? (page.count == limit) else { break pageLoop }
                 position.offset += page.count
             }
             position.anchor = nil
@@ -108,7 +105,7 @@ extension UploadSession {
         if !seen.isSuperset(of: wanted) { next = restarted ? nil : start }
         await watch.finishPass(wanted: wanted, seen: seen, pages: pages, ordered: ordered, next: next)
         for entry in ended {
-            guard let id = Self.batchID(of: entry), let batch = await watch.batch(id) else { continue }
+            guard let id = entry.id, let batch = await watch.batch(id) else { continue }
             try await settle(batch, entry: entry)
             await reportProgress()
             if stop.isRaised { return }
@@ -125,11 +122,11 @@ extension UploadSession {
             case .failed(let reason):
                 try await fail(batch, reason: "GET /batches/\(id): \(reason)")
             case .answer(let answer):
-                guard let entry = answer.jsonObject else {
+                guard let entry = BatchEntry(answer) else {
                     await watch.stillOpen(id)
                     continue
                 }
-                if Self.hasEnded(entry) {
+                if entry.hasEnded {
                     try await settle(batch, entry: entry)
                     await reportProgress()
                 } else {
@@ -137,10 +134,5 @@ extension UploadSession {
                 }
             }
         }
-    }
-
-    /// The ID of a batch entry (`batchID`, or `id` in newer shapes).
-    static func batchID(of entry: [String: Any]?) -> String? {
-        entry?["batchID"] as? String ?? entry?["id"] as? String
     }
 }

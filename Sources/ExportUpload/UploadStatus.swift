@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 /// Where an upload stands, read from the manifest and the checkpoint alone (no network).

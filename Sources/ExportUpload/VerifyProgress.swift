@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 /// Where a `verify` stands, saved in the run folder (`.verify-progress.json`, atomically) after
@@ -38,9 +39,9 @@ struct VerifyProgress: Sendable, Codable, Equatable {
     var spoolBytes: UInt64 = 0
 
     /// The files of a run folder's verify.
-    static func path(runDirectory: String) -> String { runDirectory + "/.verify-progress.json" }
-    static func spoolPath(runDirectory: String) -> String { runDirectory + "/.verify-spool" }
-    static func lockPath(runDirectory: String) -> String { runDirectory + "/.verify.lock" }
+    static func path(runDirectory: String) -> String { runDirectory + "/" + RunFolderLayout.verifyProgress }
+    static func spoolPath(runDirectory: String) -> String { runDirectory + "/" + RunFolderLayout.verifySpool }
+    static func lockPath(runDirectory: String) -> String { runDirectory + "/" + RunFolderLayout.verifyLock }
 
     /// A fresh progress for `candidates` read with `method` from `target`.
     init(target: UploadTarget, method: ContactVerifier.ReadMethod, candidates: VerifyCandidates) {

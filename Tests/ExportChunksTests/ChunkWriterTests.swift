@@ -1,5 +1,6 @@
 @testable import ExportChunks
 import ExportCore
+import ExportRunFolder
 import ExportTestSupport
 import Foundation
 import Testing

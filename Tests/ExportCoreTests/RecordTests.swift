@@ -48,11 +48,6 @@ import Testing
         #expect(total.rows == 20 && total.isBalanced)
     }
 
-    @Test func chunkFilesAreNumberedWithSixDigits() {
-        #expect(RunFolderLayout.chunkFile(1) == "chunks/chunk-000001.json")
-        #expect(RunFolderLayout.chunkFile(1_234_567) == "chunks/chunk-1234567.json")
-    }
-
     @Test func apiVersionsDecideLimitsAndWireNames() {
         #expect(APIVersion.v5.maxBatchItems == 1000)
         #expect(APIVersion.v2026_03_15.maxBatchItems == 100)

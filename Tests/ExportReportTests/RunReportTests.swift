@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportRunFolder
 import ExportTestSupport
 import ExportUpload
 import Foundation
@@ -49,9 +50,9 @@ import Testing
                 #"{"input":"in/<x>.csv","line":11,"reason":"email_invalid","detail":"no \"@\" <script>","email":"not-an-email"}"#,
             ],
             warningLines: [
-                #"{"input":"in.csv","line":4,"field":"birthdate","code":"birthdate_invalid"}"#,
-                #"{"input":"in.csv","line":7,"field":"birthdate","code":"birthdate_invalid"}"#,
-                #"{"input":"in.csv","line":8,"field":"phone","code":"phone_invalid"}"#,
+                #"{"input":"in.csv","line":4,"field":"birthdate","code":"birthdate_invalid","email":"a@example.com"}"#,
+                #"{"input":"in.csv","line":7,"field":"birthdate","code":"birthdate_invalid","email":"a@example.com"}"#,
+                #"{"input":"in.csv","line":8,"field":"phone","code":"phone_invalid","email":"b@example.com"}"#,
             ])
         let html = try RunReport(runDirectory: work.path).html
         #expect(ReportHTMLCheck.problems(html).isEmpty, "\(ReportHTMLCheck.problems(html))")
@@ -101,7 +102,7 @@ import Testing
                 path: "exports/part-\(index).csv", bytes: 2_000_000, sha256: String(repeating: "b", count: 64), format: "csv",
                 counts: RunCounts(), members: [])
         }
-        let warningLines = (0..<20_000).map { #"{"input":"exports/big.csv","line":\#($0),"field":"f\#($0 % 300)","code":"invalid"}"# }
+        let warningLines = (0..<20_000).map { #"{"input":"exports/big.csv","line":\#($0),"field":"f\#($0 % 300)","code":"invalid","email":"c@example.com"}"# }
         let work = try Self.folder(
             counts: Self.counts(rows: 1_000_000, kept: 900_000, rejected: 61_770, duplicates: 30_000, filtered: 8_230),
             reasons: reasons, fill: fill, inputs: inputs, rejectLines: lines, warningLines: warningLines)

@@ -1,5 +1,6 @@
 import ExportChunks
 import ExportCore
+import ExportRunFolder
 import Foundation
 
 /// Writes a prepared run folder for upload tests: chunk files in the prepare layout, the side

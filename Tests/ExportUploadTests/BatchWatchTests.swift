@@ -88,22 +88,4 @@ import Testing
         #expect(await watch.listStart() == .start(day))
         #expect(await !watch.inCreationOrder)
     }
-
-    @Test func aCleanBatchIsOnlyOneThatFinishedEveryItemWithoutErrors() {
-        let clean: [String: Any] = ["status": "finished", "totalCount": 10, "finishedCount": 10, "errorsCount": 0]
-        #expect(UploadSession.isClean(clean, contacts: 10))
-        #expect(!UploadSession.isClean(clean, contacts: 11))
-        var errors = clean
-        errors["errorsCount"] = 1
-        #expect(!UploadSession.isClean(errors, contacts: 10))
-        var short = clean
-        short["finishedCount"] = 9
-        #expect(!UploadSession.isClean(short, contacts: 10))
-        var stopped = clean
-        stopped["status"] = "stopped"
-        #expect(!UploadSession.isClean(stopped, contacts: 10))
-        var absent = clean
-        absent["errorsCount"] = nil
-        #expect(!UploadSession.isClean(absent, contacts: 10))
-    }
 }

@@ -1,9 +1,9 @@
+import ExportRunFolder
 import ExportUpload
-import Foundation
 import Testing
 
 /// One error shape in `failed.ndjson` for every API version's item answer.
-@Suite struct ItemErrorTests {
+@Suite struct ItemErrorResponseTests {
     @Test func normalisesTheV3AndV5ErrorBody() {
         let answer = #"{"error":"1 error(s) found. Check 'fields' array for details.","fields":{"0":["identifiers[0].channels: field required but not found in Json"]}}"#
         let error = ItemError(status: 400, response: answer)
@@ -33,13 +33,5 @@ import Testing
         #expect(ItemError(status: 502, response: "<html>bad gateway</html>").message == "<html>bad gateway</html>")
         #expect(ItemError(status: 422, response: #"{"error":"x","fields":{"email":"one text","tags":[["nested"],3]}}"#).fields
             == ["email": ["one text"], "tags": ["nested", "3"]])
-    }
-
-    @Test func readsBackWhatItWrote() throws {
-        let error = ItemError(status: 400, message: "bad \"quote\"\nline", fields: ["a": ["x", "y"], "": ["z"]])
-        let line = "{\"email\":\"e\",\"error\":\(error.json)}"
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        #expect(ItemError.fromLine(object) == error)
-        #expect(ItemError.fromLine(["error": "old shape"]) == nil)
     }
 }

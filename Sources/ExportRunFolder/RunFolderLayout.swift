@@ -28,6 +28,27 @@ public enum RunFolderLayout {
     public static let leavers = "leavers.ndjson"
     /// A copy of the pipeline file as it was when the run was prepared.
     public static let pipelineCopy = "pipeline.yaml"
+    /// The one-uploader lock file; holds the uploader's pid.
+    public static let uploadLock = "upload.lock"
+    /// The rehearsal simulator's state, when the run was uploaded to it.
+    public static let simulatorDirectory = "simulator"
+    /// `verify`'s progress, so that an interrupted verify resumes.
+    public static let verifyProgress = ".verify-progress.json"
+    /// `verify`'s spool of the contacts read back from Omnisend.
+    public static let verifySpool = ".verify-spool"
+    /// `verify`'s lock file.
+    public static let verifyLock = ".verify.lock"
+
+    /// The name of an earlier destination's checkpoint, kept when the run was bound to another
+    /// destination: `checkpoint-<n>.sqlite`.
+    public static func archivedCheckpoint(_ n: Int) -> String { "checkpoint-\(n).sqlite" }
+
+    /// Whether `name` is an `archivedCheckpoint` name.
+    public static func isArchivedCheckpoint(_ name: String) -> Bool {
+        guard name.hasPrefix("checkpoint-"), name.hasSuffix(".sqlite") else { return false }
+        let number = name.dropFirst("checkpoint-".count).dropLast(".sqlite".count)
+        return !number.isEmpty && number.allSatisfy(\.isNumber)
+    }
 
     /// The relative path of chunk number `n` (1-based): `chunks/chunk-000001.json`.
     public static func chunkFile(_ n: Int) -> String {
