@@ -10,25 +10,14 @@ import Testing
 /// go through `NDJSONReader` as one record.
 @Suite(.enabled(if: SharedFolder.isPresent, "../shared/conformance is absent: JSONTestSuite not run"))
 struct JSONTestSuiteTests {
-    static var folder: String { SharedFolder.path! + "/conformance/json-test-suite/test_parsing" }
-
     /// The implementation-defined cases we accept: numbers of any size or exponent (kept as text,
     /// never rounded) and 500 nested arrays (within our 512 limit). Every other `i_` case, all of
     /// them invalid UTF-8, lone surrogates, UTF-16 or a BOM inside the text, is rejected.
-    static let acceptedImplementationDefined: Set<String> = [
-        "i_number_double_huge_neg_exp.json", "i_number_huge_exp.json", "i_number_neg_int_huge_exp.json",
-        "i_number_pos_double_huge_exp.json", "i_number_real_neg_overflow.json", "i_number_real_pos_overflow.json",
-        "i_number_real_underflow.json", "i_number_too_big_neg_int.json", "i_number_too_big_pos_int.json",
-        "i_number_very_big_negative_int.json", "i_structure_500_nested_arrays.json",
-    ]
+    static let acceptedImplementationDefined = JSONTestSuiteFiles.numbersKeptAsText.union(["i_structure_500_nested_arrays.json"])
 
-    static func files(_ prefix: String) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(prefix) }.sorted()
-    }
+    static func files(_ prefix: String) throws -> [String] { try JSONTestSuiteFiles.names(prefix) }
 
-    static func bytes(_ name: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name)))
-    }
+    static func bytes(_ name: String) throws -> [UInt8] { try JSONTestSuiteFiles.bytes(name) }
 
     static func accepts(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { (try? JSONValueParser.parse($0)) != nil }

@@ -1,5 +1,4 @@
 import ExportTestSupport
-import Foundation
 import Testing
 
 @testable import OmnisendSimulator
@@ -10,24 +9,15 @@ import Testing
 /// let a client bug through the rehearsal.
 @Suite(.enabled(if: SharedFolder.isPresent, "../shared/conformance is absent: JSONTestSuite not run against the simulator"))
 struct BodyJSONConformanceTests {
-    static var folder: String { SharedFolder.path! + "/conformance/json-test-suite/test_parsing" }
-
     /// The implementation-defined cases the simulator accepts: numbers of any size or exponent
     /// (kept as their text). Every other `i_` case (invalid UTF-8, lone surrogates, UTF-16, a BOM,
     /// 500 nested arrays, deeper than the parser's 64 levels) is refused.
-    static let acceptedImplementationDefined: Set<String> = [
-        "i_number_double_huge_neg_exp.json", "i_number_huge_exp.json", "i_number_neg_int_huge_exp.json",
-        "i_number_pos_double_huge_exp.json", "i_number_real_neg_overflow.json", "i_number_real_pos_overflow.json",
-        "i_number_real_underflow.json", "i_number_too_big_neg_int.json", "i_number_too_big_pos_int.json",
-        "i_number_very_big_negative_int.json",
-    ]
+    static let acceptedImplementationDefined = JSONTestSuiteFiles.numbersKeptAsText
 
-    static func files(_ prefix: String) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(prefix) }.sorted()
-    }
+    static func files(_ prefix: String) throws -> [String] { try JSONTestSuiteFiles.names(prefix) }
 
     static func accepts(_ name: String) throws -> Bool {
-        BodyJSON.parse(Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name)))) != nil
+        BodyJSON.parse(try JSONTestSuiteFiles.bytes(name)) != nil
     }
 
     @Test func acceptsEveryY() throws {
