@@ -84,19 +84,24 @@ struct UploadState: Sendable {
     /// Omnisend's message in an item's answer: its `error`, `detail`, `title` or `message`, with
     /// the names of the fields it blames; the text itself when it is not an object.
     static func message(of response: String) -> String {
-        let object = try? JSONSerialization.jsonObject(with: Data(response.utf8), options: .fragmentsAllowed)
-        if let text = object as? String { return String(text.prefix(200)) }
-        guard let dictionary = object as? [String: Any] else { return String(response.prefix(200)) }
-        let text = ["error", "detail", "title", "message"].lazy.compactMap { dictionary[$0] as? String }.first ?? "error"
+        let bytes = Array(response.utf8)
+        if let text = try? JSONDecoder().decode(String.self, from: Data(bytes)) { return String(text.prefix(200)) }
+        guard let body = ErrorBody(bytes) else { return String(response.prefix(200)) }
+        let text = body.error ?? body.detail ?? body.title ?? body.message ?? "error"
         var fields: [String] = []
-        if let byField = dictionary["fields"] as? [String: Any] {
+        if case .object(let byField)? = body.fields {
             for value in byField.values {
-                if let list = value as? [String] { fields += list } else if let one = value as? String { fields.append(one) }
+                switch value {
+                case .string(let one): fields.append(one)
+                case .array(let list):
+                    // A list counts only when every entry is text.
+                    let texts = list.compactMap { entry -> String? in if case .string(let one) = entry { one } else { nil } }
+                    if texts.count == list.count { fields += texts }
+                default: break
+                }
             }
         }
-        if let errors = dictionary["errors"] as? [[String: Any]] {
-            fields += errors.compactMap { ($0["field"] ?? $0["pointer"]) as? String }
-        }
+        fields += body.problems.compactMap { $0.field ?? $0.pointer }
         let named = fields.isEmpty ? "" : " (" + Set(fields).sorted().prefix(4).joined(separator: ", ") + ")"
         return String((text + named).prefix(200))
     }

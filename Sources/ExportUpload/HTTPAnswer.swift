@@ -19,24 +19,17 @@ public struct HTTPAnswer: Sendable, Equatable {
     /// Whether the status is 2xx.
     public var isSuccess: Bool { (200..<300).contains(status) }
 
-    /// The body parsed as a JSON object, or `nil`.
-    public var jsonObject: [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
-    }
-
-    /// Omnisend's error message: `error` (v3/v5), `detail` or `title` (RFC 9457), else the status.
+    /// Omnisend's error message (`ErrorBody`): `error` (v3/v5), `detail` or `title` (RFC 9457),
+    /// `fields` and `errors` as JSON with sorted keys; else the status.
     public var errorMessage: String {
-        if let object = jsonObject {
+        if let body = ErrorBody(body) {
             var parts: [String] = []
-            if let error = object["error"] as? String { parts.append(error.trimmingCharacters(in: .whitespaces)) }
-            if let detail = object["detail"] as? String { parts.append(detail) } else if let title = object["title"] as? String {
-                parts.append(title)
-            }
-            if let fields = object["fields"], let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) {
-                parts.append("fields: \(String(decoding: data, as: UTF8.self))")
-            }
-            if let errors = object["errors"], let data = try? JSONSerialization.data(withJSONObject: errors, options: [.sortedKeys]) {
-                parts.append("errors: \(String(decoding: data, as: UTF8.self))")
+            if let error = body.error { parts.append(error.trimmingCharacters(in: .whitespaces)) }
+            if let detail = body.detail ?? body.title { parts.append(detail) }
+            for (name, value) in [("fields", body.fields), ("errors", body.errors)] {
+                guard let value, let data = try? JSONSerialization.data(withJSONObject: FastJSON.foundation(value), options: [.sortedKeys])
+                else { continue }
+                parts.append("\(name): \(String(decoding: data, as: UTF8.self))")
             }
             if !parts.isEmpty { return "HTTP \(status): " + parts.joined(separator: "; ") }
         }

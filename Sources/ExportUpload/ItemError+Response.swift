@@ -1,3 +1,4 @@
+import ExportCore
 import ExportRunFolder
 import Foundation
 
@@ -5,30 +6,30 @@ extension ItemError {
     /// Normalises Omnisend's answer for an item (`response`, JSON text as saved in the checkpoint).
     public init(status: Int, response: String) {
         self.init(status: status, message: "")
-        let value = try? JSONSerialization.jsonObject(with: Data(response.utf8), options: [.fragmentsAllowed])
-        switch value {
-        case let text as String:
+        let bytes = Array(response.utf8)
+        if case .string(let text)? = FastJSON.value(bytes) {
             message = text
-        case let object as [String: Any]:
-            message = (object["error"] as? String) ?? (object["detail"] as? String) ?? (object["title"] as? String)
-                ?? (object["message"] as? String) ?? response
-            if let fields = object["fields"] as? [String: Any] {
-                for (name, value) in fields { self.fields[name] = Self.strings(value) }
+        } else if let body = ErrorBody(bytes) {
+            message = body.error ?? body.detail ?? body.title ?? body.message ?? response
+            if case .object(let fields)? = body.fields {
+                for (name, value) in zip(fields.keys, fields.values) { self.fields[name] = Self.strings(value) }
             }
-            for problem in (object["errors"] as? [[String: Any]]) ?? [] {
-                let name = (problem["field"] as? String) ?? ""
-                let text = (problem["message"] as? String) ?? (problem["code"] as? String) ?? ""
-                self.fields[name, default: []].append(text)
+            for problem in body.problems {
+                self.fields[problem.field ?? "", default: []].append(problem.message ?? problem.code ?? "")
             }
-        default:
+        } else {
             message = response
         }
         message = message.trimmingCharacters(in: .whitespaces)
     }
 
-    private static func strings(_ value: Any) -> [String] {
-        if let list = value as? [Any] { return list.flatMap(strings) }
-        if let text = value as? String { return [text] }
-        return [BatchResults.json(value)]
+    /// The texts of a `fields` entry: a string, the strings of a list (nested lists flattened),
+    /// any other value as JSON.
+    private static func strings(_ value: FieldValue) -> [String] {
+        switch value {
+        case .array(let list): return list.flatMap(strings)
+        case .string(let text): return [text]
+        default: return [BatchResults.json(FastJSON.foundation(value))]
+        }
     }
 }

@@ -107,10 +107,7 @@ public struct RetryPolicy: Sendable, Equatable {
             if let seconds = Double(value), seconds.isFinite, seconds >= 0 { return seconds }
             if let date = Self.httpDate(value) { return max(0, date.timeIntervalSince(now)) }
         }
-        if let retryAfter = answer.jsonObject?["retryAfter"] {
-            if let seconds = retryAfter as? Double, seconds >= 0 { return seconds }
-            if let text = retryAfter as? String, let seconds = Double(text), seconds >= 0 { return seconds }
-        }
+        if let seconds = ErrorBody(answer.body)?.retryAfter, seconds >= 0 { return seconds }
         if let value = answer.headers["x-rate-limit-reset"], let seconds = Double(value.trimmingCharacters(in: .whitespaces)),
             seconds.isFinite, seconds >= 0
         {
