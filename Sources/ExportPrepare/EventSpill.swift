@@ -15,7 +15,8 @@ import Darwin
 /// The file is created with mode 0600 (it holds emails) and removed before the manifest is
 /// written; a run that stops half way leaves it in a folder without a manifest, which nothing
 /// uploads. Each event is one frame: its length (4 bytes), a tag byte and its fields (integers as
-/// 8 bytes, texts as a length and their UTF-8), so that reading back needs no parsing beyond it.
+/// 8 bytes, texts as a length and their UTF-8), so that reading back needs no parsing beyond it;
+/// a packed contact's frame also holds its dedupe key and date, so that neither is worked out again.
 final class EventSpill {
     /// The file's name in the run folder.
     static let name = ".prepare-events.spill"
@@ -84,8 +85,16 @@ final class EventSpill {
             buffer.append(Tag.packed.rawValue)
             put(line)
             put(index)
+            put(Int(Int64(bitPattern: contact.key.high)))
+            put(Int(Int64(bitPattern: contact.key.low)))
             put(arena.bytes(contact.emailRange))
             put(arena.bytes(contact.itemRange))
+            if let date = contact.sortableDate {
+                buffer.append(1)
+                put(Int(date))
+            } else {
+                buffer.append(0)
+            }
         }
         let length = UInt32(buffer.count - start - 4)
         withUnsafeBytes(of: length.littleEndian) { length in
@@ -271,15 +280,26 @@ final class EventSpill {
             case .packed?:
                 let line = int()
                 let index = int()
-                let email = bytes()
-                let item = bytes()
-                let room = arena.reserve(email.count + item.count)
-                _ = UnsafeMutableBufferPointer(rebasing: room[0..<email.count]).initialize(from: email)
-                _ = UnsafeMutableBufferPointer(rebasing: room[email.count...]).initialize(from: item)
-                arena.commit(email.count + item.count)
+                let high = UInt64(bitPattern: Int64(int()))
+                let key = EmailKey(high: high, low: UInt64(bitPattern: Int64(int())))
+                // The email and the item, copied straight from the frame: the key came with them.
+                let emailCount = int()
+                let emailAt = at
+                at += emailCount
+                let itemCount = int()
+                let itemAt = at
+                at += itemCount
+                let dated = data[at] == 1
+                at += 1
+                let sortableDate = dated ? Int64(int()) : nil
+                let room = arena.reserve(emailCount + itemCount)
+                data.withUnsafeBufferPointer { frame in
+                    room.baseAddress!.update(from: frame.baseAddress! + emailAt, count: emailCount)
+                    (room.baseAddress! + emailCount).update(from: frame.baseAddress! + itemAt, count: itemCount)
+                }
+                arena.commit(emailCount + itemCount)
                 let contact = PackedContact(
-                    key: EmailKey(utf8: arena.bytes(0..<email.count)), start: 0, emailEnd: email.count,
-                    end: email.count + item.count)
+                    key: key, start: 0, emailEnd: emailCount, end: emailCount + itemCount, sortableDate: sortableDate)
                 return .packed(contact, line: line, index: index)
             case nil:
                 throw EventSpill.truncated(path)

@@ -93,7 +93,7 @@ struct RecordRun {
                 current.line = line
                 current.index = index
                 _ = winners.origins.append(current)
-                winners.deduper.offer(key: contact.key, row: sequence, date: nil)
+                winners.deduper.offer(key: contact.key, row: sequence, sortableDate: contact.sortableDate)
             }
             sequence += 1
         }
@@ -150,7 +150,7 @@ struct RecordRun {
         /// Dedupes one contact and writes it to a chunk (or a duplicate to its side file).
         func keep(
             origin: RecordOrigin, key: EmailKey, email: UnsafeBufferPointer<UInt8>, item: UnsafeBufferPointer<UInt8>,
-            dedupeDate: String? = nil
+            sortableDate: Int64? = nil
         ) throws {
             guard chunkWriter.fitsAlone(item.count) else {
                 return try reject(Rejection(
@@ -166,7 +166,7 @@ struct RecordRun {
                     let because: SideFileWriter.KeptBecause
                     if case .newest = pipeline.dedupe {
                         because = .newest(
-                            date: dedupeDate.flatMap(SortableDate.parse).map(DedupeDateText.iso),
+                            date: sortableDate.map(DedupeDateText.iso),
                             keptDate: winners.deduper.winnerDate(of: key).map(DedupeDateText.iso))
                     } else {
                         because = .last
@@ -222,7 +222,7 @@ struct RecordRun {
                 current.index = index
                 return try keep(
                     origin: current, key: contact.key, email: arena.bytes(contact.emailRange),
-                    item: arena.bytes(contact.itemRange))
+                    item: arena.bytes(contact.itemRange), sortableDate: contact.sortableDate)
             case .mapped(let origin, let result):
                 sequence += 1
                 tally.count(\.rows)
@@ -241,7 +241,8 @@ struct RecordRun {
                     try email.withUTF8 { email in
                         try contact.json.withUnsafeBufferPointer { item in
                             try keep(
-                                origin: origin, key: contact.key, email: email, item: item, dedupeDate: contact.dedupeDate)
+                                origin: origin, key: contact.key, email: email, item: item,
+                                sortableDate: contact.dedupeDate.flatMap(SortableDate.parse))
                         }
                     }
                 }

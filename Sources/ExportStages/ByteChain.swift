@@ -288,7 +288,7 @@ enum UTF8Text {
         var titleCount: UInt8 = 0
     }
 
-    /// One entry per character U+0000 ... U+07FF.
+    /// One entry per character U+0000 ... U+07FF (each function reads it once a call).
     static let table: [Entry] = (0..<0x800).map { value in
         let scalar = Unicode.Scalar(UInt32(value))!
         let props = scalar.properties
@@ -323,18 +323,28 @@ enum UTF8Text {
     }
 
     @inline(__always)
-    private static func isSpace(_ character: Int) -> Bool {
-        character < 0x800 ? table[character].kind == .space : TextOps.isSpace(Unicode.Scalar(UInt32(character))!)
+    private static func isSpace(_ character: Int, _ table: [Entry]) -> Bool {
+        character < 0x800 ? table[character].kind == .space : isWideSpace(character)
     }
 
-    /// What `title` does with a character beyond U+07FF: `nil` for a letter with case.
-    private static func wideKind(_ character: Int) -> Entry.Kind? {
+    /// `TextOps.isSpace` of a character beyond U+07FF: the White_Space characters there, a set
+    /// that Unicode keeps stable (`ByteChainTests` checks it against the scalar properties).
+    @inline(__always)
+    static func isWideSpace(_ c: Int) -> Bool {
+        c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F
+            || c == 0x3000
+    }
+
+    /// What `title` does with a character beyond U+07FF: `nil` for a letter with case. A letter
+    /// is caseless when neither lower- nor title-casing changes it (two binary properties, which
+    /// say what comparing its case mappings with it says, without making them); an "other letter"
+    /// (CJK, Hangul, kana …) always is.
+    static func wideKind(_ character: Int) -> Entry.Kind? {
         let scalar = Unicode.Scalar(UInt32(character))!
         let props = scalar.properties
+        if props.generalCategory == .otherLetter { return .letter }
         if props.isAlphabetic {
-            let caseless = props.lowercaseMapping.unicodeScalars.elementsEqual(CollectionOfOne(scalar))
-                && props.titlecaseMapping.unicodeScalars.elementsEqual(CollectionOfOne(scalar))
-            return caseless ? .letter : nil
+            return props.changesWhenLowercased || props.changesWhenTitlecased ? nil : .letter
         }
         if props.numericType != nil { return .number }
         if props.generalCategory == .nonspacingMark || props.generalCategory == .spacingMark { return .mark }
@@ -343,10 +353,11 @@ enum UTF8Text {
 
     /// `TextOps.trim`: moves the text between the white space to `base`; the new count.
     static func trim(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+        let table = Self.table
         var start = 0
         while start < count {
             let (c, n) = character(base, start)
-            if !isSpace(c) { break }
+            if !isSpace(c, table) { break }
             start += n
         }
         var end = count
@@ -354,7 +365,7 @@ enum UTF8Text {
             // The last character starts at the last byte that is not a continuation byte.
             var lead = end - 1
             while base[lead] & 0xC0 == 0x80 { lead -= 1 }
-            if !isSpace(character(base, lead).value) { break }
+            if !isSpace(character(base, lead).value, table) { break }
             end = lead
         }
         if start > 0 { base.update(from: base + start, count: end - start) }
@@ -363,12 +374,13 @@ enum UTF8Text {
 
     /// `TextOps.collapseSpaces`: each run of white space becomes one space; the new count.
     static func collapseSpaces(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+        let table = Self.table
         var out = 0
         var i = 0
         var inSpace = false
         while i < count {
             let (c, n) = character(base, i)
-            if isSpace(c) {
+            if isSpace(c, table) {
                 if !inSpace {
                     base[out] = 0x20
                     out += 1
@@ -386,6 +398,7 @@ enum UTF8Text {
 
     /// `TextOps.title`; the new count, or `nil` when a letter's case mapping is not in the table.
     static func title(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int? {
+        let table = Self.table
         var out = 0
         var i = 0
         var atWordStart = true

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A fixed table from byte keys to values, looked up by a key's bytes without making a `String`
 /// or an array (open addressing, FNV-1a hashes).
 struct ByteKeyTable<Value: Sendable>: Sendable {
@@ -29,7 +35,10 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
         while true {
             let index = Int(slots[slot])
             if index < 0 { return nil }
-            if keys[index].withUnsafeBufferPointer({ $0.elementsEqual(key) }) { return values[index] }
+            let equal = keys[index].withUnsafeBufferPointer {
+                $0.count == key.count && ($0.isEmpty || memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0)
+            }
+            if equal { return values[index] }
             slot = (slot + 1) & mask
         }
     }

@@ -55,9 +55,15 @@ public struct EmailDeduper: Sendable {
 
     /// Pass 1 of `last` / `newest` for an address already hashed into `key`.
     public mutating func offer(key: EmailKey, row: Int, date: String?) {
+        offer(key: key, row: row, sortableDate: date.flatMap(SortableDate.parse))
+    }
+
+    /// Pass 1 of `last` / `newest` with the date already parsed (`SortableDate`; `nil` when the
+    /// row has none or it is not a date, which loses).
+    public mutating func offer(key: EmailKey, row: Int, sortableDate: Int64?) {
         if case .newest = policy {
             // Later rows win ties, so `newest` over equal dates behaves like `last`.
-            table.offerNewest(key, row: row, date: date.flatMap(SortableDate.parse) ?? Int64.min)
+            table.offerNewest(key, row: row, date: sortableDate ?? Int64.min)
         } else {
             table.upsert(key, row: row)
         }

@@ -31,8 +31,9 @@ public struct EmailKey: Hashable, Sendable {
         (hash(bytes, seed: 0x9E37_79B9_7F4A_7C15), hash(bytes, seed: 0xC2B2_AE3D_27D4_EB4F))
     }
 
-    /// A key from its two halves (the all-zero key marks an empty slot in `EmailTable`).
-    init(high: UInt64, low: UInt64) {
+    /// A key from its two halves (as `high` and `low` give them; the all-zero key marks an empty
+    /// slot in `EmailTable`).
+    public init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
     }

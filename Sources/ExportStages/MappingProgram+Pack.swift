@@ -23,9 +23,9 @@ extension MappingProgram {
 
     /// What `pack` made of a record.
     public enum PackOutcome: Sendable, Equatable {
-        /// A contact without warnings or dedupe date, written into the arena.
+        /// A contact without warnings, written into the arena (with its dedupe date, if any).
         case packed(PackedContact)
-        /// Anything else (a rejection; a contact with warnings or a dedupe date), the arena as it was.
+        /// Anything else (a rejection; a contact with warnings), the arena as it was.
         case mapped(MappingResult)
 
         /// The outcome as a `MappingResult`, a packed contact copied out of `arena`.
@@ -36,7 +36,8 @@ extension MappingProgram {
             case .packed(let contact):
                 return .contact(MappedContact(
                     email: String(decoding: arena.bytes(contact.emailRange), as: UTF8.self),
-                    json: Array(arena.bytes(contact.itemRange))))
+                    json: Array(arena.bytes(contact.itemRange)),
+                    dedupeDate: contact.dateTextRange.map { String(decoding: arena.bytes($0), as: UTF8.self) }))
             }
         }
     }
@@ -74,17 +75,19 @@ extension MappingProgram {
     /// What is worked out once per row before its item is written: the envelope's variable
     /// parts, and the warnings and fields found so far.
     struct Prepared {
-        var emailTail: [UInt8]
-        /// The phone's E.164 id and the rest of its identifier (`,"channels":…}}`).
-        var phone: (id: String, tail: [UInt8])?
+        /// The rest of the email identifier (`,"channels":…}`); `nil`: the program's constant one.
+        var emailTail: [UInt8]?
+        /// The phone's E.164 id and the rest of its identifier (`,"channels":…}}`; `nil`: the
+        /// program's constant one).
+        var phone: (id: String, tail: [UInt8]?)?
         var problems: MappingProblems
         var presence: Presence
     }
 
     /// The program for one row: `where`, email, consent and phone, then the item into `arena`.
     func run(_ row: FieldRow, dedupeDate: Int, into arena: ByteArena) -> PackOutcome {
-        for (condition, step) in zip(plan.conditions, conditionSteps) where !holds(condition, step, in: row) {
-            return .mapped(.filtered(detail: "where rule at \(condition.location) not met"))
+        for rule in conditionSteps.indices where !holds(rule, in: row) {
+            return .mapped(.filtered(detail: "where rule at \(plan.conditions[rule].location) not met"))
         }
 
         // The email: ASCII bytes lower-cased straight into the arena, or a normalised `String`.
@@ -117,7 +120,6 @@ extension MappingProgram {
         // The transformed values are written after the item's room, in `scratch`.
         var size = emailCount + 1024 + 2 * (row.fields.bytes.count + emailCount)
         let scratchSize = row.fields.bytes.count + scratchGrowth
-        var prepared: Prepared?
         while true {
             let room = arena.reserve(size + scratchSize)
             let scratch = room.baseAddress! + size
@@ -127,17 +129,16 @@ extension MappingProgram {
                 ascii!.writeASCIILowercased(to: room.baseAddress!)
             }
             let email = UnsafeBufferPointer(rebasing: room[0..<emailCount])
-            if prepared == nil {
-                if let problem = EmailAddress.validate(bytes: email) {
-                    return .mapped(.rejected(reason: problem.reason, detail: problem.detail, email: raw()))
-                }
-                switch prepare(row, scratch: scratch) {
-                case .success(let ready): prepared = ready
-                case .failure(let rejection):
-                    return .mapped(.rejected(reason: rejection.reason, detail: rejection.detail, email: raw()))
-                }
+            // Worked out again on a second try (rare), which gives the same answers.
+            if let problem = EmailAddress.validate(bytes: email) {
+                return .mapped(.rejected(reason: problem.reason, detail: problem.detail, email: raw()))
             }
-            var state = prepared!
+            var state: Prepared
+            switch prepare(row, scratch: scratch) {
+            case .success(let ready): state = ready
+            case .failure(let rejection):
+                return .mapped(.rejected(reason: rejection.reason, detail: rejection.detail, email: raw()))
+            }
             var out = RowWriter(UnsafeMutableBufferPointer(rebasing: room[emailCount..<size]))
             write(row, email: email, state: &state, scratch: scratch, to: &out)
             if out.overflowed {
@@ -151,33 +152,43 @@ extension MappingProgram {
                 return .mapped(.rejected(
                     reason: requirement.reason, detail: "required field '\(requirement.field)' is empty", email: raw()))
             }
-            let item = UnsafeBufferPointer(rebasing: room[emailCount..<(emailCount + out.count)])
-            var date: String?
+            let itemEnd = emailCount + out.count
+            var date: UnsafeBufferPointer<UInt8>?
             if dedupeDate >= 0 && dedupeDate < row.fields.count && !row.fields.isNull(dedupeDate) {
-                date = String(decoding: row.fields[dedupeDate], as: UTF8.self)
+                date = row.fields[dedupeDate]
             }
-            if state.problems.warnings.isEmpty && date == nil {
-                let start = arena.count
-                arena.commit(emailCount + out.count)
+            guard state.problems.warnings.isEmpty else {
+                return .mapped(.contact(MappedContact(
+                    email: String(decoding: email, as: UTF8.self), json: Array(room[emailCount..<itemEnd]),
+                    warnings: state.problems.warnings, dedupeDate: date.map { String(decoding: $0, as: UTF8.self) })))
+            }
+            let start = arena.count
+            guard let date else {
+                arena.commit(itemEnd)
                 return .packed(PackedContact(
-                    key: EmailKey(utf8: email), start: start, emailEnd: start + emailCount,
-                    end: start + emailCount + out.count))
+                    key: EmailKey(utf8: email), start: start, emailEnd: start + emailCount, end: start + itemEnd))
             }
-            return .mapped(.contact(MappedContact(
-                email: String(decoding: email, as: UTF8.self), json: Array(item), warnings: state.problems.warnings,
-                dedupeDate: date)))
+            // The date's raw text after the item, over the scratch (done with, and at least as
+            // large as the record, of which the date is a field).
+            if let source = date.baseAddress { (room.baseAddress! + itemEnd).update(from: source, count: date.count) }
+            arena.commit(itemEnd + date.count)
+            return .packed(PackedContact(
+                key: EmailKey(utf8: email), start: start, emailEnd: start + emailCount, end: start + itemEnd,
+                dateEnd: start + itemEnd + date.count, sortableDate: SortableDate.parse(bytes: date)))
         }
     }
 
-    /// Whether `condition` holds for `row`: on its column's bytes when `step` allows, else on text.
-    private func holds(_ condition: MappingPlan.Condition, _ step: ConditionStep?, in row: FieldRow) -> Bool {
-        guard let step else { return row.holds(condition) }
-        if step.chain.steps.isEmpty {
-            if let bytes = step.chain.apply(to: row, scratch: nil), let holds = step.holds(bytes) { return holds }
-        } else if let bytes = step.chain.apply(to: row), let holds = bytes.withUnsafeBufferPointer(step.holds) {
-            return holds
+    /// Whether `where` rule number `rule` holds for `row`: on its column's bytes when its step
+    /// allows, else on text.
+    private func holds(_ rule: Int, in row: FieldRow) -> Bool {
+        if let step = conditionSteps[rule] {
+            if step.chain.steps.isEmpty {
+                if let bytes = step.chain.apply(to: row, scratch: nil), let holds = step.holds(bytes) { return holds }
+            } else if let bytes = step.chain.apply(to: row), let holds = bytes.withUnsafeBufferPointer(step.holds) {
+                return holds
+            }
         }
-        return row.holds(condition)
+        return row.holds(plan.conditions[rule])
     }
 
     /// Why a row is rejected before its item is written.
@@ -190,36 +201,35 @@ extension MappingProgram {
     private func prepare(_ row: FieldRow, scratch: UnsafeMutablePointer<UInt8>) -> Result<Prepared, RowRejection> {
         var problems = MappingProblems()
         var presence = Presence()
-        let decision: ConsentPolicy.Decision
-        var emailTail: [UInt8]
+        var emailTail: [UInt8]?
+        let dated: Bool
         switch constantChannel {
-        case .send(let constant, let tail)?:
-            decision = constant
-            emailTail = tail
+        case .send?:
+            dated = constantChannelDated
         case .reject(let reason, let detail)?:
             return .failure(RowRejection(reason: reason, detail: detail))
         case nil:
+            let decision: ConsentPolicy.Decision
             switch emailConsent(row, problems: &problems) {
             case .send(let rowDecision): decision = rowDecision
             case .reject(let reason, let detail): return .failure(RowRejection(reason: reason, detail: detail))
             }
-            emailTail = []
-            Self.appendEmailChannel(
-                decision, sendWelcomeMessage: plan.sendWelcomeMessage, apiVersion: apiVersion, to: &emailTail)
+            dated = Self.isDated(decision)
+            var tail: [UInt8] = []
+            Self.appendEmailChannel(decision, sendWelcomeMessage: plan.sendWelcomeMessage, apiVersion: apiVersion, to: &tail)
+            emailTail = tail
         }
         presence.mark(emailBit)
         presence.mark(statusBit)
-        if plan.statusDate != nil && decision.date != nil && decision.date != ConsentPolicy.keepExistingDate {
-            presence.mark(statusDateBit)
-        }
+        if plan.statusDate != nil && dated { presence.mark(statusDateBit) }
 
-        var phone: (id: String, tail: [UInt8])?
+        var phone: (id: String, tail: [UInt8]?)?
         if let field = plan.phone, let parsed = parsePhone(field, in: row, scratch: scratch) {
             switch parsed {
             case .e164(let e164):
                 presence.mark(phoneBit)
-                if let tail = constantPhoneTail {
-                    phone = (e164, tail)
+                if constantPhoneTail != nil {
+                    phone = (e164, nil)
                     break
                 }
                 switch smsConsent(field, row: row, problems: &problems) {
@@ -272,49 +282,56 @@ extension MappingProgram {
     ) {
         out.write(Self.envelopeHead)
         out.writeString(email)
-        out.write(state.emailTail)
+        if let tail = state.emailTail { out.write(tail) } else { out.write(constantEmailTail) }
         if let phone = state.phone {
             out.write(Self.phoneHead)
             out.writeString(phone.id)
-            out.write(phone.tail)
+            if let tail = phone.tail { out.write(tail) } else { out.write(constantPhoneTail!) }
         }
         out.write(UInt8(ascii: "]"))
 
-        // Plain fields.
-        for step in fields {
-            var text: String?
-            if case .column(let slot) = step.read, !row.hasLists {
-                guard let bytes = row.bytes(slot) else { continue }
-                let value = TrimmedField(bytes)
-                if value.isEmpty { continue }
-                if value.isTrimmed && writeField(value.bytes, step, state: &state, to: &out) { continue }
-                text = value.text
-            } else if let bytes = step.chain?.apply(to: row, scratch: scratch),
-                bytes.isEmpty || writeField(bytes, step, state: &state, to: &out)
-            {
-                continue
-            } else {
-                switch row.evaluate(step.field.spec) {
-                case .value(let v?): text = TextOps.trim(v.joined())
-                case .value(nil): text = nil
-                case .invalid(let why):
-                    state.problems.add(step.field.wireName, "\(step.field.key)_invalid", step.field.onInvalid, why)
-                }
-            }
-            guard let value = text, !value.isEmpty else { continue }
-            switch Self.render(value, as: step.field) {
-            case .invalid(let code, let detail):
-                state.problems.add(step.field.wireName, code, step.field.onInvalid, detail)
-            case .text(let rendered):
-                out.write(step.field.jsonKey)
-                out.writeString(rendered)
-                state.presence.mark(step.presence)
-            }
+        // Plain fields, then the tags and the custom properties.
+        for step in fieldSteps {
+            step._withUnsafeGuaranteedRef { writeStep($0, row, state: &state, scratch: scratch, to: &out) }
         }
-
         writeTags(row, state: &state, scratch: scratch, to: &out)
         writeProperties(row, state: &state, scratch: scratch, to: &out)
         out.write(UInt8(ascii: "}"))
+    }
+
+    /// Writes one plain field of a row whose envelope is written.
+    private func writeStep(
+        _ step: FieldStep, _ row: FieldRow, state: inout Prepared, scratch: UnsafeMutablePointer<UInt8>,
+        to out: inout RowWriter
+    ) {
+        var text: String?
+        if case .column(let slot) = step.read, !row.hasLists {
+            guard let bytes = row.bytes(slot) else { return }
+            let value = TrimmedField(bytes)
+            if value.isEmpty { return }
+            if value.isTrimmed && writeField(value.bytes, step, state: &state, to: &out) { return }
+            text = value.text
+        } else if let bytes = step.chain?.apply(to: row, scratch: scratch),
+            bytes.isEmpty || writeField(bytes, step, state: &state, to: &out)
+        {
+            return
+        } else {
+            switch row.evaluate(step.field.spec) {
+            case .value(let v?): text = TextOps.trim(v.joined())
+            case .value(nil): text = nil
+            case .invalid(let why):
+                state.problems.add(step.field.wireName, "\(step.field.key)_invalid", step.field.onInvalid, why)
+            }
+        }
+        guard let value = text, !value.isEmpty else { return }
+        switch Self.render(value, as: step.field) {
+        case .invalid(let code, let detail):
+            state.problems.add(step.field.wireName, code, step.field.onInvalid, detail)
+        case .text(let rendered):
+            out.write(step.field.jsonKey)
+            out.writeString(rendered)
+            state.presence.mark(step.presence)
+        }
     }
 
     private static let propertiesKey = Array(",\"customProperties\":{".utf8)
@@ -324,43 +341,51 @@ extension MappingProgram {
         _ row: FieldRow, state: inout Prepared, scratch: UnsafeMutablePointer<UInt8>, to out: inout RowWriter
     ) {
         var opened = false
-        for step in properties {
-            let value: MappingValue
-            if case .column(let slot) = step.read, !row.hasLists {
-                guard let bytes = row.bytes(slot) else { continue }
-                let trimmed = TrimmedField(bytes)
-                if trimmed.isEmpty { continue }
-                if trimmed.isTrimmed && writeProperty(trimmed.bytes, step, opened: &opened, state: &state, to: &out) {
-                    continue
-                }
-                let text = trimmed.text
-                if text.isEmpty { continue }
-                value = .text(text)
-            } else if let bytes = step.chain?.apply(to: row, scratch: scratch),
-                bytes.isEmpty || writeProperty(bytes, step, opened: &opened, state: &state, to: &out)
-            {
-                continue
-            } else {
-                switch row.evaluate(step.property.spec) {
-                case .value(let v?): value = v
-                case .value(nil): continue
-                case .invalid(let why):
-                    state.problems.add(
-                        "customProperties.\(step.property.name)", "custom_property_invalid", step.property.onInvalid, why)
-                    continue
-                }
-                if value.isBlank { continue }
-            }
-            var json: [UInt8] = []
-            if case .invalid(let code, let detail) = CustomPropertyWriter.write(value, as: step.property, into: &json) {
-                state.problems.add("customProperties.\(step.property.name)", code, step.property.onInvalid, detail)
-                continue
-            }
-            Self.openProperty(step, opened: &opened, to: &out)
-            out.write(json)
-            state.presence.mark(step.presence)
+        for step in propertySteps {
+            step._withUnsafeGuaranteedRef { writeStep($0, row, opened: &opened, state: &state, scratch: scratch, to: &out) }
         }
         if opened { out.write(UInt8(ascii: "}")) }
+    }
+
+    /// Writes one custom property (with the `,"customProperties":{` or `,` before it).
+    private func writeStep(
+        _ step: PropertyStep, _ row: FieldRow, opened: inout Bool, state: inout Prepared,
+        scratch: UnsafeMutablePointer<UInt8>, to out: inout RowWriter
+    ) {
+        let value: MappingValue
+        if case .column(let slot) = step.read, !row.hasLists {
+            guard let bytes = row.bytes(slot) else { return }
+            let trimmed = TrimmedField(bytes)
+            if trimmed.isEmpty { return }
+            if trimmed.isTrimmed && writeProperty(trimmed.bytes, step, opened: &opened, state: &state, to: &out) {
+                return
+            }
+            let text = trimmed.text
+            if text.isEmpty { return }
+            value = .text(text)
+        } else if let bytes = step.chain?.apply(to: row, scratch: scratch),
+            bytes.isEmpty || writeProperty(bytes, step, opened: &opened, state: &state, to: &out)
+        {
+            return
+        } else {
+            switch row.evaluate(step.property.spec) {
+            case .value(let v?): value = v
+            case .value(nil): return
+            case .invalid(let why):
+                state.problems.add(
+                    "customProperties.\(step.property.name)", "custom_property_invalid", step.property.onInvalid, why)
+                return
+            }
+            if value.isBlank { return }
+        }
+        var json: [UInt8] = []
+        if case .invalid(let code, let detail) = CustomPropertyWriter.write(value, as: step.property, into: &json) {
+            state.problems.add("customProperties.\(step.property.name)", code, step.property.onInvalid, detail)
+            return
+        }
+        Self.openProperty(step, opened: &opened, to: &out)
+        out.write(json)
+        state.presence.mark(step.presence)
     }
 
     /// Writes the `,"customProperties":{` or `,` before a property, then its `"name":`.

@@ -1,5 +1,11 @@
 import ExportCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension MappingProgram {
     private static let tagsKey = Array(",\"tags\":[".utf8)
 
@@ -115,7 +121,7 @@ extension MappingProgram {
             guard !split.isEmpty, isASCII(split), !split.utf8.contains(0x0A), !split.utf8.contains(0x0D) else { return nil }
             separator = Array(split.utf8)
         }
-        return .chain(chain, separator: separator, prefix: escaped(tag.prefix), suffix: escaped(tag.suffix))
+        return .chain(ChainTags(chain: chain, separator: separator, prefix: escaped(tag.prefix), suffix: escaped(tag.suffix)))
     }
 
     /// The most tags `writeTagsFromBytes` keeps track of (on the stack); a contact with more
@@ -139,7 +145,7 @@ extension MappingProgram {
             func keep(from: Int, start: Int) -> Bool {
                 let tag = out.written(start..<out.count)
                 for i in 0..<count where ranges[2 * i + 1] - ranges[2 * i] == tag.count {
-                    if out.written(ranges[2 * i]..<ranges[2 * i + 1]).elementsEqual(tag) {
+                    if memcmp(out.written(ranges[2 * i]..<ranges[2 * i + 1]).baseAddress!, tag.baseAddress!, tag.count) == 0 {
                         out.rewind(to: from)
                         return true
                     }
@@ -174,27 +180,35 @@ extension MappingProgram {
                         out.write(tag)
                         if !keep(from: from, start: start) { return nil }
                     }
-                case .chain(let chain, let separator, let prefix, let suffix)?:
-                    guard let value = chain.apply(to: row, scratch: scratch) else { return nil }
+                case .chain(let source)?:
+                    guard let value = source.chain.apply(to: row, scratch: scratch) else { return nil }
+                    let prefix = source.prefix
+                    let suffix = source.suffix
                     if value.isEmpty { continue }
                     if !ASCIIText.isASCII(value) { return nil }
-                    guard let separator else {
+                    guard let separator = source.separator else {
                         if !add(value, prefix, suffix) { return nil }
                         continue
                     }
+                    let text = value.baseAddress!
+                    let first = separator[0]
+                    let width = separator.count
                     var start = 0
                     var i = 0
-                    while i + separator.count <= value.count {
-                        let here = UnsafeBufferPointer(rebasing: value[i..<(i + separator.count)])
-                        if separator.withUnsafeBufferPointer({ here.elementsEqual($0) }) {
-                            if !add(UnsafeBufferPointer(rebasing: value[start..<i]), prefix, suffix) { return nil }
-                            i += separator.count
+                    while i + width <= value.count {
+                        if text[i] == first && (width == 1 || separator.withUnsafeBufferPointer {
+                            memcmp(text + i + 1, $0.baseAddress! + 1, width - 1) == 0
+                        }) {
+                            if !add(UnsafeBufferPointer(start: text + start, count: i - start), prefix, suffix) { return nil }
+                            i += width
                             start = i
                         } else {
                             i += 1
                         }
                     }
-                    if !add(UnsafeBufferPointer(rebasing: value[start...]), prefix, suffix) { return nil }
+                    if !add(UnsafeBufferPointer(start: text + start, count: value.count - start), prefix, suffix) {
+                        return nil
+                    }
                 case nil:
                     return nil
                 }

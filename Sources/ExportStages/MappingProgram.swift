@@ -72,15 +72,36 @@ public struct MappingProgram: Sendable {
     enum TagBytes: Sendable {
         /// A constant's tags, each `"prefix+text+suffix"` JSON-escaped with its quotes (ASCII).
         case constant([[UInt8]])
-        /// A column through its byte chain, split on `separator` (ASCII, no CR or LF) when given,
-        /// with the JSON-escaped prefix and suffix.
-        case chain(ByteChain, separator: [UInt8]?, prefix: [UInt8], suffix: [UInt8])
+        /// A column through its byte chain (one object, so that a row's look at it takes one reference).
+        case chain(ChainTags)
     }
 
-    /// A `where` rule that can be tested on its column's bytes: a chain, and ASCII options.
-    struct ConditionStep: Sendable {
+    /// A column's tags made from bytes: its byte chain, split on `separator` (ASCII, no CR or LF)
+    /// when given, with the JSON-escaped prefix and suffix.
+    final class ChainTags: Sendable {
+        let chain: ByteChain
+        let separator: [UInt8]?
+        let prefix: [UInt8]
+        let suffix: [UInt8]
+
+        init(chain: ByteChain, separator: [UInt8]?, prefix: [UInt8], suffix: [UInt8]) {
+            self.chain = chain
+            self.separator = separator
+            self.prefix = prefix
+            self.suffix = suffix
+        }
+    }
+
+    /// A `where` rule that can be tested on its column's bytes: a chain, and ASCII options (a
+    /// class, so that a row's look at it takes one reference).
+    final class ConditionStep: Sendable {
         let chain: ByteChain
         let test: Test
+
+        init(chain: ByteChain, test: Test) {
+            self.chain = chain
+            self.test = test
+        }
 
         enum Test: Sendable {
             case equals([[UInt8]])
@@ -145,11 +166,18 @@ public struct MappingProgram: Sendable {
     let constantStatusDate: DateOutcome?
     /// The email channel when no row can change it (and it warns about nothing).
     private(set) var constantChannel: ConstantChannel? = nil
+    /// The constant channel's tail (empty when there is none), and whether it sends a status date.
+    private(set) var constantEmailTail: [UInt8] = []
+    private(set) var constantChannelDated = false
     let fields: [FieldStep]
     let tags: [TagStep]
     /// Whether every tag source makes its tags from bytes.
     let tagsFromBytes: Bool
     let properties: [PropertyStep]
+    /// `fields` and `properties` again, unretained (those arrays keep them alive), so that a
+    /// row's loop over them takes no reference.
+    let fieldSteps: [Unmanaged<FieldStep>]
+    let propertySteps: [Unmanaged<PropertyStep>]
     /// Per `where` rule, its test on bytes when it has one.
     let conditionSteps: [ConditionStep?]
     /// The phone's spec over its column's bytes, when it has that form.
@@ -218,10 +246,16 @@ public struct MappingProgram: Sendable {
                 property: property, read: read, key: key, chain: Self.chain(property.spec, read),
                 presence: bit("custom_properties.\(property.name)"))
         }
+        fieldSteps = fields.map(Unmanaged.passUnretained)
+        propertySteps = properties.map(Unmanaged.passUnretained)
         var chains = fields.compactMap(\.chain) + properties.compactMap(\.chain) + (phoneChain.map { [$0] } ?? [])
-        for tag in tags { if case .chain(let chain, _, _, _)? = tag.bytes { chains.append(chain) } }
+        for tag in tags { if case .chain(let source)? = tag.bytes { chains.append(source.chain) } }
         scratchGrowth = chains.map(\.growth).max() ?? 0
         constantChannel = compileChannel(empty)
+        if case .send(let decision, let tail)? = constantChannel {
+            constantEmailTail = tail
+            constantChannelDated = Self.isDated(decision)
+        }
         constantPhoneTail = compilePhoneTail(empty)
     }
 
@@ -256,6 +290,11 @@ public struct MappingProgram: Sendable {
         case .present(let wanted): return ConditionStep(chain: chain, test: .present(wanted))
         case .matches: return nil
         }
+    }
+
+    /// Whether `decision` sends a status date (the `status_date` field then counts as present).
+    static func isDated(_ decision: ConsentPolicy.Decision) -> Bool {
+        decision.date != nil && decision.date != ConsentPolicy.keepExistingDate
     }
 
     /// The SMS channel's bytes when the phone has no SMS status mapped (every phone then keeps its status).

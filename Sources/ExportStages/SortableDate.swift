@@ -15,4 +15,15 @@ public enum SortableDate {
         }
         return nil
     }
+
+    /// `parse(_:)` of the UTF-8 text `bytes`, read from the bytes when trimming them needs no
+    /// Unicode white space (the usual case), so that a row's date makes no `String`.
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let field = TrimmedField(bytes)
+        guard field.isTrimmed else { return parse(field.text) }
+        for pattern in patterns {
+            if let parts = pattern.parse(bytes: field.bytes) { return parts.epochSeconds }
+        }
+        return nil
+    }
 }

@@ -5,7 +5,8 @@ import ExportFormats
 /// What the destination state keeps of one contact item: its email, the hash of its payload
 /// without the values that change every run, and its channels' consent.
 public struct PayloadDigest: Sendable, Equatable {
-    /// The email identifier's `id` (normalised by the mapper), or `nil` for an item without one.
+    /// The item's email as `ContactItem.email(of:)` reads it (the email identifier's `id`, normalised
+    /// by the mapper), or `nil` for an item without one.
     public var email: String?
     /// SHA-256 of the canonical payload (keys sorted, volatile values left out).
     public var hash: [UInt8]
@@ -117,7 +118,6 @@ public struct PayloadHasher: Sendable {
     /// The email and channels of one parsed item, with the hash of its canonical form (keys
     /// sorted, volatile values left out).
     func canonical(_ object: JSONObject) -> PayloadDigest {
-        var email: String?
         var channels: [String: DestinationStateLine.Channel] = [:]
         var stable = JSONObject()
         for (key, value) in zip(object.keys, object.values) {
@@ -143,7 +143,6 @@ public struct PayloadHasher: Sendable {
                         kept.append(identifier)
                         continue
                     }
-                    if entry["type"] == .string("email"), case .string(let id)? = entry["id"] { email = id }
                     kept.append(.object(stripChannels(entry, into: &channels)))
                 }
                 stable.values.append(.array(kept))
@@ -154,7 +153,8 @@ public struct PayloadHasher: Sendable {
         var canonical: [UInt8] = []
         canonical.reserveCapacity(1024)
         Self.write(.object(stable), to: &canonical)
-        return PayloadDigest(email: email, hash: Array(SHA256.hash(data: canonical)), channels: channels)
+        return PayloadDigest(
+            email: ContactItem.email(of: object), hash: Array(SHA256.hash(data: canonical)), channels: channels)
     }
 
     /// The identifier without its volatile channel dates; the channels' consent goes to `channels`.

@@ -16,7 +16,7 @@ import Testing
         case .packed(let contact, let line, let index):
             let email = String(decoding: arena.bytes(contact.emailRange), as: UTF8.self)
             let item = String(decoding: arena.bytes(contact.itemRange), as: UTF8.self)
-            return "packed \(line) \(index) \(email) \(item) \(contact.key == EmailKey(email))"
+            return "packed \(line) \(index) \(email) \(item) \(contact.key == EmailKey(email)) \(contact.sortableDate as Any)"
         }
     }
 
@@ -43,7 +43,8 @@ import Testing
             _ = UnsafeMutableBufferPointer(rebasing: room[email.utf8.count...]).initialize(from: item.utf8)
             arena.commit(email.utf8.count + item.utf8.count)
             let contact = PackedContact(
-                key: EmailKey(email), start: 0, emailEnd: email.utf8.count, end: email.utf8.count + item.utf8.count)
+                key: EmailKey(email), start: 0, emailEnd: email.utf8.count, end: email.utf8.count + item.utf8.count,
+                sortableDate: n % 3 == 0 ? nil : Int64(n) * 86_400 - 1_000_000)
             try add(.packed(contact, line: n + 2, index: n))
             switch n % 5 {
             case 0: try add(.malformed(Rejection(origin: origin, reason: "unequal_field_count", detail: "3 fields", email: nil)))

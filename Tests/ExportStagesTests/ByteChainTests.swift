@@ -101,6 +101,23 @@ import Testing
         #expect(Self.run([.collapseSpaces, .title], on: "  ȘTEFAN\u{00A0}\u{00A0}cel   MARE ") == "Ștefan Cel Mare")
     }
 
+    /// Beyond U+07FF, white space and caseless letters are read from the stable set and the two
+    /// binary properties `UTF8Text` uses: the same answers as `TextOps.isSpace` and the case
+    /// mappings give, for every scalar.
+    @Test func wideCharactersAreReadAsTheirPropertiesSay() {
+        var mismatches: [String] = []
+        for value in 0x800...0x10FFFF {
+            guard let scalar = Unicode.Scalar(UInt32(value)) else { continue }
+            if UTF8Text.isWideSpace(value) != TextOps.isSpace(scalar) { mismatches.append("space U+\(String(value, radix: 16))") }
+            let props = scalar.properties
+            guard props.isAlphabetic else { continue }
+            let caseless = props.lowercaseMapping.unicodeScalars.elementsEqual(CollectionOfOne(scalar))
+                && props.titlecaseMapping.unicodeScalars.elementsEqual(CollectionOfOne(scalar))
+            if (UTF8Text.wideKind(value) == .letter) != caseless { mismatches.append("letter U+\(String(value, radix: 16))") }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
+    }
+
     @Test func onlyTransformsWithAnASCIIFormCompile() {
         #expect(ByteChain(ValueSpec(source: .column(0), transforms: [.truncate(3)])) == nil)
         #expect(ByteChain(ValueSpec(source: .column(0), transforms: [.map(["bărbat": "m"], fallback: nil)])) == nil)

@@ -102,8 +102,13 @@ import Testing
         ("1970-01-01T00:00:00Z", 0),
         ("2024-02-30", nil),
         ("05/01/2024", nil),
+        (" 2024-05-01\t", 1_714_521_600),
+        ("\u{00A0}2024-05-01\u{3000}", 1_714_521_600),
+        ("", nil),
     ])
     func sortableDatesParseCommonFormats(text: String, expected: Int64?) {
         #expect(SortableDate.parse(text) == expected)
+        var bytes = text
+        #expect(bytes.withUTF8 { SortableDate.parse(bytes: $0) } == expected)
     }
 }

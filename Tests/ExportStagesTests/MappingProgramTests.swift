@@ -188,6 +188,34 @@ import Testing
         try Self.expectSameResults(Pair(plan), seed: 6)
     }
 
+    /// A row with a `newest` date is packed like any other, its raw text after the item and its
+    /// date read as `SortableDate` reads that text (no date, a date with odd spacing, no text).
+    @Test func packedContactsCarryTheirDedupeDate() throws {
+        var plan = try Self.mapper(Self.benchmark).plan
+        plan.dedupeDateField = "Joined"
+        let program = Pair(plan).program
+        let columns = program.bind(Self.header)
+        let arena = ByteArena(capacity: 16)
+        var random = SplitMix64(seed: 11)
+        let dates = [" 2024-01-05 ", "05.11.1981", "\u{00A0}2026-01-01T10:00:00Z", "1990-02-31", "", "x", "2024/03/04 10:07"]
+        var dated = 0
+        for n in 0..<2000 {
+            var values = Self.header.names.indices.map { i in
+                i == 0 ? Self.emails.randomElement(using: &random)! : Self.palette.randomElement(using: &random)!
+            }
+            let joined = Self.header.names.firstIndex(of: "Joined")!
+            values[joined] = dates[n % dates.count]
+            let origin = RecordOrigin(file: "in.csv", line: n + 2, index: n)
+            let outcome = RawFields.with(values) { program.pack($0, columns: columns, origin: origin, into: arena) }
+            guard case .packed(let contact) = outcome else { continue }
+            dated += 1
+            let text = try #require(contact.dateTextRange.map { String(decoding: arena.bytes($0), as: UTF8.self) })
+            #expect(text == values[joined])
+            #expect(contact.sortableDate == SortableDate.parse(text), "\(text)")
+        }
+        #expect(dated > 100, "too few plain contacts to test dates")
+    }
+
     /// A random NDJSON value: mostly text, also numbers, booleans, null, arrays and objects.
     static func jsonValue(_ text: String, using random: inout SplitMix64) -> FieldValue? {
         switch random.next() % 12 {

@@ -13,6 +13,20 @@ import Testing
         #expect(digest.hashHex.count == 64)
     }
 
+    @Test func theEmailIsReadWhereContactItemReadsItAndTheHashesStayAsStored() throws {
+        // `ContactItem.email(of:)`: the first email identifier, else a top-level email.
+        let twice = #"{"identifiers":[{"type":"email","id":"a@example.com"},{"type":"email","id":"b@example.com"}]}"#
+        #expect(try PayloadHasher(volatileFields: []).digest(Array(twice.utf8)).email == "a@example.com")
+        #expect(try PayloadHasher(volatileFields: []).digest(Array(#"{"email":"c@example.com"}"#.utf8)).email == "c@example.com")
+        // The hashes of state files written before: SHA-256 of the bytes, and of the canonical
+        // form without the email status date (sorted keys, no spaces).
+        let bytes = Array(Self.item.utf8)
+        #expect(try PayloadHasher(volatileFields: []).digest(bytes).hashHex
+            == "7ec901723cabf27e6a460361674097958c8015750f933c65bf2be6e3ff26b80f")
+        #expect(try PayloadHasher(volatileFields: ["emailStatusDate"]).digest(bytes).hashHex
+            == "d4c632e0aa8a1c80a0e7d6ce56221b9f961caaf1fa15cfa008d36fad71e31204")
+    }
+
     @Test func volatileValuesDoNotChangeTheHash() throws {
         // Given the same person exported the next day from another file, on another row.
         let tomorrow = Self.item
