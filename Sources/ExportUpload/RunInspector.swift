@@ -85,19 +85,20 @@ public struct RunInspector: Sendable {
     /// Where `email` went: kept (chunk, batch, answer), rejected (reason) or duplicate (of which
     /// row); `nil` when the run folder never saw it.
     public func contact(_ email: String) -> String? {
-        let wanted = email.trimmingCharacters(in: .whitespaces).lowercased()
+        let wanted = EmailNormalizer.normalize(email)
+        let matches = { (text: String?) in text.map(EmailNormalizer.normalize) == wanted }
         var out: [String] = []
         let records = chunkRecords()
-        for line in lines(ContactLine.self) where line.email.lowercased() == wanted {
+        for line in lines(ContactLine.self) where matches(line.email) {
             out.append("kept: \(line.input):\(line.line), chunk \(line.chunk) item \(line.item), \(Self.describe(records[line.chunk]))")
         }
-        for line in lines(FailedLine.self) where line.email.lowercased() == wanted {
+        for line in lines(FailedLine.self) where matches(line.email) {
             out.append("failed at Omnisend (chunk \(line.chunk)): \(line.error.text)")
         }
-        for line in lines(RejectLine.self) where line.email?.lowercased() == wanted {
+        for line in lines(RejectLine.self) where matches(line.email) {
             out.append("rejected: \(line.input):\(line.line) \(line.reason) \(line.detail)")
         }
-        for line in lines(DuplicateLine.self) where line.email.lowercased() == wanted {
+        for line in lines(DuplicateLine.self) where matches(line.email) {
             out.append("duplicate: \(line.input):\(line.line) of \(line.keptInput):\(line.keptLine)")
         }
         return out.isEmpty ? nil : out.joined(separator: "\n")

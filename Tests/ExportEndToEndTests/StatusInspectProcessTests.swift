@@ -57,6 +57,9 @@ struct StatusInspectProcessTests {
         let person = try CLI.run(["inspect", folder, "--contact", "ANA.POPESCU@example.ro"], scratch: folder)
         #expect(person.stdout.contains("kept: \(sample):2, chunk 1 item 0, done, batch "), "\(person.stdout)")
         #expect(person.stdout.contains("duplicate: \(sample):8 of \(sample):2"), "\(person.stdout)")
+        // Pasted with a line break: normalised as prepare normalises (EmailNormalizer), so found.
+        let pasted = try CLI.run(["inspect", folder, "--contact", " Ana.Popescu@EXAMPLE.ro\n"], scratch: folder)
+        #expect(pasted.status == 0 && pasted.stdout == person.stdout, "\(pasted.output)")
         let nobody = try CLI.run(["inspect", folder, "--contact", "nobody@example.com"], scratch: folder)
         #expect(nobody.stdout == "not found in this run folder\n" && nobody.status == 1, "\(nobody.output)")
         #expect(person.status == 0)
