@@ -3,6 +3,12 @@ import ExportCore
 import ExportRunFolder
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `verify --repair`: writes a new run folder holding the contacts whose stored values differ
 /// from what was sent (or that are missing), each item exactly as it was sent, so that
 /// `omnisend-export upload REPAIR_FOLDER` sends them again.
@@ -11,9 +17,15 @@ import Foundation
 /// the 1 MB cap), `contacts.ndjson` naming each contact's original input and line, the pipeline
 /// copy, and a `manifest.json` written last (same pipeline, mapping and destination as the
 /// source run; `rows == kept ==` the contacts to repair; no inputs).
+///
+/// Everything is written in `DIRECTORY.partial` first, which `finish` renames to `directory`
+/// after the manifest: a verify stopped while it compares leaves no half repair folder under
+/// the final name, and the next verify replaces the `.partial` left behind.
 public final class RepairFolderWriter {
-    /// The new run folder.
+    /// The new run folder (it exists once `finish` returns).
     public let directory: String
+    /// Where the folder is written until `finish`: `directory` + `.partial`.
+    public let staging: String
     private let source: String
     private let manifest: RunManifest
     private var pending: [(email: String, text: String, chunk: Int, item: Int)] = []
@@ -40,10 +52,14 @@ public final class RepairFolderWriter {
         } else if FileManager.default.fileExists(atPath: chosen) {
             throw ExportError(.cannotCreate, "the repair folder exists already; name a new one", path: chosen)
         }
+        staging = chosen + ".partial"
         do {
-            try FileManager.default.createDirectory(atPath: "\(chosen)/\(RunFolderLayout.chunksDirectory)", withIntermediateDirectories: true)
+            // A `.partial` folder is the leftover of a stopped verify: never trusted, replaced.
+            if FileManager.default.fileExists(atPath: staging) { try FileManager.default.removeItem(atPath: staging) }
+            try FileSystem.createDirectory(staging)
+            try FileSystem.createDirectory("\(staging)/\(RunFolderLayout.chunksDirectory)")
         } catch {
-            throw ExportError(.cannotCreate, "cannot create the repair folder", path: chosen, cause: error)
+            throw ExportError(.cannotCreate, "cannot create the repair folder", path: staging, cause: error)
         }
         self.directory = chosen
     }
@@ -70,7 +86,7 @@ public final class RepairFolderWriter {
     public func finish() throws -> Int {
         try flush()
         let index = ContactIndex(runDirectory: source, chunks: Set(origins.map { $0.sourceChunk }))
-        let contacts = try AtomicFileWriter(path: "\(directory)/\(RunFolderLayout.contacts)")
+        let contacts = try AtomicFileWriter(path: "\(staging)/\(RunFolderLayout.contacts)")
         for origin in origins {
             let entry = index.entry(chunk: origin.sourceChunk, item: origin.sourceItem)
             var line: [UInt8] = Array("{\"email\":".utf8)
@@ -82,7 +98,7 @@ public final class RepairFolderWriter {
         }
         let (bytes, lines, sha256) = try contacts.commit()
         if let pipeline = FileManager.default.contents(atPath: "\(source)/\(RunFolderLayout.pipelineCopy)") {
-            try AtomicFileWriter.write([UInt8](pipeline), to: "\(directory)/\(RunFolderLayout.pipelineCopy)")
+            try AtomicFileWriter.write([UInt8](pipeline), to: "\(staging)/\(RunFolderLayout.pipelineCopy)")
         }
         var counts = RunCounts()
         counts.rows = origins.count
@@ -91,7 +107,10 @@ public final class RepairFolderWriter {
             pipeline: manifest.pipeline, mapping: manifest.mapping, destination: manifest.destination, inputs: [], counts: counts,
             rejectReasons: [:], chunks: chunkEntries,
             files: [RunManifest.FileEntry(file: RunFolderLayout.contacts, lines: lines, bytes: bytes, sha256: sha256)])
-        try ManifestFile.write(repaired, runDirectory: directory)
+        try ManifestFile.write(repaired, runDirectory: staging)
+        guard rename(staging, directory) == 0 else {
+            throw ExportError(.cannotCreate, "cannot rename the finished repair folder from \(staging)", path: directory)
+        }
         return origins.count
     }
 
@@ -99,7 +118,7 @@ public final class RepairFolderWriter {
         guard !pending.isEmpty else { return }
         let number = chunkEntries.count + 1
         let file = RunFolderLayout.chunkFile(number)
-        let (bytes, _, sha256) = try AtomicFileWriter.write(ChunkFile.body(items: pending.map { $0.text }), to: "\(directory)/\(file)")
+        let (bytes, _, sha256) = try AtomicFileWriter.write(ChunkFile.body(items: pending.map { $0.text }), to: "\(staging)/\(file)")
         chunkEntries.append(RunManifest.ChunkEntry(file: file, contacts: pending.count, bytes: bytes, sha256: sha256))
         for (item, entry) in pending.enumerated() {
             origins.append((number, item, entry.chunk, entry.item, entry.email))
