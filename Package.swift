@@ -98,6 +98,15 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // The run-folder operations apart from the uploader: status, inspect, verify, forget.
+        .target(
+            name: "ExportRunOperations",
+            dependencies: [
+                "ExportCore", "ExportChunks", "ExportRunFolder", "ExportUpload",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+
         // The run report for people: report.html, index.html, the history table.
         .target(
             name: "ExportReport",
@@ -112,7 +121,7 @@ let package = Package(
             name: "ExportCLI",
             dependencies: [
                 "ExportCore", "ExportPrepare", "ExportStages", "ExportChunks", "ExportUpload",
-                "OmnisendSimulator", "ExportReport", "ExportSync", "ExportRunFolder",
+                "OmnisendSimulator", "ExportReport", "ExportSync", "ExportRunFolder", "ExportRunOperations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -155,9 +164,13 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .testTarget(
+            name: "ExportRunOperationsTests",
+            dependencies: ["ExportRunOperations", "ExportUpload", "ExportCore", "ExportChunks", "ExportRunFolder", "ExportTestSupport"]),
+        .testTarget(
             name: "ExportUploadTests",
             dependencies: [
-                "ExportUpload", "OmnisendSimulator", "ExportTestSupport", "ExportSync", "ExportCore", "ExportChunks", "ExportRunFolder",
+                "ExportUpload", "ExportRunOperations", "OmnisendSimulator", "ExportTestSupport", "ExportSync", "ExportCore",
+                "ExportChunks", "ExportRunFolder",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExportCore
 import ExportPrepare
+import ExportRunOperations
 import ExportStages
 import ExportUpload
 import Foundation

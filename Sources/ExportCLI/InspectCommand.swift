@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExportCore
+import ExportRunOperations
 import ExportUpload
 
 /// `omnisend-export inspect`: a human view of a run folder.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExportCore
+import ExportRunOperations
 import ExportUpload
 import Foundation
 

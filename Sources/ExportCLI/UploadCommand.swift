@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import ExportChunks
 import ExportCore
+import ExportRunOperations
 import ExportUpload
 import Foundation
 import OmnisendSimulator

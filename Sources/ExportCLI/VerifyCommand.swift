@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExportChunks
 import ExportCore
+import ExportRunOperations
 import ExportUpload
 import Foundation
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// The per-item results of a finished batch (`GET /batches/{id}/items`), matched to the chunk's
 /// items by email (falling back to a positional `itemID`).
-struct BatchResults: Sendable {
+public struct BatchResults: Sendable {
     /// Items Omnisend accepted.
     var accepted: Int
     /// Items refused or never processed.
@@ -50,7 +50,7 @@ struct BatchResults: Sendable {
     }
 
     /// JSON text of any JSON value (strings quoted).
-    static func json(_ value: Any) -> String {
+    public static func json(_ value: Any) -> String {
         if let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]) {
             return String(decoding: data, as: UTF8.self)
         }

@@ -3,16 +3,23 @@ import Foundation
 import GRDB
 
 /// How `forget` changed one chunk file: where each old item went, and the new file's identity.
-struct ChunkRewrite: Sendable {
+public struct ChunkRewrite: Sendable {
     /// The chunk's number in the checkpoint.
-    var number: Int
+    public var number: Int
     /// New index of each old item (`nil`: the item was removed).
-    var itemMap: [Int?]
+    public var itemMap: [Int?]
     /// The new file's sha256 (`nil` when the file was deleted, having no item left).
-    var sha256: String?
+    public var sha256: String?
+
+    /// Creates a rewrite.
+    public init(number: Int, itemMap: [Int?], sha256: String?) {
+        self.number = number
+        self.itemMap = itemMap
+        self.sha256 = sha256
+    }
 
     /// Items left.
-    var count: Int { itemMap.compactMap { $0 }.count }
+    public var count: Int { itemMap.compactMap { $0 }.count }
 }
 
 extension CheckpointStore {
@@ -22,7 +29,7 @@ extension CheckpointStore {
     /// the checkpoint trusts becomes `manifestSHA256`. A chunk row that already carries its new
     /// sha256 (an interrupted `forget` run again) is left alone.
     /// - Returns: rows deleted, texts redacted and chunk rows updated.
-    func applyForget(_ rewrites: [ChunkRewrite], needle: String, token: String, manifestSHA256: String) throws -> (rows: Int, texts: Int, updated: Int) {
+    public func applyForget(_ rewrites: [ChunkRewrite], needle: String, token: String, manifestSHA256: String) throws -> (rows: Int, texts: Int, updated: Int) {
         try writeForget { db in
             var rows = 0
             var updated = 0
@@ -84,7 +91,7 @@ extension CheckpointStore {
     }
 
     /// Rebuilds the database file so that deleted rows leave no bytes behind, and empties the WAL.
-    func vacuum() throws {
+    public func vacuum() throws {
         do {
             try queue.vacuum()
             try queue.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
@@ -101,14 +108,14 @@ extension CheckpointStore {
 }
 
 /// ASCII-case-insensitive search and replace on bytes, for emails in stored texts.
-enum ForgetText {
+public enum ForgetText {
     /// Lower-cases ASCII letters only (byte offsets stay those of the input).
-    static func asciiLowercased(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+    public static func asciiLowercased(_ bytes: some Sequence<UInt8>) -> [UInt8] {
         bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
     }
 
     /// Whether `haystack` (already lower-cased) contains `needle`.
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    public static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty, haystack.count >= needle.count else { return false }
         let first = needle[0]
         var i = 0
@@ -121,7 +128,7 @@ enum ForgetText {
     }
 
     /// `text` with every ASCII-case-insensitive occurrence of `needle` (lower-case) replaced.
-    static func replacing(_ needle: String, with replacement: String, in text: String) -> String {
+    public static func replacing(_ needle: String, with replacement: String, in text: String) -> String {
         let bytes = Array(text.utf8)
         let lower = asciiLowercased(bytes)
         let target = Array(needle.utf8)

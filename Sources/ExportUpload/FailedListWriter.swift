@@ -8,12 +8,18 @@ import Foundation
 /// chunk and item, the contact as sent, and the input file
 /// and line it came from. Rewritten whole (atomically) at the end of every session, so a crash
 /// never leaves it torn; items resent by `--retry-failed` are listed under their last attempt.
-struct FailedListWriter {
+public struct FailedListWriter {
     let runDirectory: String
     let store: CheckpointStore
 
+    /// A writer of `runDirectory`'s failed list from `store`.
+    public init(runDirectory: String, store: CheckpointStore) {
+        self.runDirectory = runDirectory
+        self.store = store
+    }
+
     /// Writes the file; returns the number of lines.
-    func write() throws -> Int {
+    public func write() throws -> Int {
         let chunks = Dictionary(uniqueKeysWithValues: try store.chunks().map { ($0.number, $0) })
         var lines: [(chunk: Int, item: Int, code: Int, response: String, retryable: Bool)] = []
         for item in try store.failedItems() where !item.retried {

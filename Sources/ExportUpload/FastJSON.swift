@@ -7,7 +7,7 @@ import Foundation
 /// Answers decode into `Decodable` structs (`decode`, through `FieldValueDecoder`); contacts
 /// compared field by field can be bridged to Foundation shapes (`[String: Any]`, `[Any]`,
 /// `String`, `Int`, `Double`, `Bool`, `NSNull`).
-enum FastJSON {
+public enum FastJSON {
     /// The value `bytes` hold, or `nil` when they are not one JSON text.
     static func value<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> FieldValue? {
         let parsed = bytes.withContiguousStorageIfAvailable { buffer in
@@ -18,7 +18,7 @@ enum FastJSON {
     }
 
     /// The object `bytes` hold, bridged to Foundation shapes; `nil` when they are not a JSON object.
-    static func object<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [String: Any]? {
+    public static func object<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [String: Any]? {
         guard case .object(let object)? = value(bytes) else { return nil }
         return foundation(object)
     }

@@ -10,9 +10,9 @@ import Foundation
 /// An exclusive `flock` on a file that names its holder (a pid, a description). The kernel drops
 /// the lock when the holder dies, so a killed process never leaves a stale lock behind. The run
 /// folder's upload lock and the pipeline's run lock are both one of these.
-final class HeldFileLock: @unchecked Sendable {
+public final class HeldFileLock: @unchecked Sendable {
     /// What an attempt to take the lock found.
-    enum Attempt {
+    public enum Attempt {
         /// The lock is ours.
         case held(HeldFileLock)
         /// Another process holds it; `holder` is what its file says (empty when nothing).
@@ -29,7 +29,7 @@ final class HeldFileLock: @unchecked Sendable {
 
     /// Tries to take the lock of `path` (created 0600) without waiting.
     /// - Throws: `ExportError.cannotCreate` naming `what` when the file cannot be opened.
-    static func attempt(path: String, what: String) throws -> Attempt {
+    public static func attempt(path: String, what: String) throws -> Attempt {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw ExportError(.cannotCreate, "cannot open the \(what): \(String(cString: strerror(errno)))", path: path)
@@ -45,14 +45,14 @@ final class HeldFileLock: @unchecked Sendable {
     }
 
     /// Replaces the holder's description in the file (one line).
-    func describe(_ text: String) {
+    public func describe(_ text: String) {
         ftruncate(descriptor, 0)
         let bytes = Array((text + "\n").utf8)
         _ = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
     }
 
     /// Releases the lock (also done when the object goes away or the process dies).
-    func release() {
+    public func release() {
         lock.lock()
         defer { lock.unlock() }
         guard !released else { return }

@@ -54,7 +54,7 @@ public struct RateWindowUse: Sendable, Codable, Equatable {
     }
 
     /// The record saved in `store`, if any.
-    static func saved(in store: CheckpointStore) throws -> RateWindowUse? {
+    public static func saved(in store: CheckpointStore) throws -> RateWindowUse? {
         guard let text = try store.meta(metaKey) else { return nil }
         return try? JSONDecoder().decode(RateWindowUse.self, from: Data(text.utf8))
     }

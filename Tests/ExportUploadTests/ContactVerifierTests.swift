@@ -4,6 +4,7 @@ import ExportTestSupport
 import Foundation
 import OmnisendSimulator
 import Testing
+@testable import ExportRunOperations
 @testable import ExportUpload
 
 /// Which stored values `verify` counts as differences, as Omnisend merges (date rule, additive

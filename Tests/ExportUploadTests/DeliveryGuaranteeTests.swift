@@ -1,5 +1,6 @@
 import ExportCore
 import ExportTestSupport
+import ExportRunOperations
 import ExportUpload
 import Foundation
 import OmnisendSimulator

@@ -2,6 +2,7 @@ import ExportCore
 import ExportTestSupport
 import Foundation
 import Testing
+@testable import ExportRunOperations
 @testable import ExportUpload
 
 /// The destination identity: the install secret and key fingerprints, the checkpoint's binding

@@ -1,5 +1,6 @@
 import ExportCore
 import ExportTestSupport
+@testable import ExportRunOperations
 @testable import ExportUpload
 import Foundation
 import Testing

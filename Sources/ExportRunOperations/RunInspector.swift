@@ -1,6 +1,7 @@
 import ExportChunks
 import ExportCore
 import ExportRunFolder
+import ExportUpload
 import Foundation
 
 /// A human view of a run folder: a summary, one chunk's contacts, where one email went, the

@@ -2,6 +2,7 @@ import ExportCore
 import ExportTestSupport
 import Foundation
 import Testing
+@testable import ExportRunOperations
 @testable import ExportUpload
 
 /// A verify's saved progress: written atomically and privately, read back, the same verify

@@ -1,5 +1,6 @@
 import Crypto
 import ExportCore
+import ExportUpload
 import Foundation
 
 /// The contacts `verify` checks: every item of a `done` chunk that Omnisend did not refuse

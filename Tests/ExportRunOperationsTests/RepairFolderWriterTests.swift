@@ -3,6 +3,7 @@ import ExportCore
 import ExportTestSupport
 import Foundation
 import Testing
+@testable import ExportRunOperations
 @testable import ExportUpload
 
 /// `verify --repair`'s folder: written under `.partial`, renamed when its manifest is written.

@@ -1,3 +1,4 @@
+import ExportUpload
 /// What `forget` changed (or, in a dry run, would change) in one run folder. Holds counts and
 /// file names only, never the email.
 public struct ForgetResult: Sendable, Equatable {

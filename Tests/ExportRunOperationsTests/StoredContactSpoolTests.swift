@@ -2,6 +2,7 @@ import ExportCore
 import ExportTestSupport
 import Foundation
 import Testing
+@testable import ExportRunOperations
 @testable import ExportUpload
 
 /// The spool of stored contacts: each candidate's contact read back byte for byte as JSON, the

@@ -1,3 +1,4 @@
+import ExportUpload
 import Foundation
 
 /// One field whose stored value differs from the one sent, with both values as JSON text

@@ -3,6 +3,7 @@ import ExportRunFolder
 import ExportTestSupport
 import Foundation
 import Testing
+@testable import ExportRunOperations
 @testable import ExportUpload
 
 @Suite struct ForgetSideFileTests {

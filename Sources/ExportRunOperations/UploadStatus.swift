@@ -1,6 +1,7 @@
 import ExportChunks
 import ExportCore
 import ExportRunFolder
+import ExportUpload
 import Foundation
 
 /// Where an upload stands, read from the manifest and the checkpoint alone (no network).

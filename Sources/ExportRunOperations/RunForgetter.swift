@@ -1,6 +1,7 @@
 import ExportChunks
 import ExportCore
 import ExportRunFolder
+import ExportUpload
 import Foundation
 
 /// `forget EMAIL`: erases one person (by normalised email) from a run folder, for erasure

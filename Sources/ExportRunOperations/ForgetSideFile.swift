@@ -1,5 +1,6 @@
 import ExportCore
 import ExportRunFolder
+import ExportUpload
 import Foundation
 
 /// An NDJSON side file of a run folder (`contacts`, `rejects`, `duplicates`, `warnings`, `failed`) held in

@@ -1,4 +1,5 @@
 import ExportCore
+import ExportUpload
 import Foundation
 
 /// Reads uploaded contacts back and reports those whose stored fields differ from what was sent:

@@ -1,6 +1,7 @@
 import ExportChunks
 import ExportCore
 import ExportRunFolder
+import ExportUpload
 import Foundation
 
 /// Where a `verify` stands, saved in the run folder (`.verify-progress.json`, atomically) after

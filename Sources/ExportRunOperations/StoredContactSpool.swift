@@ -1,4 +1,5 @@
 import ExportCore
+import ExportUpload
 import Foundation
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import ExportChunks
 import ExportCore
 import ExportRunFolder
+import ExportUpload
 import Foundation
 
 #if canImport(Glibc)
