@@ -48,9 +48,12 @@ let package = Package(
         .target(
             name: "ExportSources", dependencies: ["ExportCore", "CExportZlib", "CExportArchive"],
             swiftSettings: strict),
+        // Contact rules: email syntax, dedupe keys and table, countries and phones, the text
+        // operations they share with the mapping.
+        .target(name: "ExportContactRules", swiftSettings: strict),
         .target(
             name: "ExportStages",
-            dependencies: ["ExportCore", "ExportFormats", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ExportCore", "ExportFormats", "ExportContactRules", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .target(
             name: "ExportChunks",
@@ -68,7 +71,8 @@ let package = Package(
         .target(
             name: "ExportPrepare",
             dependencies: [
-                "ExportCore", "ExportFormats", "ExportSources", "ExportStages", "ExportChunks", "ExportSync", "ExportRunFolder",
+                "ExportCore", "ExportFormats", "ExportSources", "ExportContactRules", "ExportStages", "ExportChunks", "ExportSync",
+                "ExportRunFolder",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
@@ -132,14 +136,17 @@ let package = Package(
 
         // Shared test helpers.
         .target(
-            name: "ExportTestSupport", dependencies: ["ExportCore", "ExportChunks", "ExportStages", "ExportRunFolder"], path: "Tests/ExportTestSupport",
+            name: "ExportTestSupport", dependencies: ["ExportCore", "ExportChunks", "ExportContactRules", "ExportStages", "ExportRunFolder"], path: "Tests/ExportTestSupport",
             swiftSettings: strict),
 
         .testTarget(name: "ExportCoreTests", dependencies: ["ExportCore", "ExportTestSupport"]),
         .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "ExportCore", "ExportTestSupport"]),
         .testTarget(
             name: "ExportSourcesTests", dependencies: ["ExportSources", "ExportCore", "CExportZlib", "CExportArchive"]),
-        .testTarget(name: "ExportStagesTests", dependencies: ["ExportStages", "ExportCore", "ExportFormats", "ExportTestSupport"]),
+        .testTarget(name: "ExportContactRulesTests", dependencies: ["ExportContactRules", "ExportStages", "ExportCore"]),
+        .testTarget(
+            name: "ExportStagesTests",
+            dependencies: ["ExportStages", "ExportContactRules", "ExportCore", "ExportFormats", "ExportTestSupport"]),
         .testTarget(name: "ExportSyncTests", dependencies: ["ExportSync", "ExportCore", "ExportTestSupport"]),
         .testTarget(name: "ExportChunksTests", dependencies: ["ExportChunks", "ExportCore", "ExportTestSupport", "ExportRunFolder"]),
         .testTarget(
@@ -150,8 +157,8 @@ let package = Package(
         .testTarget(
             name: "ExportPrepareTests",
             dependencies: [
-                "ExportPrepare", "ExportSources", "ExportSync", "ExportCore", "ExportFormats", "ExportStages", "ExportChunks",
-                "ExportTestSupport",
+                "ExportPrepare", "ExportSources", "ExportSync", "ExportCore", "ExportFormats", "ExportContactRules", "ExportStages",
+                "ExportChunks", "ExportTestSupport",
             ]),
         .testTarget(
             name: "OmnisendSimulatorTests",

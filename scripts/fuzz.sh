@@ -5,8 +5,8 @@
 #
 # Targets: csv ndjson gzip walker mapping pipeline (default: all). Each target is
 # Fuzz/<target>/*.swift + Fuzz/common/*.swift, linked against the package's own modules compiled
-# here with `-sanitize=fuzzer,address` (ExportCore, ExportFormats, ExportSources, ExportStages and
-# Yams from .build/checkouts) into .build-fuzz/. swift-crypto (ExportCore hashes with it) is not
+# here with `-sanitize=fuzzer,address` (ExportCore, ExportFormats, ExportSources, ExportContactRules,
+# ExportStages and Yams from .build/checkouts) into .build-fuzz/. swift-crypto (ExportCore hashes with it) is not
 # instrumented: its module and objects come from the package's debug build (`swift build
 # --target Crypto`, run here when they are missing). The corpus a run grows lives in
 # .build-fuzz/corpus/<target> (not committed); the committed seeds are Fuzz/<target>/seeds and
@@ -106,7 +106,11 @@ build_modules() {
     module ExportCore Sources/ExportCore/*.swift
     module ExportFormats Sources/ExportFormats/*.swift
     case " ${TARGETS[*]} " in *" gzip "*|*" walker "*) module ExportSources Sources/ExportSources/*.swift ;; esac
-    case " ${TARGETS[*]} " in *" mapping "*|*" pipeline "*) need_yams; module ExportStages Sources/ExportStages/*.swift ;; esac
+    case " ${TARGETS[*]} " in *" mapping "*|*" pipeline "*)
+        need_yams
+        module ExportContactRules Sources/ExportContactRules/*.swift
+        module ExportStages Sources/ExportStages/*.swift ;;
+    esac
 }
 
 # The objects and libraries target $1 links.
@@ -114,7 +118,7 @@ link_inputs() {
     local objs=("$B/obj/ExportCore.o" "${CRYPTO_OBJS[@]}" "$B/obj/ExportFormats.o")
     case "$1" in
         gzip|walker) objs+=("$B/obj/ExportSources.o" -lz -larchive) ;;
-        mapping|pipeline) objs+=("$B/obj/Yams.o" "$B"/obj/CYaml/*.o "$B/obj/ExportStages.o") ;;
+        mapping|pipeline) objs+=("$B/obj/Yams.o" "$B"/obj/CYaml/*.o "$B/obj/ExportContactRules.o" "$B/obj/ExportStages.o") ;;
     esac
     printf '%s\n' "${objs[@]}"
 }

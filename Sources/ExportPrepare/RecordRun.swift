@@ -1,4 +1,5 @@
 import ExportChunks
+import ExportContactRules
 import ExportCore
 import ExportRunFolder
 import ExportStages

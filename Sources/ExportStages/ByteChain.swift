@@ -1,3 +1,4 @@
+import ExportContactRules
 import ExportFormats
 
 /// A value spec compiled to run over its column's bytes: the column, trimmed, through the

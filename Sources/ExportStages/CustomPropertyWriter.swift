@@ -1,3 +1,4 @@
+import ExportContactRules
 import ExportCore
 
 /// Writes one custom property value as JSON of its declared type, enforcing Omnisend's limits

@@ -1,3 +1,4 @@
+import ExportContactRules
 extension MappingPlan {
     /// One channel's consent as the mapping writes it, with the keys to name in messages.
     struct ChannelConsent {

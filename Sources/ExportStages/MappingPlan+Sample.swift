@@ -1,3 +1,4 @@
+import ExportContactRules
 import ExportCore
 
 extension MappingPlan {

@@ -1,3 +1,4 @@
+import ExportContactRules
 /// What `MappingProgram` made of one record.
 public enum MappingResult: Sendable, Equatable {
     /// A contact ready for a chunk.

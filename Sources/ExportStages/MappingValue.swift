@@ -1,3 +1,4 @@
+import ExportContactRules
 /// A value flowing through a field's transforms: one text, or a list (from `split`, `columns`,
 /// or an NDJSON array). `nil` stands for "no value".
 enum MappingValue: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import ExportContactRules
 /// Reads numbers as people write them ("1.234,50", "1 234.5", "-12") into JSON number text.
 enum NumberText {
     /// The JSON text of `raw` read with `decimal` (`.` or `,`) as the decimal mark; the other mark,

@@ -1,3 +1,4 @@
+import ExportContactRules
 import ExportCore
 
 /// A checked pipeline file, ready to run: inputs, dedupe policy, mapping, chunk limits,

@@ -1,3 +1,4 @@
+import ExportContactRules
 /// Parses the dates of a `newest` dedupe field into comparable seconds since 1970-01-01 UTC.
 ///
 /// Accepted: ISO 8601 (`2024-05-01`, `2024-05-01T10:07:28Z`, with fractions or a `±HH:MM`

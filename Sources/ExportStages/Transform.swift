@@ -1,3 +1,4 @@
+import ExportContactRules
 /// One step of a field's transform chain, applied in the order the mapping lists them.
 ///
 /// Text steps apply to each item of a list. `split` turns a text into a list, `join` a list into

@@ -1,3 +1,4 @@
+import ExportContactRules
 /// A field's bytes without the ASCII white space at its ends: what `TextOps.trim` gives when
 /// `isTrimmed`; otherwise an end may be Unicode white space, which `text` trims.
 ///

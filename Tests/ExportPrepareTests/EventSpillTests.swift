@@ -3,6 +3,7 @@ import ExportStages
 import ExportTestSupport
 import Foundation
 import Testing
+@testable import ExportContactRules
 @testable import ExportPrepare
 
 @Suite struct EventSpillTests {

@@ -2,6 +2,7 @@ import ExportCore
 import ExportFormats
 import ExportStages
 import Testing
+@testable import ExportContactRules
 @testable import ExportPrepare
 
 @Suite struct RowBatchTests {

@@ -1,6 +1,7 @@
 import ExportCore
 import ExportFormats
 import Testing
+@testable import ExportContactRules
 @testable import ExportStages
 
 /// `ByteChain` and `ASCIIText` give what the `String` transforms give on ASCII text, and hand

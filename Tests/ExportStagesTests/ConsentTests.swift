@@ -3,6 +3,7 @@ import ExportFormats
 import ExportTestSupport
 import Foundation
 import Testing
+@testable import ExportContactRules
 @testable import ExportStages
 
 /// The consent rules of docs/mapping.md ("Consent"): what each channel is sent with, what the

@@ -1,4 +1,5 @@
 import Testing
+@testable import ExportContactRules
 @testable import ExportStages
 
 @Suite struct LookupTests {

@@ -3,6 +3,7 @@ import ExportFormats
 import ExportTestSupport
 import Foundation
 import Testing
+@testable import ExportContactRules
 @testable import ExportStages
 
 /// `MappingProgram` must give exactly what the slow reference `ContactMapper` gives: the same JSON

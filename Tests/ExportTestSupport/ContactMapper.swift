@@ -1,3 +1,4 @@
+import ExportContactRules
 import ExportCore
 @testable import ExportStages
 import Foundation

@@ -1,5 +1,5 @@
 import Testing
-@testable import ExportStages
+@testable import ExportContactRules
 
 @Suite struct EmailTableTests {
     @Test func growsPastManyKeysAndFindsEveryOne() {

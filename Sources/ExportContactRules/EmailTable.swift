@@ -18,7 +18,7 @@ import Darwin
 /// access over hundreds of MB, where 4 KiB pages would cost a TLB miss per look-up. A slot whose
 /// high half and tag are zero is empty, so a key like that (a 2⁻⁹⁶ chance) has one extra slot
 /// past the end.
-struct EmailTable: @unchecked Sendable {
+public struct EmailTable: @unchecked Sendable {
     private struct Slot {
         var high: UInt64
         var tagAndRow: UInt64

@@ -1,5 +1,5 @@
 import Testing
-@testable import ExportStages
+@testable import ExportContactRules
 
 @Suite struct ByteKeyTableTests {
     static func lookup(_ table: ByteKeyTable<Int>, _ key: String) -> Int? {

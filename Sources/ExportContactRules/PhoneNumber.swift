@@ -32,7 +32,7 @@ public enum PhoneNumber {
     /// `raw` read as a phone number from its UTF-8 text `bytes` (the one reading of both forms),
     /// the digits gathered on the stack (an E.164 number of up to 15 bytes is then a `String`
     /// without an allocation).
-    static func parse(bytes raw: UnsafeBufferPointer<UInt8>, defaultCountryCode: String?) -> Parsed {
+    public static func parse(bytes raw: UnsafeBufferPointer<UInt8>, defaultCountryCode: String?) -> Parsed {
         guard var code = defaultCountryCode else { return parse(raw, code: nil) }
         return code.withUTF8 { parse(raw, code: $0) }
     }

@@ -1,5 +1,5 @@
 import Testing
-@testable import ExportStages
+@testable import ExportContactRules
 
 @Suite struct EmailKeyTests {
     @Test(arguments: ["", "a@b.co", "ana.pop@example.com", "zoë@exämple.de", String(repeating: "long", count: 70)])

@@ -1,6 +1,6 @@
 import ExportCore
 import Testing
-@testable import ExportStages
+@testable import ExportContactRules
 
 @Suite struct EmailAddressTests {
     @Test(arguments: [

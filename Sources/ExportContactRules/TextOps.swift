@@ -1,10 +1,10 @@
 /// The Unicode-aware string operations of the mapping language, with ASCII fast paths.
 ///
 /// Whitespace is Unicode `White_Space` (so NBSP, ideographic space and line separators count).
-enum TextOps {
+public enum TextOps {
     /// Whether `scalar` is Unicode white space.
     @inline(__always)
-    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.value < 0x80 {
             let v = scalar.value
             return v == 0x20 || (v >= 0x09 && v <= 0x0D)
@@ -13,7 +13,7 @@ enum TextOps {
     }
 
     /// `s` without leading and trailing white space.
-    static func trim(_ s: String) -> String {
+    public static func trim(_ s: String) -> String {
         // Fast path: nothing to trim when both ends are ASCII non-space bytes.
         let utf8 = s.utf8
         guard let first = utf8.first, let last = utf8.last else { return s }
@@ -34,7 +34,7 @@ enum TextOps {
     private static func isASCIISpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
 
     /// Runs of white space replaced by one ASCII space (ends are kept; combine with `trim`).
-    static func collapseSpaces(_ s: String) -> String {
+    public static func collapseSpaces(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         var inSpace = false
         for scalar in s.unicodeScalars {
@@ -52,7 +52,7 @@ enum TextOps {
     /// Title case: the first letter of each word in title case, the other letters lower case.
     /// A word starts after any character that is not a letter or a combining mark
     /// ("ȘTEFAN" → "Ștefan", "jean-luc o'neil" → "Jean-Luc O'Neil").
-    static func title(_ s: String) -> String {
+    public static func title(_ s: String) -> String {
         if let ascii = asciiTitle(s) { return ascii }
         var out = ""
         out.reserveCapacity(s.utf8.count)
@@ -94,13 +94,13 @@ enum TextOps {
     }
 
     /// Whether `s` is empty or only white space.
-    static func isBlank(_ s: String) -> Bool {
+    public static func isBlank(_ s: String) -> Bool {
         for scalar in s.unicodeScalars where !isSpace(scalar) { return false }
         return true
     }
 
     /// The first `count` characters (grapheme clusters) of `s`.
-    static func truncate(_ s: String, to count: Int) -> String {
+    public static func truncate(_ s: String, to count: Int) -> String {
         if s.utf8.count <= count { return s }
         var i = s.startIndex
         var n = 0

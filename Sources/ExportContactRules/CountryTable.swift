@@ -1,7 +1,7 @@
 /// ISO 3166-1 countries: alpha-2, alpha-3 and names (English short, official and common names
 /// from Debian's iso-codes, plus native and other common spellings: "România", "Deutschland",
 /// "UK"). Looked up through `CountryCodes`.
-enum CountryTable {
+public enum CountryTable {
     /// `(alpha2, alpha3, names)` for every assigned code.
     static let entries: [(String, String, [String])] = [
         ("AD", "AND", ["Andorra", "Principality of Andorra"]),

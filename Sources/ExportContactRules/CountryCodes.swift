@@ -46,7 +46,7 @@ public enum CountryCodes {
     /// `alpha2(for:)` of the ASCII text `bytes` (trimmed), without making a `String`: its lookup
     /// key folded as `TextOps.foldKey` folds ASCII (lower case, each run of other characters than
     /// letters and digits one space, none at the ends). A non-ASCII key cannot equal it.
-    static func alpha2(ascii bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    public static func alpha2(ascii bytes: UnsafeBufferPointer<UInt8>) -> String? {
         if bytes.isEmpty { return nil }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { key in
             var count = 0

@@ -47,17 +47,6 @@ public struct EmailDeduper: Sendable {
         table.prefetch(keys)
     }
 
-    /// Pass 1 of `last` / `newest`: offers `row` as the holder of `email`. `date` is the raw text
-    /// of the `newest` field (ignored for `last`, parsed with `SortableDate` for `newest`).
-    public mutating func offer(_ email: String, row: Int, date: String?) {
-        offer(key: EmailKey(email), row: row, date: date)
-    }
-
-    /// Pass 1 of `last` / `newest` for an address already hashed into `key`.
-    public mutating func offer(key: EmailKey, row: Int, date: String?) {
-        offer(key: key, row: row, sortableDate: date.flatMap(SortableDate.parse))
-    }
-
     /// Pass 1 of `last` / `newest` with the date already parsed (`SortableDate`; `nil` when the
     /// row has none or it is not a date, which loses).
     public mutating func offer(key: EmailKey, row: Int, sortableDate: Int64?) {

@@ -6,7 +6,7 @@ import Darwin
 
 /// A fixed table from byte keys to values, looked up by a key's bytes without making a `String`
 /// or an array (open addressing, FNV-1a hashes).
-struct ByteKeyTable<Value: Sendable>: Sendable {
+public struct ByteKeyTable<Value: Sendable>: Sendable {
     private let keys: [[UInt8]]
     private let values: [Value]
     /// Per slot, the entry's index, or -1 for an empty slot.
