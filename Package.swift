@@ -43,21 +43,24 @@ let package = Package(
         .target(
             name: "ExportCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(name: "ExportFormats", dependencies: ["ExportCore"], swiftSettings: strict),
+        // The record path's runtime: the byte arena of a batch, the bounded queue of every hand-off
+        // between threads, the worker thread.
+        .target(name: "ExportRuntime", swiftSettings: strict),
         // The run folder's layout and the types of its side files' lines.
         .target(name: "ExportRunFolder", dependencies: ["ExportCore"], swiftSettings: strict),
         .target(
-            name: "ExportSources", dependencies: ["ExportCore", "CExportZlib", "CExportArchive"],
+            name: "ExportSources", dependencies: ["ExportCore", "ExportRuntime", "CExportZlib", "CExportArchive"],
             swiftSettings: strict),
         // Contact rules: email syntax, dedupe keys and table, countries and phones, the text
         // operations they share with the mapping.
         .target(name: "ExportContactRules", swiftSettings: strict),
         .target(
             name: "ExportStages",
-            dependencies: ["ExportCore", "ExportFormats", "ExportContactRules", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ExportCore", "ExportFormats", "ExportContactRules", "ExportRuntime", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .target(
             name: "ExportChunks",
-            dependencies: ["ExportCore", "ExportRunFolder", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ExportCore", "ExportRunFolder", "ExportRuntime", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         // The destination state of incremental sync (issue 15): payload hashes, the SQLite store.
         .target(
@@ -72,7 +75,7 @@ let package = Package(
             name: "ExportPrepare",
             dependencies: [
                 "ExportCore", "ExportFormats", "ExportSources", "ExportContactRules", "ExportStages", "ExportChunks", "ExportSync",
-                "ExportRunFolder",
+                "ExportRunFolder", "ExportRuntime",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
@@ -143,10 +146,11 @@ let package = Package(
         .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "ExportCore", "ExportTestSupport"]),
         .testTarget(
             name: "ExportSourcesTests", dependencies: ["ExportSources", "ExportCore", "CExportZlib", "CExportArchive"]),
+        .testTarget(name: "ExportRuntimeTests", dependencies: ["ExportRuntime"]),
         .testTarget(name: "ExportContactRulesTests", dependencies: ["ExportContactRules", "ExportStages", "ExportCore"]),
         .testTarget(
             name: "ExportStagesTests",
-            dependencies: ["ExportStages", "ExportContactRules", "ExportCore", "ExportFormats", "ExportTestSupport"]),
+            dependencies: ["ExportStages", "ExportContactRules", "ExportCore", "ExportFormats", "ExportRuntime", "ExportTestSupport"]),
         .testTarget(name: "ExportSyncTests", dependencies: ["ExportSync", "ExportCore", "ExportTestSupport"]),
         .testTarget(name: "ExportChunksTests", dependencies: ["ExportChunks", "ExportCore", "ExportTestSupport", "ExportRunFolder"]),
         .testTarget(
@@ -158,7 +162,7 @@ let package = Package(
             name: "ExportPrepareTests",
             dependencies: [
                 "ExportPrepare", "ExportSources", "ExportSync", "ExportCore", "ExportFormats", "ExportContactRules", "ExportStages",
-                "ExportChunks", "ExportTestSupport",
+                "ExportChunks", "ExportRuntime", "ExportTestSupport",
             ]),
         .testTarget(
             name: "OmnisendSimulatorTests",

@@ -5,8 +5,8 @@
 #
 # Targets: csv ndjson gzip walker mapping pipeline (default: all). Each target is
 # Fuzz/<target>/*.swift + Fuzz/common/*.swift, linked against the package's own modules compiled
-# here with `-sanitize=fuzzer,address` (ExportCore, ExportFormats, ExportSources, ExportContactRules,
-# ExportStages and Yams from .build/checkouts) into .build-fuzz/. swift-crypto (ExportCore hashes with it) is not
+# here with `-sanitize=fuzzer,address` (ExportCore, ExportRuntime, ExportFormats, ExportSources,
+# ExportContactRules, ExportStages and Yams from .build/checkouts) into .build-fuzz/. swift-crypto (ExportCore hashes with it) is not
 # instrumented: its module and objects come from the package's debug build (`swift build
 # --target Crypto`, run here when they are missing). The corpus a run grows lives in
 # .build-fuzz/corpus/<target> (not committed); the committed seeds are Fuzz/<target>/seeds and
@@ -49,14 +49,18 @@ SWIFT_FLAGS=(-O -g -enable-testing -parse-as-library -swift-version 6 -enable-up
     -I Sources/CExportArchive -I "$B/crypto-mods")
 YAMS=.build/checkouts/Yams/Sources
 
-# Compiles module $1 from the remaining arguments when a source is newer than its object, or an
-# earlier module (modules are compiled in dependency order) was just recompiled.
+# Compiles module $1 from the remaining arguments when a source is newer than its object, the
+# list of sources changed, or an earlier module (modules are compiled in dependency order) was just
+# recompiled.
 REBUILT=0
 module() {
     local name=$1; shift
-    local obj="$B/obj/$name.o"
-    if [ $REBUILT -eq 0 ] && [ -f "$obj" ] && [ -z "$(find "$@" -newer "$obj" 2>/dev/null | head -1)" ]; then return; fi
+    local obj="$B/obj/$name.o" list="$B/obj/$name.sources"
+    # A source added, removed or moved to another module changes the list even when no file is newer.
+    if [ $REBUILT -eq 0 ] && [ -f "$obj" ] && [ "$(printf '%s\n' "$@")" = "$(cat "$list" 2>/dev/null)" ] \
+        && [ -z "$(find "$@" -newer "$obj" 2>/dev/null | head -1)" ]; then return; fi
     REBUILT=1
+    printf '%s\n' "$@" >"$list"
     echo "fuzz.sh: compiling $name" >&2
     "$SWIFTC" "${SWIFT_FLAGS[@]}" "${SAN[@]}" -suppress-warnings -wmo -module-name "$name" -emit-module \
         -emit-module-path "$B/mods/$name.swiftmodule" -c -o "$obj" "$@"
@@ -104,6 +108,7 @@ need_yams() {
 build_modules() {
     need_crypto
     module ExportCore Sources/ExportCore/*.swift
+    module ExportRuntime Sources/ExportRuntime/*.swift
     module ExportFormats Sources/ExportFormats/*.swift
     case " ${TARGETS[*]} " in *" gzip "*|*" walker "*) module ExportSources Sources/ExportSources/*.swift ;; esac
     case " ${TARGETS[*]} " in *" mapping "*|*" pipeline "*)
@@ -115,7 +120,7 @@ build_modules() {
 
 # The objects and libraries target $1 links.
 link_inputs() {
-    local objs=("$B/obj/ExportCore.o" "${CRYPTO_OBJS[@]}" "$B/obj/ExportFormats.o")
+    local objs=("$B/obj/ExportCore.o" "${CRYPTO_OBJS[@]}" "$B/obj/ExportRuntime.o" "$B/obj/ExportFormats.o")
     case "$1" in
         gzip|walker) objs+=("$B/obj/ExportSources.o" -lz -larchive) ;;
         mapping|pipeline) objs+=("$B/obj/Yams.o" "$B"/obj/CYaml/*.o "$B/obj/ExportContactRules.o" "$B/obj/ExportStages.o") ;;

@@ -1,4 +1,5 @@
 import ExportCore
+import ExportRuntime
 import Foundation
 
 /// A thread of its own for file work (hashing, writing, syncing, renaming), run in submission

@@ -1,5 +1,6 @@
 import ExportContactRules
 import ExportCore
+import ExportRuntime
 import ExportStages
 
 #if canImport(Glibc)

@@ -2,6 +2,7 @@ import ExportChunks
 import ExportContactRules
 import ExportCore
 import ExportRunFolder
+import ExportRuntime
 import ExportStages
 import Foundation
 

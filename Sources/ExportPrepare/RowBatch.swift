@@ -1,5 +1,6 @@
 import ExportContactRules
 import ExportCore
+import ExportRuntime
 import ExportStages
 
 /// What the reading stage hands the writing stage, in input order.

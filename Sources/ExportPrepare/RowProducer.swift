@@ -1,5 +1,6 @@
 import ExportCore
 import ExportFormats
+import ExportRuntime
 import ExportSources
 import ExportStages
 

@@ -1,4 +1,5 @@
 import ExportCore
+import ExportRuntime
 import Foundation
 
 /// The thread and the two block queues behind a `ReadAheadSource`.

@@ -1,6 +1,7 @@
 import ExportContactRules
 import ExportCore
 import ExportFormats
+import ExportRuntime
 
 extension MappingProgram {
     /// The plan's column slots resolved against one header: a field index, or `-1` for none.

@@ -1,6 +1,7 @@
 import ExportContactRules
 import ExportCore
 import ExportFormats
+import ExportRuntime
 
 extension MappingProgram {
     /// Reusable buffers for the `map` methods, so that mapping a row allocates little but its

@@ -1,4 +1,5 @@
 import ExportContactRules
+import ExportRuntime
 /// A contact that `MappingProgram.pack` wrote into a `ByteArena`: its normalised email, then its
 /// batch item (one line of JSON, no newline), then the raw text of the `newest` dedupe field when
 /// the row has one, back to back, and its dedupe key and date.

@@ -1,4 +1,5 @@
 import ExportCore
+import ExportRuntime
 import ExportStages
 import ExportTestSupport
 import Foundation

@@ -1,5 +1,6 @@
 import ExportCore
 import ExportFormats
+import ExportRuntime
 import ExportTestSupport
 import Foundation
 import Testing

@@ -1,5 +1,5 @@
+@testable import ExportRuntime
 import Testing
-@testable import ExportStages
 
 @Suite struct ByteArenaTests {
     /// Writes `text` through `reserve` and `commit` and returns its range.

@@ -1,4 +1,4 @@
-import ExportCore
+import ExportRuntime
 import Foundation
 import Testing
 
