@@ -55,7 +55,7 @@ let package = Package(
         // operations they share with the mapping.
         .target(name: "ExportContactRules", swiftSettings: strict),
         .target(
-            name: "ExportStages",
+            name: "ExportPipeline",
             dependencies: ["ExportCore", "ExportFormats", "ExportContactRules", "ExportRuntime", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .target(
@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "ExportPrepare",
             dependencies: [
-                "ExportCore", "ExportFormats", "ExportSources", "ExportContactRules", "ExportStages", "ExportChunks", "ExportSync",
+                "ExportCore", "ExportFormats", "ExportSources", "ExportContactRules", "ExportPipeline", "ExportChunks", "ExportSync",
                 "ExportRunFolder", "ExportRuntime",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -127,7 +127,7 @@ let package = Package(
         .target(
             name: "ExportCLI",
             dependencies: [
-                "ExportCore", "ExportPrepare", "ExportStages", "ExportChunks", "ExportUpload",
+                "ExportCore", "ExportPrepare", "ExportPipeline", "ExportChunks", "ExportUpload",
                 "OmnisendSimulator", "ExportReport", "ExportSync", "ExportRunFolder", "ExportRunOperations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -139,7 +139,7 @@ let package = Package(
 
         // Shared test helpers.
         .target(
-            name: "ExportTestSupport", dependencies: ["ExportCore", "ExportChunks", "ExportContactRules", "ExportStages", "ExportRunFolder"], path: "Tests/ExportTestSupport",
+            name: "ExportTestSupport", dependencies: ["ExportCore", "ExportChunks", "ExportContactRules", "ExportPipeline", "ExportRunFolder"], path: "Tests/ExportTestSupport",
             swiftSettings: strict),
 
         .testTarget(name: "ExportCoreTests", dependencies: ["ExportCore", "ExportTestSupport"]),
@@ -147,10 +147,10 @@ let package = Package(
         .testTarget(
             name: "ExportSourcesTests", dependencies: ["ExportSources", "ExportCore", "CExportZlib", "CExportArchive"]),
         .testTarget(name: "ExportRuntimeTests", dependencies: ["ExportRuntime"]),
-        .testTarget(name: "ExportContactRulesTests", dependencies: ["ExportContactRules", "ExportStages", "ExportCore"]),
+        .testTarget(name: "ExportContactRulesTests", dependencies: ["ExportContactRules", "ExportPipeline", "ExportCore"]),
         .testTarget(
-            name: "ExportStagesTests",
-            dependencies: ["ExportStages", "ExportContactRules", "ExportCore", "ExportFormats", "ExportRuntime", "ExportTestSupport"]),
+            name: "ExportPipelineTests",
+            dependencies: ["ExportPipeline", "ExportContactRules", "ExportCore", "ExportFormats", "ExportRuntime", "ExportTestSupport"]),
         .testTarget(name: "ExportSyncTests", dependencies: ["ExportSync", "ExportCore", "ExportTestSupport"]),
         .testTarget(name: "ExportChunksTests", dependencies: ["ExportChunks", "ExportCore", "ExportTestSupport", "ExportRunFolder"]),
         .testTarget(
@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "ExportPrepareTests",
             dependencies: [
-                "ExportPrepare", "ExportSources", "ExportSync", "ExportCore", "ExportFormats", "ExportContactRules", "ExportStages",
+                "ExportPrepare", "ExportSources", "ExportSync", "ExportCore", "ExportFormats", "ExportContactRules", "ExportPipeline",
                 "ExportChunks", "ExportRuntime", "ExportTestSupport",
             ]),
         .testTarget(
@@ -194,7 +194,7 @@ let package = Package(
             name: "ExportEndToEndTests",
             dependencies: [
                 "ExportCLI", "ExportUpload", "OmnisendSimulator", "ExportTestSupport", "ExportCore", "ExportChunks", "ExportSync",
-                "ExportPrepare", "ExportStages",
+                "ExportPrepare", "ExportPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

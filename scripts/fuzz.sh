@@ -6,7 +6,7 @@
 # Targets: csv ndjson gzip walker mapping pipeline (default: all). Each target is
 # Fuzz/<target>/*.swift + Fuzz/common/*.swift, linked against the package's own modules compiled
 # here with `-sanitize=fuzzer,address` (ExportCore, ExportRuntime, ExportFormats, ExportSources,
-# ExportContactRules, ExportStages and Yams from .build/checkouts) into .build-fuzz/. swift-crypto (ExportCore hashes with it) is not
+# ExportContactRules, ExportPipeline and Yams from .build/checkouts) into .build-fuzz/. swift-crypto (ExportCore hashes with it) is not
 # instrumented: its module and objects come from the package's debug build (`swift build
 # --target Crypto`, run here when they are missing). The corpus a run grows lives in
 # .build-fuzz/corpus/<target> (not committed); the committed seeds are Fuzz/<target>/seeds and
@@ -43,7 +43,7 @@ mkdir -p "$B/mods" "$B/obj" "$B/bin" "$B/logs" "$B/corpus"
 
 SAN=(-sanitize=fuzzer,address)
 # -enable-testing: the mapping targets compare the engine with the reference mapper of the test
-# support module (Tests/ExportTestSupport/ContactMapper.swift and Row.swift), which import ExportStages @testable.
+# support module (Tests/ExportTestSupport/ContactMapper.swift and Row.swift), which import ExportPipeline @testable.
 SWIFT_FLAGS=(-O -g -enable-testing -parse-as-library -swift-version 6 -enable-upcoming-feature ExistentialAny
     -enable-upcoming-feature MemberImportVisibility -I "$B/mods" -I Sources/CExportZlib
     -I Sources/CExportArchive -I "$B/crypto-mods")
@@ -114,7 +114,7 @@ build_modules() {
     case " ${TARGETS[*]} " in *" mapping "*|*" pipeline "*)
         need_yams
         module ExportContactRules Sources/ExportContactRules/*.swift
-        module ExportStages Sources/ExportStages/*.swift ;;
+        module ExportPipeline Sources/ExportPipeline/*.swift ;;
     esac
 }
 
@@ -123,7 +123,7 @@ link_inputs() {
     local objs=("$B/obj/ExportCore.o" "${CRYPTO_OBJS[@]}" "$B/obj/ExportRuntime.o" "$B/obj/ExportFormats.o")
     case "$1" in
         gzip|walker) objs+=("$B/obj/ExportSources.o" -lz -larchive) ;;
-        mapping|pipeline) objs+=("$B/obj/Yams.o" "$B"/obj/CYaml/*.o "$B/obj/ExportContactRules.o" "$B/obj/ExportStages.o") ;;
+        mapping|pipeline) objs+=("$B/obj/Yams.o" "$B"/obj/CYaml/*.o "$B/obj/ExportContactRules.o" "$B/obj/ExportPipeline.o") ;;
     esac
     printf '%s\n' "${objs[@]}"
 }

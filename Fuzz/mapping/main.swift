@@ -1,5 +1,5 @@
 import ExportCore
-import ExportStages
+import ExportPipeline
 
 /// libFuzzer entry: the input is a mapping file. Loading it must give a plan or `PipelineErrors`
 /// (never a crash or a hang); a plan is then run over a few rows (`MapCheck`).

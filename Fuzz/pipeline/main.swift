@@ -1,5 +1,5 @@
 import ExportCore
-import ExportStages
+import ExportPipeline
 
 /// libFuzzer entry: the input is a pipeline file (its `mapping:` inline, or a file name that does
 /// not exist). Loading it must give a pipeline or `PipelineErrors`; a pipeline's mapping is then

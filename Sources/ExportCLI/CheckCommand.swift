@@ -1,8 +1,8 @@
 import ArgumentParser
 import ExportCore
+import ExportPipeline
 import ExportPrepare
 import ExportRunOperations
-import ExportStages
 import ExportUpload
 import Foundation
 

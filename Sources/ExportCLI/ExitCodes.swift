@@ -1,6 +1,6 @@
 import ArgumentParser
 import ExportCore
-import ExportStages
+import ExportPipeline
 import ExportUpload
 
 /// The documented exit codes of `omnisend-export`; sysexits where one fits.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ExportCore
+import ExportPipeline
 import ExportPrepare
-import ExportStages
 import ExportUpload
 import Foundation
 

@@ -1,8 +1,8 @@
 import ExportChunks
 import ExportCore
+import ExportPipeline
 import ExportPrepare
 import ExportRunFolder
-import ExportStages
 import ExportUpload
 import Foundation
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ExportCore
-import ExportStages
+import ExportPipeline
 import ExportSync
 import Foundation
 

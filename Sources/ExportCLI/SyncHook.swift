@@ -1,10 +1,10 @@
 import ArgumentParser
 import ExportCore
+import ExportPipeline
 import ExportPrepare
-import ExportStages
 import ExportSync
-import Foundation
 import ExportUpload
+import Foundation
 
 /// `--incremental` / `--full` of `prepare` and `run` (docs/sync.md).
 struct SyncFlags: ParsableArguments {

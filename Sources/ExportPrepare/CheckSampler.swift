@@ -1,7 +1,7 @@
 import ExportContactRules
 import ExportCore
 import ExportFormats
-import ExportStages
+import ExportPipeline
 
 /// The working state of `PipelineCheck`: maps each sampled row as `prepare` would and tallies
 /// what happened, building a `PipelineCheckReport`.

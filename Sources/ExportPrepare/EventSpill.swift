@@ -1,7 +1,7 @@
 import ExportContactRules
 import ExportCore
+import ExportPipeline
 import ExportRuntime
-import ExportStages
 
 #if canImport(Glibc)
 import Glibc

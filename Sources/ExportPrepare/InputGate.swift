@@ -1,5 +1,5 @@
 import ExportCore
-import ExportStages
+import ExportPipeline
 import Foundation
 
 /// Holds a run back until its inputs are ready (`inputs: { ready_marker, min_age, max_wait }`):

@@ -1,7 +1,7 @@
 import ExportCore
 import ExportFormats
+import ExportPipeline
 import ExportSources
-import ExportStages
 
 /// The record reader for one logical input that `InputWalker.walk` hands out: a CSV reader with
 /// the input's dialect and encoding, or an NDJSON reader, both bounded by the pipeline's field

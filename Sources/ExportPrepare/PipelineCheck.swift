@@ -1,8 +1,8 @@
 import ExportContactRules
 import ExportCore
 import ExportFormats
+import ExportPipeline
 import ExportSources
-import ExportStages
 import Foundation
 
 /// The `check` stage: validates a pipeline and its mapping against the inputs' real headers and

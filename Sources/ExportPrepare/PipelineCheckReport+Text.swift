@@ -1,5 +1,5 @@
 import ExportCore
-import ExportStages
+import ExportPipeline
 
 extension PipelineCheckReport {
     /// The report for a person: the inputs sampled, what the sample mapped to, the preview

@@ -1,5 +1,5 @@
 import ExportCore
-import ExportStages
+import ExportPipeline
 
 /// What `check` found in a pipeline: its problems (empty when the pipeline is sound) and what a
 /// sample of each input's rows maps to: a preview of contacts as they would be sent, the reject

@@ -1,9 +1,9 @@
 import ExportChunks
 import ExportCore
 import ExportFormats
+import ExportPipeline
 import ExportRunFolder
 import ExportSources
-import ExportStages
 import ExportSync
 import Foundation
 

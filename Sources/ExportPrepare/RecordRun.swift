@@ -1,9 +1,9 @@
 import ExportChunks
 import ExportContactRules
 import ExportCore
+import ExportPipeline
 import ExportRunFolder
 import ExportRuntime
-import ExportStages
 import Foundation
 
 /// One execution of the record path over every input: read → map (validates the email) →

@@ -1,7 +1,7 @@
 import ExportContactRules
 import ExportCore
+import ExportPipeline
 import ExportRuntime
-import ExportStages
 
 /// What the reading stage hands the writing stage, in input order.
 enum RowEvent: Sendable {

@@ -1,8 +1,8 @@
 import ExportCore
 import ExportFormats
+import ExportPipeline
 import ExportRuntime
 import ExportSources
-import ExportStages
 
 /// The first stage of the record path: reads every input in order (decompressing, parsing) and
 /// maps each record, handing the results on in batches through a bounded queue, so that the

@@ -1,7 +1,7 @@
 import ExportCore
+import ExportPipeline
 import ExportRunFolder
 import ExportSources
-import ExportStages
 
 /// The checks that stop a `prepare` before it wastes work or hands on a run that should not be
 /// uploaded: a mapped column no CSV header has (before the run folder is made), a mapped key no

@@ -1,7 +1,7 @@
 import ExportChunks
 import ExportCore
+import ExportPipeline
 import ExportRunFolder
-import ExportStages
 import ExportSync
 import Foundation
 

@@ -1,6 +1,6 @@
 import Testing
 @testable import ExportContactRules
-@testable import ExportStages
+@testable import ExportPipeline
 
 @Suite struct EmailDeduperTests {
     @Test func firstPolicyKeepsTheFirstRow() {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ExportCore
-import ExportStages
+import ExportPipeline
 import Testing
 @testable import ExportCLI
 @testable import ExportUpload

@@ -1,6 +1,6 @@
 import ArgumentParser
+import ExportPipeline
 import ExportPrepare
-import ExportStages
 import ExportTestSupport
 import Foundation
 import Testing

@@ -1,6 +1,6 @@
 import ExportCore
+import ExportPipeline
 import ExportRuntime
-import ExportStages
 import ExportTestSupport
 import Foundation
 import Testing

@@ -1,8 +1,8 @@
 import ExportCore
 import ExportFormats
+import ExportPipeline
 import ExportPrepare
 import ExportSources
-import ExportStages
 import ExportTestSupport
 import Foundation
 import Testing

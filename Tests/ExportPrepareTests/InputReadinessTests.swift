@@ -1,6 +1,6 @@
 import ExportChunks
 import ExportCore
-import ExportStages
+import ExportPipeline
 import ExportTestSupport
 import Foundation
 import Testing

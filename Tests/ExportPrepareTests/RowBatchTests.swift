@@ -1,6 +1,6 @@
 import ExportCore
 import ExportFormats
-import ExportStages
+import ExportPipeline
 import Testing
 @testable import ExportContactRules
 @testable import ExportPrepare

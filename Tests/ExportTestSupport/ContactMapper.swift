@@ -1,6 +1,6 @@
 import ExportContactRules
 import ExportCore
-@testable import ExportStages
+@testable import ExportPipeline
 import Foundation
 
 /// The slow reference of the mapping language: turns records into Omnisend contacts (batch items)

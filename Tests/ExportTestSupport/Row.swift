@@ -1,6 +1,6 @@
 import ExportContactRules
 import ExportCore
-@testable import ExportStages
+@testable import ExportPipeline
 
 /// One record being mapped by the reference `ContactMapper`: evaluates value specs and `where`
 /// rules against it as `String`s (the engine's `FieldRow` does the same on bytes).

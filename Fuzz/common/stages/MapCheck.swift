@@ -1,6 +1,6 @@
 import ExportCore
 import ExportFormats
-import ExportStages
+import ExportPipeline
 
 /// Maps a few awkward rows through a mapping that loaded, and traps (a fuzzer finding) when a
 /// contact's JSON is not valid JSON (what the mapper makes is sent to Omnisend as it is), or when

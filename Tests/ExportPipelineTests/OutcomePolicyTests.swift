@@ -1,7 +1,7 @@
 import ExportCore
 import Foundation
 import Testing
-@testable import ExportStages
+@testable import ExportPipeline
 
 /// `on_failure`, `keep_runs` and `destination.ca_file` in the pipeline, and the outcome settings
 /// `upload` reads from a run folder's copy of the pipeline.

@@ -1,6 +1,6 @@
 import ExportCore
 import Testing
-@testable import ExportStages
+@testable import ExportPipeline
 
 @Suite struct MappingLoaderTests {
     static func problems(_ yaml: String) -> [String] {

@@ -2,7 +2,7 @@ import ExportCore
 import ExportTestSupport
 import Foundation
 import Testing
-@testable import ExportStages
+@testable import ExportPipeline
 
 /// Every checked-in pipeline and mapping must load cleanly, so they cannot go stale.
 @Suite struct PipelineLintTests {

@@ -1,6 +1,6 @@
 import ExportCore
 import Testing
-@testable import ExportStages
+@testable import ExportPipeline
 
 @Suite struct MappingProgramFeatureTests {
     static func map(_ yaml: String, _ names: [String], _ values: [FieldValue], api: APIVersion = .v5,

@@ -2,7 +2,7 @@ import ExportCore
 import Foundation
 import Testing
 
-@testable import ExportStages
+@testable import ExportPipeline
 
 /// The pipeline keys of the prepare checks: `limits.max_reject_rate` / `min_kept`, the `inputs:`
 /// mapping form with `ready_marker` / `min_age` / `max_wait` / `skip_unchanged`, and `members`.

@@ -1,6 +1,6 @@
 import ExportCore
 import Testing
-@testable import ExportStages
+@testable import ExportPipeline
 
 @Suite struct MappingPlanSampleTests {
     @Test func reportsMissedMapValuesAndTypesThatCannotHold() throws {

@@ -4,7 +4,7 @@ import ExportTestSupport
 import Foundation
 import Testing
 @testable import ExportContactRules
-@testable import ExportStages
+@testable import ExportPipeline
 
 /// The consent rules of docs/mapping.md ("Consent"): what each channel is sent with, what the
 /// loader refuses, and the plug point for a destination state.

@@ -1,7 +1,7 @@
 import ExportCore
 import Foundation
 import Testing
-@testable import ExportStages
+@testable import ExportPipeline
 
 @Suite struct PipelineLoaderTests {
     /// A temporary folder with `pipelines/` and `mappings/` for one test.

@@ -5,7 +5,7 @@ import ExportTestSupport
 import Foundation
 import Testing
 @testable import ExportContactRules
-@testable import ExportStages
+@testable import ExportPipeline
 
 /// `MappingProgram` must give exactly what the slow reference `ContactMapper` gives: the same JSON
 /// bytes, warnings, rejections and dedupe dates, on any row, for every mapping (every sample

@@ -1,5 +1,5 @@
 import Testing
-@testable import ExportStages
+@testable import ExportPipeline
 
 @Suite struct TransformTests {
     static func apply(_ t: Transform, _ v: MappingValue?) -> MappingValue? {

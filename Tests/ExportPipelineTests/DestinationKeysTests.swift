@@ -1,7 +1,7 @@
 import ExportCore
 import Foundation
 import Testing
-@testable import ExportStages
+@testable import ExportPipeline
 
 /// The destination keys of the issue "safe to run unattended": `simulator`, `name`, `write_probe`.
 @Suite struct DestinationKeysTests {

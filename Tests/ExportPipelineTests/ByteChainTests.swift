@@ -2,7 +2,7 @@ import ExportCore
 import ExportFormats
 import Testing
 @testable import ExportContactRules
-@testable import ExportStages
+@testable import ExportPipeline
 
 /// `ByteChain` and `ASCIIText` give what the `String` transforms give on ASCII text, and hand
 /// anything else back to them.

@@ -1,7 +1,7 @@
 import ExportCore
 import Foundation
 import Testing
-@testable import ExportStages
+@testable import ExportPipeline
 
 @Suite struct PipelineLoaderSyncTests {
     static func load(_ text: String) throws -> Pipeline {

@@ -3,7 +3,7 @@ import ExportFormats
 import ExportTestSupport
 import Foundation
 import Testing
-@testable import ExportStages
+@testable import ExportPipeline
 
 /// The byte paths of `MappingProgram` (`ByteChain`, the byte tags, `where` and `require` tests,
 /// the phone, country, gender, date and property writers) give what the reference `ContactMapper`

@@ -1,6 +1,6 @@
 import ExportCore
 import Testing
-@testable import ExportStages
+@testable import ExportPipeline
 
 @Suite struct MappingProgramFieldTests {
     static let header = Header(["Email", "First", "Last", "Consent", "OptIn", "Phone", "Country", "Gender", "DOB", "Segment", "Points", "City"])
