@@ -24,32 +24,22 @@ struct JSONTestSuiteTests {
     }
 
     @Test func acceptsEveryY() throws {
-        let names = try Self.files("y_")
-        #expect(names.count == 95)
-        let refused = try names.filter { !Self.accepts(try Self.bytes($0)) }
-        #expect(refused.isEmpty, "refused: \(refused)")
+        let y = try JSONTestSuiteFiles.decide("y_", by: Self.accepts)
+        #expect(y.names.count == 95)
+        #expect(y.refused.isEmpty, "refused: \(y.refused)")
     }
 
     @Test func rejectsEveryN() throws {
-        let names = try Self.files("n_")
-        #expect(names.count == 188)
-        let clock = ContinuousClock()
-        var accepted: [String] = []
-        for name in names {
-            let bytes = try Self.bytes(name)
-            let start = clock.now
-            if Self.accepts(bytes) { accepted.append(name) }
-            #expect(clock.now - start < .seconds(1), "\(name) took too long")
-        }
-        #expect(accepted.isEmpty, "accepted: \(accepted)")
+        let n = try JSONTestSuiteFiles.decide("n_", by: Self.accepts)
+        #expect(n.names.count == 188)
+        #expect(n.accepted.isEmpty, "accepted: \(n.accepted)")
+        #expect(n.slow.isEmpty, "too slow: \(n.slow)")
     }
 
     @Test func decidesEveryIAsPinned() throws {
-        let names = try Self.files("i_")
-        #expect(names.count == 35)
-        for name in names {
-            #expect(Self.accepts(try Self.bytes(name)) == Self.acceptedImplementationDefined.contains(name), "\(name)")
-        }
+        let i = try JSONTestSuiteFiles.decide("i_", by: Self.accepts)
+        #expect(i.names.count == 35)
+        #expect(Set(i.accepted) == Self.acceptedImplementationDefined, "accepted: \(i.accepted)")
     }
 
     @Test func singleLineYObjectsAreOneNDJSONRecord() throws {

@@ -25,4 +25,32 @@ public enum JSONTestSuiteFiles {
     public static func bytes(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name)))
     }
+
+    /// What a parser decided on every file starting with `prefix`: the names it accepted, those
+    /// it refused, and those that took a second or more.
+    public struct Decisions: Sendable {
+        /// Every file looked at, sorted.
+        public var names: [String] = []
+        /// The files `accepts` said yes to.
+        public var accepted: [String] = []
+        /// The files `accepts` said no to.
+        public var refused: [String] = []
+        /// The files that took a second or more.
+        public var slow: [String] = []
+    }
+
+    /// Runs `accepts` on the bytes of every file starting with `prefix`, timing each.
+    public static func decide(_ prefix: String, by accepts: ([UInt8]) -> Bool) throws -> Decisions {
+        var decisions = Decisions()
+        let clock = ContinuousClock()
+        for name in try names(prefix) {
+            let input = try bytes(name)
+            let start = clock.now
+            let yes = accepts(input)
+            if clock.now - start >= .seconds(1) { decisions.slow.append(name) }
+            decisions.names.append(name)
+            if yes { decisions.accepted.append(name) } else { decisions.refused.append(name) }
+        }
+        return decisions
+    }
 }

@@ -14,37 +14,24 @@ struct BodyJSONConformanceTests {
     /// 500 nested arrays, deeper than the parser's 64 levels) is refused.
     static let acceptedImplementationDefined = JSONTestSuiteFiles.numbersKeptAsText
 
-    static func files(_ prefix: String) throws -> [String] { try JSONTestSuiteFiles.names(prefix) }
-
-    static func accepts(_ name: String) throws -> Bool {
-        BodyJSON.parse(try JSONTestSuiteFiles.bytes(name)) != nil
-    }
+    static func accepts(_ bytes: [UInt8]) -> Bool { BodyJSON.parse(bytes) != nil }
 
     @Test func acceptsEveryY() throws {
-        let names = try Self.files("y_")
-        #expect(names.count == 95)
-        let refused = try names.filter { !(try Self.accepts($0)) }
-        #expect(refused.isEmpty, "refused: \(refused)")
+        let y = try JSONTestSuiteFiles.decide("y_", by: Self.accepts)
+        #expect(y.names.count == 95)
+        #expect(y.refused.isEmpty, "refused: \(y.refused)")
     }
 
     @Test func rejectsEveryNQuickly() throws {
-        let names = try Self.files("n_")
-        #expect(names.count == 188)
-        let clock = ContinuousClock()
-        var accepted: [String] = []
-        for name in names {
-            let start = clock.now
-            if try Self.accepts(name) { accepted.append(name) }
-            #expect(clock.now - start < .seconds(1), "\(name) took too long")
-        }
-        #expect(accepted.isEmpty, "accepted: \(accepted)")
+        let n = try JSONTestSuiteFiles.decide("n_", by: Self.accepts)
+        #expect(n.names.count == 188)
+        #expect(n.accepted.isEmpty, "accepted: \(n.accepted)")
+        #expect(n.slow.isEmpty, "too slow: \(n.slow)")
     }
 
     @Test func decidesEveryIAsPinned() throws {
-        let names = try Self.files("i_")
-        #expect(names.count == 35)
-        for name in names {
-            #expect(try Self.accepts(name) == Self.acceptedImplementationDefined.contains(name), "\(name)")
-        }
+        let i = try JSONTestSuiteFiles.decide("i_", by: Self.accepts)
+        #expect(i.names.count == 35)
+        #expect(Set(i.accepted) == Self.acceptedImplementationDefined, "accepted: \(i.accepted)")
     }
 }
